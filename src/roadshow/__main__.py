@@ -1,0 +1,5 @@
+"""Run roadshow as ``python -m roadshow``."""
+
+from roadshow.cli import main
+
+main()

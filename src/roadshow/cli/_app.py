@@ -1,0 +1,71 @@
+"""What every command shares: the app context, scenario loading, output helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from attrs import frozen
+
+from roadshow import data
+from roadshow._fs import write_atomic
+from roadshow.errors import InputError
+from roadshow.importers.scenario import Locator, load_scenario
+from roadshow.model import Scenario
+
+
+@frozen
+class AppContext:
+    """Options of the root command, passed to every command."""
+
+    debug: bool = False
+    geocode: bool = False
+    quiet: bool = False
+
+    def progress(self, message: str) -> None:
+        """Print a progress message on stderr (unless --quiet)."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def locator(self) -> Locator:
+        """Return how venues without coordinates are located."""
+        if not self.geocode:
+            return data.locate_place
+        from roadshow.geocode import caching_locator  # noqa: PLC0415 - network code only on request
+
+        return caching_locator()
+
+    def load(self, scenario: str | None) -> Scenario:
+        """Load a scenario: a bundled id, a .toml file, or a folder with scenario.toml.
+
+        Raises:
+            InputError: the scenario cannot be found or is malformed.
+        """
+        name = scenario or data.DEFAULT_SCENARIO
+        if name in data.SCENARIOS:
+            return data.scenario(name)
+        path = Path(name)
+        if path.is_dir():
+            path = path / data.SCENARIO_FILE
+        if not path.exists():
+            msg = "no such scenario"
+            raise InputError(
+                msg,
+                source=name,
+                expected="a bundled scenario ("
+                + ", ".join(sorted(data.SCENARIOS))
+                + "), a .toml file or a folder "
+                "holding scenario.toml",
+            )
+        return load_scenario(path, locate=self.locator())
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def emit(text: str | bytes, out: str | None) -> None:
+    """Write *text* atomically to the file *out*, or to stdout for None or ``-``."""
+    if out is None or out == "-":
+        click.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
+        return
+    write_atomic(out, text)

@@ -1,0 +1,70 @@
+"""Commands about scenarios: ``scenarios``, ``show``, ``init``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from roadshow import data
+from roadshow._fs import ensure_folder, write_atomic
+from roadshow.cli._app import AppContext, pass_app
+from roadshow.errors import InputError
+from roadshow.exporters.summary import render_scenario_summary
+
+
+@click.command()
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    for name in sorted(data.SCENARIOS):
+        bundled = data.scenario(name)
+        click.echo(f"{name}\t{bundled.start_on} to {bundled.end_on}\t{bundled.name}")
+
+
+@click.command()
+@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@pass_app
+def show(app: AppContext, scenario: str | None) -> None:
+    """Summarise a scenario: window, people, regions, requests.
+
+    SCENARIO is a bundled id (default nhs-2008), a .toml file or a folder.
+    """
+    click.echo(render_scenario_summary(app.load(scenario)), nl=False)
+
+
+@click.command()
+@click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), metavar="DIR"
+)
+@click.option(
+    "--scenario",
+    "name",
+    default=data.DEFAULT_SCENARIO,
+    show_default=True,
+    help="Bundled scenario to copy.",
+)
+@click.option(
+    "--force", is_flag=True, help="Overwrite files that already exist in DIR."
+)
+@pass_app
+def init(app: AppContext, folder: Path, name: str, force: bool) -> None:
+    """Write a bundled scenario into DIR as editable files (TOML + CSV).
+
+    Load it back with `roadshow show DIR` or `roadshow plan DIR`.
+    """
+    files = data.scenario_files(name)
+    existing = sorted(n for n in files if (folder / n).exists())
+    if existing and not force:
+        msg = "the folder already holds scenario files"
+        raise InputError(
+            msg,
+            source=str(folder / existing[0]),
+            expected="an empty folder, or --force to overwrite",
+        )
+    ensure_folder(folder)
+    for file_name, content in files.items():
+        write_atomic(folder / file_name, content)
+    app.progress(
+        f"Wrote {len(files)} files to {folder}; "
+        f"edit {folder / data.SCENARIO_FILE}, then run: roadshow plan {folder}"
+    )

@@ -1,0 +1,178 @@
+"""The errors and warnings roadshow raises on purpose.
+
+Every error is a :class:`RoadshowError`. Bad user input is an :class:`InputError`
+(also a :class:`ValueError`, so ``except ValueError`` keeps working for embedders);
+its message is built from structured fields so tests and tools can read the parts:
+
+    ``<where>: <what is wrong>; expected <form>, got <value>. Did you mean <x>?``
+
+Infeasible requests and rule violations are *values* (``Plan.unplaced``,
+``check()``), never exceptions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+_NOTHING = object()
+_SHOWN_CHARS = 80  # longer values are cut in messages
+
+
+class RoadshowError(Exception):
+    """Base of every error roadshow raises on purpose."""
+
+
+class InputError(RoadshowError, ValueError):
+    """Bad user input: a file, a field or a value that roadshow cannot use.
+
+    Attributes:
+        source: The file (or other source) the input came from, if known.
+        location: Where in the source: a key path, a line, a column.
+        problem: What is wrong, in words ("" when *expected* says it all).
+        expected: The form that was expected.
+        got: The value that was found (omitted from the message when not given).
+        suggestion: A close match for a misspelt name ("Did you mean ...?").
+    """
+
+    def __init__(
+        self,
+        problem: str = "",
+        *,
+        source: str | None = None,
+        location: str | None = None,
+        expected: str | None = None,
+        got: object = _NOTHING,
+        suggestion: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.source = source
+        self.location = location
+        self.expected = expected
+        self.got = None if got is _NOTHING else got
+        self.has_got = got is not _NOTHING
+        self.suggestion = suggestion
+        super().__init__(self._compose())
+
+    @property
+    def where(self) -> str:
+        """The source and location joined, e.g. ``scenario.toml, people[0].name``."""
+        return ", ".join(part for part in (self.source, self.location) if part)
+
+    def _compose(self) -> str:
+        parts = [self.problem] if self.problem else []
+        if self.expected is not None:
+            expected = f"expected {self.expected}"
+            if self.has_got:
+                expected += f", got {_show(self.got)}"
+            parts.append(expected)
+        elif self.has_got:
+            parts.append(f"got {_show(self.got)}")
+        text = "; ".join(parts) or "invalid input"
+        where = self.where
+        message = f"{where}: {text}." if where else f"{text[0].upper()}{text[1:]}."
+        if self.suggestion:
+            message += f' Did you mean "{self.suggestion}"?'
+        return message
+
+    def relocated(self, *, source: str | None, location: str | None) -> InputError:
+        """Return a copy of this error placed in *source* at *location*.
+
+        Loaders use this to turn a model error ("request visit-Q30, field
+        duration") into a file error ("scenario.toml, requests[3].duration").
+        """
+        return ScenarioFileError(
+            self.problem,
+            source=source,
+            location=location,
+            expected=self.expected,
+            got=self.got if self.has_got else _NOTHING,
+            suggestion=self.suggestion,
+        )
+
+
+class ScenarioFileError(InputError):
+    """A scenario TOML file or one of its CSV tables is malformed."""
+
+
+class DiaryFileError(InputError):
+    """An iCalendar (.ics) file is malformed."""
+
+
+class PlanFileError(InputError):
+    """A plan file (JSON) is malformed or of an unknown schema version."""
+
+
+class InvalidModelError(InputError):
+    """A model object was given an invalid value.
+
+    Attributes:
+        obj: The object, e.g. ``"person darzi"`` or ``"request visit-Q30"``.
+        field: The field name, e.g. ``"timezone"``.
+    """
+
+    def __init__(
+        self,
+        problem: str = "",
+        *,
+        obj: str,
+        field: str,
+        expected: str | None = None,
+        got: object = _NOTHING,
+        suggestion: str | None = None,
+    ) -> None:
+        self.obj = obj
+        self.field = field
+        super().__init__(
+            problem,
+            location=f"{obj}, {field}",
+            expected=expected,
+            got=got,
+            suggestion=suggestion,
+        )
+
+
+class UnknownReferenceError(InvalidModelError):
+    """A model object refers to an id that does not exist (with "did you mean")."""
+
+    def __init__(
+        self, *, obj: str, field: str, kind: str, ref: str, known: Iterable[str]
+    ) -> None:
+        self.kind = kind
+        self.ref = ref
+        super().__init__(
+            f"unknown {kind} {ref!r}",
+            obj=obj,
+            field=field,
+            suggestion=closest(ref, known),
+        )
+
+
+class PlanningError(RoadshowError, ValueError):
+    """The planner API was misused (bad parameters); never raised for infeasibility."""
+
+
+class OutputError(RoadshowError, OSError):
+    """An output, history or cache file could not be written or read."""
+
+
+class RoadshowWarning(UserWarning):
+    """Base of roadshow's warnings."""
+
+
+class SkippedContentWarning(RoadshowWarning):
+    """Valid input that roadshow does not support was skipped."""
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """Return the known name closest to *name*, or None when nothing is close."""
+    matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        cut = _SHOWN_CHARS - 3
+        shown = value if len(value) <= _SHOWN_CHARS else value[:cut] + "..."
+        return '"' + shown.replace('"', '\\"') + '"'
+    return repr(value)

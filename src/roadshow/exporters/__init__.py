@@ -1,0 +1,1 @@
+"""Renderers: a plan or scenario in, text or bytes out; the caller writes."""

@@ -1,0 +1,1 @@
+"""Readers: ``parse_*`` turns text into models; ``load_*`` reads a path."""

@@ -1,0 +1,229 @@
+"""Reading plan files (``roadshow-plan/1`` JSON) back into a Plan.
+
+:func:`parse_plan_file` is pure; :func:`load_plan_file` reads a path. A file of
+another schema, or edited into a wrong shape, gives a :class:`PlanFileError` that
+names the file and the JSON path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from pendulum import Date, DateTime
+
+from roadshow.errors import InvalidModelError, PlanFileError
+from roadshow.exporters.plan_file import SCHEMA
+from roadshow.importers.tables import decode_text
+from roadshow.model import OvernightStay, Plan, ScheduledEvent, TravelLeg, Unplaced
+
+
+def load_plan_file(path: str | Path) -> Plan:
+    """Read a plan file.
+
+    Raises:
+        PlanFileError: the file cannot be read or is not a valid plan file.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read the file ({exc.strerror})"
+        raise PlanFileError(msg, source=str(path)) from None
+    return parse_plan_file(
+        decode_text(data, source=str(path), error=PlanFileError), source=str(path)
+    )
+
+
+def parse_plan_file(text: str, *, source: str = "plan.json") -> Plan:
+    """Parse plan file text into a Plan.
+
+    Raises:
+        PlanFileError: not JSON, another schema, or a field of the wrong shape.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"not valid JSON: {exc.msg}"
+        raise PlanFileError(
+            msg,
+            source=source,
+            location=f"line {exc.lineno}, column {exc.colno}",
+        ) from None
+    return _Reader(source).plan(data)
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, expected: str, got: object) -> PlanFileError:
+        shown = (
+            got
+            if isinstance(got, (str, int, float, bool)) or got is None
+            else type(got).__name__
+        )
+        return PlanFileError(
+            source=self.source, location=path, expected=expected, got=shown
+        )
+
+    def obj(self, value: Any, path: str, keys: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "an object", value)
+        unknown = sorted(set(value) - keys)
+        if unknown:
+            msg = f"unknown key {unknown[0]!r}"
+            raise PlanFileError(msg, source=self.source, location=path)
+        missing = sorted(keys - set(value) - _OPTIONAL)
+        if missing:
+            msg = f"missing key {missing[0]!r}"
+            raise PlanFileError(msg, source=self.source, location=path)
+        return value
+
+    def items(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(path, "a list", value)
+        return value
+
+    def text(self, value: Any, path: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, "a text", value)
+        return value
+
+    def opt_text(self, value: Any, path: str) -> str | None:
+        return None if value is None else self.text(value, path)
+
+    def when(self, value: Any, path: str) -> DateTime:
+        text = self.text(value, path)
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise self.fail(
+                path, "a date and time like 2008-09-08T10:30:00+01:00", text
+            ) from None
+        if parsed.tzinfo is None:
+            raise self.fail(path, "a time with its UTC offset", text)
+        return pendulum.instance(parsed)
+
+    def day(self, value: Any, path: str) -> Date:
+        text = self.text(value, path)
+        try:
+            parsed = dt.date.fromisoformat(text)
+        except ValueError:
+            raise self.fail(path, "a date like 2008-09-08", text) from None
+        return Date(parsed.year, parsed.month, parsed.day)
+
+    def number(self, value: Any, path: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(path, "a number", value)
+        return float(value)
+
+    def texts(self, value: Any, path: str) -> tuple[str, ...]:
+        return tuple(
+            self.text(v, f"{path}[{i}]") for i, v in enumerate(self.items(value, path))
+        )
+
+    def plan(self, data: Any) -> Plan:
+        top = self.obj(
+            data,
+            "top level",
+            {"schema", "scenario", "events", "legs", "stays", "unplaced"},
+        )
+        if top.get("schema") != SCHEMA:
+            msg = "schema"
+            raise self.fail(msg, f'"{SCHEMA}"', top.get("schema"))
+        try:
+            return Plan(
+                scenario_id=self.text(top["scenario"], "scenario"),
+                events=[
+                    self.event(e, f"events[{i}]")
+                    for i, e in enumerate(self.items(top["events"], "events"))
+                ],
+                legs=[
+                    self.leg(e, f"legs[{i}]")
+                    for i, e in enumerate(self.items(top["legs"], "legs"))
+                ],
+                stays=[
+                    self.stay(e, f"stays[{i}]")
+                    for i, e in enumerate(self.items(top["stays"], "stays"))
+                ],
+                unplaced=[
+                    self.unplaced(e, f"unplaced[{i}]")
+                    for i, e in enumerate(self.items(top["unplaced"], "unplaced"))
+                ],
+            )
+        except InvalidModelError as exc:
+            raise PlanFileError(
+                exc.problem,
+                source=self.source,
+                location=exc.location,
+                expected=exc.expected,
+            ) from None
+
+    def event(self, value: Any, path: str) -> ScheduledEvent:
+        e = self.obj(
+            value,
+            path,
+            {
+                "request",
+                "title",
+                "kind",
+                "venue",
+                "start",
+                "end",
+                "attendees",
+                "lead",
+                "region",
+                "area",
+            },
+        )
+        return ScheduledEvent(
+            request_id=self.text(e["request"], f"{path}.request"),
+            title=self.text(e["title"], f"{path}.title"),
+            kind=self.text(e["kind"], f"{path}.kind"),
+            venue_id=self.text(e["venue"], f"{path}.venue"),
+            start=self.when(e["start"], f"{path}.start"),
+            end=self.when(e["end"], f"{path}.end"),
+            attendees=self.texts(e["attendees"], f"{path}.attendees"),
+            lead=self.opt_text(e.get("lead"), f"{path}.lead"),
+            region_id=self.opt_text(e.get("region"), f"{path}.region"),
+            area_id=self.opt_text(e.get("area"), f"{path}.area"),
+        )
+
+    def leg(self, value: Any, path: str) -> TravelLeg:
+        e = self.obj(
+            value,
+            path,
+            {"person", "from", "to", "mode", "depart", "arrive", "distance_km"},
+        )
+        return TravelLeg(
+            person_id=self.text(e["person"], f"{path}.person"),
+            from_id=self.text(e["from"], f"{path}.from"),
+            to_id=self.text(e["to"], f"{path}.to"),
+            mode=self.text(e["mode"], f"{path}.mode"),
+            depart=self.when(e["depart"], f"{path}.depart"),
+            arrive=self.when(e["arrive"], f"{path}.arrive"),
+            distance_km=self.number(e["distance_km"], f"{path}.distance_km"),
+        )
+
+    def stay(self, value: Any, path: str) -> OvernightStay:
+        e = self.obj(value, path, {"person", "night_of", "venue"})
+        return OvernightStay(
+            person_id=self.text(e["person"], f"{path}.person"),
+            night_of=self.day(e["night_of"], f"{path}.night_of"),
+            venue_id=self.text(e["venue"], f"{path}.venue"),
+        )
+
+    def unplaced(self, value: Any, path: str) -> Unplaced:
+        e = self.obj(value, path, {"request", "reason", "rules"})
+        return Unplaced(
+            request_id=self.text(e["request"], f"{path}.request"),
+            reason=self.text(e["reason"], f"{path}.reason"),
+            rules=self.texts(e["rules"], f"{path}.rules"),
+        )
+
+
+_OPTIONAL = {"lead", "region", "area"}

@@ -1,0 +1,171 @@
+"""Reading CSV tables: header checks, line numbers, and clear errors.
+
+A table is UTF-8 text (a byte-order mark is allowed) with a header row. Every
+error names the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from attrs import frozen
+
+from roadshow.errors import InputError, ScenarioFileError, closest
+
+T = TypeVar("T")
+
+
+@frozen
+class Row:
+    """One data row of a table, with where it came from."""
+
+    source: str
+    line: int
+    values: dict[str, str]
+
+    def where(self, column: str | None = None) -> str:
+        """Return the location of this row (and column) for error messages."""
+        return f"line {self.line}" + (f', column "{column}"' if column else "")
+
+    def text(self, column: str) -> str:
+        """Return a column's text, stripped ("" when the column is empty)."""
+        return (self.values.get(column) or "").strip()
+
+    def required(self, column: str, expected: str = "a value") -> str:
+        """Return a column's text, or raise when it is empty.
+
+        Raises:
+            ScenarioFileError: the cell is empty.
+        """
+        value = self.text(column)
+        if not value:
+            raise ScenarioFileError(
+                source=self.source,
+                location=self.where(column),
+                expected=expected,
+                got="",
+            )
+        return value
+
+    def convert(self, column: str, parse: Callable[[str], T], expected: str) -> T:
+        """Return a column converted by *parse*, naming the cell when it fails.
+
+        Raises:
+            ScenarioFileError: the cell is empty or *parse* rejects it.
+        """
+        value = self.required(column, expected)
+        try:
+            return parse(value)
+        except ValueError:
+            raise ScenarioFileError(
+                source=self.source,
+                location=self.where(column),
+                expected=expected,
+                got=value,
+            ) from None
+
+    def optional(
+        self, column: str, parse: Callable[[str], T], expected: str
+    ) -> T | None:
+        """Like :meth:`convert`, but an empty cell gives None."""
+        return self.convert(column, parse, expected) if self.text(column) else None
+
+
+def decode_text(
+    data: bytes, *, source: str, error: type[InputError] = ScenarioFileError
+) -> str:
+    """Decode UTF-8 bytes (dropping a byte-order mark), naming the file on failure.
+
+    Raises:
+        InputError: the bytes are not UTF-8 text or contain NUL characters.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        msg = "the file is not UTF-8 text"
+        raise error(
+            msg,
+            source=source,
+            location=f"line {line}",
+            expected="UTF-8 text",
+            got=f"byte 0x{data[exc.start]:02x}",
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        msg = "the file holds a NUL character (binary data?)"
+        raise error(
+            msg,
+            source=source,
+            location=f"line {line}",
+        )
+    return text
+
+
+def read_rows(
+    text: str, *, source: str, required: Sequence[str], optional: Sequence[str] = ()
+) -> Iterator[Row]:
+    """Yield the data rows of a CSV table after checking its header.
+
+    Raises:
+        ScenarioFileError: a missing or unknown column, or a malformed row.
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        msg = "the table is empty"
+        raise ScenarioFileError(
+            msg,
+            source=source,
+            location="line 1",
+            expected="a header row: " + ",".join(required),
+        ) from None
+    except csv.Error as exc:
+        msg = f"malformed CSV ({exc})"
+        raise ScenarioFileError(msg, source=source, location="line 1") from None
+    known = [*required, *optional]
+    for column in header:
+        if column not in known:
+            msg = f"unknown column {column!r}"
+            raise ScenarioFileError(
+                msg,
+                source=source,
+                location="line 1",
+                expected="columns " + ",".join(known),
+                suggestion=closest(column, known),
+            )
+    missing = [c for c in required if c not in header]
+    if missing:
+        msg = f"missing column {missing[0]!r}"
+        raise ScenarioFileError(
+            msg,
+            source=source,
+            location="line 1",
+            expected="columns " + ",".join(required),
+        )
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                msg = "wrong number of cells"
+                raise ScenarioFileError(
+                    msg,
+                    source=source,
+                    location=f"line {line}",
+                    expected=f"{len(header)} cells",
+                    got=len(cells),
+                )
+            yield Row(
+                source=source, line=line, values=dict(zip(header, cells, strict=True))
+            )
+    except csv.Error as exc:
+        msg = f"malformed CSV ({exc})"
+        raise ScenarioFileError(
+            msg, source=source, location=f"line {reader.line_num}"
+        ) from None

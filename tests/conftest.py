@@ -1,0 +1,34 @@
+"""Shared fixtures: the CLI runner, the bundled scenario, hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+from roadshow.data import nhs2008
+from roadshow.model import Scenario
+
+settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, max_examples=30)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click test runner (stdout and stderr kept apart)."""
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def nhs2008_scenario() -> Scenario:
+    """The bundled default scenario."""
+    return nhs2008.scenario()
