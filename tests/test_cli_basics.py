@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from roadshow.cli import cli
-from roadshow.importers.scenario import load_scenario
 from roadshow.data import nhs2008
+from roadshow.importers.scenario import load_scenario
 
 
 def test_scenarios_lists_the_default(runner: CliRunner) -> None:
@@ -25,14 +25,16 @@ def test_show_summarises(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["show"])
     assert result.exit_code == 0, result.output
     assert "Mon 8 Sep 2008 to Fri 28 Nov 2008" in result.stdout
-    assert "consultation" in result.stdout and "152" in result.stdout
+    assert "consultation" in result.stdout
+    assert "152" in result.stdout
 
 
 def test_travel_london_newcastle(runner: CliRunner) -> None:
     """`roadshow travel` prints distance, mode and time."""
     result = runner.invoke(cli, ["travel", "richmond-house", "Q30"])
     assert result.exit_code == 0, result.output
-    assert "rail" in result.stdout and "km (geodesic)" in result.stdout
+    assert "rail" in result.stdout
+    assert "km (geodesic)" in result.stdout
 
 
 def test_travel_unknown_place_exits_2(runner: CliRunner) -> None:
