@@ -23,7 +23,12 @@ import attrs
 from attrs import field, frozen
 from pendulum import Date, DateTime, Duration, Time
 
-from roadshow.errors import InvalidModelError, UnknownReferenceError, quote
+from roadshow.errors import (
+    Described,
+    InvalidModelError,
+    UnknownReferenceError,
+    quote,
+)
 from roadshow.timeutil import (
     DEFAULT_TZ,
     check_timezone,
@@ -532,13 +537,21 @@ class EventRequest:
             raise InvalidModelError(
                 obj=me, field="attendees", expected="at least one person", got=[]
             )
-        places = [n for n in ("venue_ids", "area_id", "region_id") if getattr(self, n)]
+        places = [
+            key
+            for key, name in (
+                ("venue", "venue_ids"),
+                ("area", "area_id"),
+                ("region", "region_id"),
+            )
+            if getattr(self, name)
+        ]
         if len(places) != 1:
             raise InvalidModelError(
                 obj=me,
                 field="venue",
                 expected="exactly one of venue, area or region",
-                got=", ".join(places) or "none",
+                got=Described(" and ".join(places) or "none"),
             )
         if self.lead is not None and self.lead not in self.attendees:
             raise InvalidModelError(
@@ -837,11 +850,13 @@ class Scenario:
                 expected=f"a date on or after the start {self.start_on}",
                 got=str(self.end_on),
             )
+        # Regions and areas before venues: a region's HQ venue is derived from
+        # its id, and the region is what the user wrote twice.
         for kind, items, key in (
             ("person", self.people, "person_id"),
-            ("venue", self.venues, "venue_id"),
             ("region", self.regions, "region_id"),
             ("area", self.areas, "area_id"),
+            ("venue", self.venues, "venue_id"),
             ("request", self.requests, "request_id"),
         ):
             _check_unique(kind, [getattr(item, key) for item in items])

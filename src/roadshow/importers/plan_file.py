@@ -71,7 +71,9 @@ def parse_plan_file(text: str, *, source: str = "plan.json") -> Plan:
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        msg = f"{exc.msg[0].lower()}{exc.msg[1:]}"
+        # "Unterminated string starting at" ends where json puts the position.
+        text = exc.msg.removesuffix(" starting at")
+        msg = f"{text[0].lower()}{text[1:]}"
         raise PlanFileError(
             msg,
             source=source,

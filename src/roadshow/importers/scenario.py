@@ -232,6 +232,10 @@ class _Table:
     def error(
         self, key: str | None, expected: str, got: object = _MISSING, problem: str = ""
     ) -> ScenarioFileError:
+        if got is _MISSING:
+            return ScenarioFileError(
+                problem, source=self.source, location=self.where(key), expected=expected
+            )
         return ScenarioFileError(
             problem,
             source=self.source,
@@ -239,6 +243,21 @@ class _Table:
             expected=expected,
             got=got,
         )
+
+    def missing(self, key: str, expected: str) -> ScenarioFileError:
+        """Return the error for a required key that is absent.
+
+        A key not read yet that looks like *key* is most likely a misspelling of
+        it, so that is reported instead ("naem": did you mean "name"?).
+        """
+        unread = [k for k in self.data if k not in self.used]
+        misspelt = closest(key, unread)
+        if misspelt is not None:
+            msg = f"unknown key {quote(misspelt)}"
+            return ScenarioFileError(
+                msg, source=self.source, location=self.where(misspelt), suggestion=key
+            )
+        return self.error(key, expected, problem="missing")
 
     def raw(self, key: str) -> Any:
         self.used.add(key)
@@ -257,7 +276,7 @@ class _Table:
         value = self.raw(key)
         if value is _MISSING:
             if default is _MISSING:
-                raise self.error(key, expected, problem="missing")
+                raise self.missing(key, expected)
             return default
         # bool is an int in Python; never accept it where a number is meant.
         if not isinstance(value, kind) or (
@@ -335,7 +354,7 @@ class _Table:
         value = self.raw(key)
         if value is _MISSING:
             if default is _MISSING:
-                raise self.error(key, "a date like 2008-09-08", problem="missing")
+                raise self.missing(key, "a date like 2008-09-08")
             return default
         converted = _to_date(value)
         if converted is None:
@@ -391,6 +410,9 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _shown(value: object) -> object:
+    """Show a TOML value in a message as TOML writes it."""
+    if isinstance(value, bool):
+        return Described(str(value).lower())
     if isinstance(value, dict):
         return Described("a table")
     if isinstance(value, list):
@@ -839,13 +861,13 @@ class _Parser:
         return commitment
 
     def datetime_key(self, t: _Table, key: str) -> DateTime:
-        value = _to_datetime(t.raw(key), self.tz)
+        expected = "a date and time like 2008-09-17T09:30:00"
+        raw = t.raw(key)
+        if raw is _MISSING:
+            raise t.missing(key, expected)
+        value = _to_datetime(raw, self.tz)
         if value is None:
-            raise t.error(
-                key,
-                "a date and time like 2008-09-17T09:30:00",
-                _shown(t.data.get(key, "")),
-            )
+            raise t.error(key, expected, _shown(raw))
         return value
 
     def calendar(self, t: _Table) -> CalendarRules:
@@ -1104,8 +1126,8 @@ class _Parser:
             if len(found) != 1:
                 raise t.error(
                     key,
-                    f"exactly one person with role {role!r} in region {region_id}",
-                    ", ".join(found) or "none",
+                    f"exactly one person with role {quote(role)} in region {region_id}",
+                    Described(", ".join(found) or "nobody"),
                 )
             out.append(found[0])
         return tuple(out)
