@@ -310,9 +310,9 @@ class _Table:
         value = self.typed(key, list, "a list of texts", default)
         if value is default:
             return value
-        for item in value:
+        for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.error(key, "a list of texts", _shown(item))
+                raise self.error(f"{key}[{i}]", "a text", _shown(item))
         return tuple(value)
 
     def parsed(
