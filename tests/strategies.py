@@ -205,20 +205,125 @@ def _apply(document: Any, path: tuple[Any, ...], action: str, value: Any) -> Non
         parent[last] = value
 
 
-def similar(value: Any) -> st.SearchStrategy[Any]:
-    """Values of the same type as *value*: wrong in content, not in kind."""
+def similar(value: Any, key: object = None) -> st.SearchStrategy[Any]:
+    """Values like *value*, the one found at *key*: wrong in content, not in kind.
+
+    A key the format knows gets near misses of its own kind (a duration gets
+    durations), so a rare bad value is not left to chance.
+    """
+    by_key = _BY_KEY.get(key) if isinstance(key, str) else None
     if isinstance(value, list):
         texts = bool(value) and isinstance(value[0], str)
-        return (
-            st.lists(st.sampled_from(NEAR_MISSES), max_size=3)
-            if texts
-            else st.nothing()
-        )
+        items = st.sampled_from(NEAR_MISSES) if by_key is None else by_key
+        return st.lists(items, max_size=3) if texts else st.nothing()
+    if by_key is not None and isinstance(value, str):
+        return by_key
     # bool before int and datetime before date: each is a subclass of the next.
     for kind, strategy in _SIMILAR:
         if isinstance(value, kind):
             return strategy
     return st.nothing()
+
+
+_DURATIONS = st.sampled_from(
+    [
+        "0m",
+        "-1h",
+        "1h90m",
+        "PT0H",
+        "PT",
+        "h",
+        "24h",
+        "9999999h",
+        "2h30",
+        "m",
+        "1m",
+        "99999999999999999999h",
+        "1" * 30 + "m",
+        "PT99999999999999999999H",
+    ]
+)
+_CLOCKS = st.sampled_from(["00:00", "24:00", "24:01", "23:59", "7:5", "25:00", "9"])
+_WINDOWS = st.sampled_from(
+    ["09:00-09:00", "18:00-09:00", "00:00-24:00", "09:00-", "-", "9-5", "09:00-25:00"]
+)
+_SLOTS = st.sampled_from(
+    [
+        "sun-sat 00:00-24:00",
+        "sat-mon 10:00-11:00",
+        "mon-fri 17:00-09:30",
+        "x 10:00-11:00",
+        "mon,,fri 10:00-11:00",
+        "mon-fri",
+        "mon-fri 10:00-11:00 extra",
+        "",
+    ]
+)
+_IDS = st.sampled_from(
+    [
+        "Q30",
+        "q30",
+        "5ND",
+        "alice",
+        "office",
+        "role:chair",
+        "role:",
+        "role:nobody",
+        "CON",
+        "../x",
+        "a/b",
+        "",
+        "x" * 70,
+        "visit-Q30",
+        "consultation-5ND",
+    ]
+)
+_BY_KEY: dict[str, st.SearchStrategy[Any]] = {
+    **dict.fromkeys(["duration", "gap_before", "gap_after", "start_step"], _DURATIONS),
+    "overhead": _DURATIONS,
+    **dict.fromkeys(["late_after", "preferred_start"], _CLOCKS),
+    **dict.fromkeys(["working_hours", "travel_hours"], _WINDOWS),
+    "slots": _SLOTS,
+    "weekend": st.sampled_from(["sat", "sun", "caturday", "sat-sun", "sun-sat", ""]),
+    **dict.fromkeys(
+        ["id", "home", "hq", "region", "area", "venue", "person", "lead", "follows"],
+        _IDS,
+    ),
+    **dict.fromkeys(["attendees", "optional", "regions", "areas", "venues"], _IDS),
+    "timezone": st.sampled_from(
+        ["Europe/Londn", "europe/london", "UTC", "Etc/GMT+14", "Pacific/Kiritimati", ""]
+    ),
+    "holidays": st.sampled_from(["", "GB", "GB-SCT", "GB-XXX", "XX", "US-CA", "-"]),
+    "title": st.sampled_from(
+        [
+            "{area_name}",
+            "{region_name}",
+            "{nope}",
+            "{",
+            "}",
+            "{0}",
+            "{area_name!r}",
+            "{area_name:>{region_id}}",
+            "{region_id.x}",
+            "{area_id[0]}",
+        ]
+    ),
+    "per": st.sampled_from(["region", "area", "Area", "town", ""]),
+    "mode": st.sampled_from(["auto", "walk", "car", "rail", "bus", ""]),
+    "pinned": st.sampled_from(
+        [
+            "2008-10-26T01:30:00",
+            "2008-03-30T01:30:00",
+            "2008-10-22",
+            "0001-01-01T00:00",
+            "9999-12-31T23:59:59",
+            "2008-10-22T10:00:00-14:00",
+            "soon",
+            "",
+        ]
+    ),
+}
+"""Near misses for the keys of the scenario format, by key name."""
 
 
 _SIMILAR: tuple[tuple[type, st.SearchStrategy[Any]], ...] = (
@@ -258,7 +363,9 @@ def mutated(draw: st.DrawFn, base: Any, values: st.SearchStrategy[Any]) -> Any:
             st.sampled_from(["similar", "similar", "replace", "delete", "add"])
         )
         if action == "similar":
-            value = draw(similar(_in(document, path)) | values)
+            # A list item is named by its list's key (attendees[0] by attendees).
+            key = next((k for k in reversed(path) if isinstance(k, str)), None)
+            value = draw(similar(_in(document, path), key) | values)
         else:
             value = draw(values)
         _apply(document, path, action, value)

@@ -195,7 +195,7 @@ class _Reader:
         except OverflowError:  # a huge JSON integer
             km = math.inf
         if not 0 <= km < math.inf:
-            raise self.fail(path, "a distance of 0 km or more", value)
+            raise self.fail(path, "a finite distance of 0 km or more", value)
         return km
 
     def texts(self, value: Any, path: str) -> tuple[str, ...]:

@@ -1061,7 +1061,7 @@ class _Parser:
         follows = t.text("follows", None)
         fields = self.request_fields(t)
         t.finish()
-        _check_template(t, title)
+        _check_template(t, title, per)
 
         items = _series_items(per, regions, areas, set(only_regions), set(only_areas))
         if not items:
@@ -1182,8 +1182,17 @@ def _series_items(
     return items
 
 
-def _check_template(t: _Table, title: str) -> None:
-    allowed = {"region_id", "region_name", "area_id", "area_name"}
+def _check_template(t: _Table, title: str, per: str) -> None:
+    """Check a series title's {placeholders} against what *per* provides.
+
+    Raises:
+        ScenarioFileError: a placeholder the series cannot fill, or a title
+            that str.format cannot use.
+    """
+    allowed = {"region_id", "region_name"}
+    if per == "area":
+        allowed |= {"area_id", "area_name"}
+    expected = "placeholders among " + ", ".join("{" + a + "}" for a in sorted(allowed))
     try:
         names = {
             field
@@ -1199,10 +1208,13 @@ def _check_template(t: _Table, title: str) -> None:
             msg,
             source=t.source,
             location=t.where("title"),
-            expected="placeholders among "
-            + ", ".join("{" + a + "}" for a in sorted(allowed)),
+            expected=f"{expected} (per {per})",
             suggestion=closest(unknown[0], allowed),
         )
+    try:  # conversions and format specs ({x!r}, {x:>{y}}) can still fail
+        title.format_map(dict.fromkeys(allowed, "x"))
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        raise t.error("title", expected, title) from None
 
 
 def _parse_bool(text: str) -> bool:
