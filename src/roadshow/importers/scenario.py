@@ -14,6 +14,7 @@ The format, in short (see README.md and the bundled ``nhs-2008`` for a full one)
     [rules]     max_nights_away_in_row, start_step, [rules.kinds.<kind>] ...
     [travel]    mode, walk_up_to_km, car_up_to_km, [travel.modes.<mode>] ...
     [[venues]] [[regions]] [[areas]] [[people]] [[blackouts]] [[commitments]]
+    [[diaries]]  person = "darzi", file = "darzi.ics" (busy time from a diary)
     [[requests]] [[series]]   (a series expands to one request per region or area)
 """
 
@@ -30,7 +31,14 @@ from typing import Any, Protocol, TypeVar
 import pendulum
 from pendulum import Date, DateTime, Duration, Time
 
-from roadshow.errors import InputError, InvalidModelError, ScenarioFileError, closest
+from roadshow.errors import (
+    DiaryFileError,
+    InputError,
+    InvalidModelError,
+    ScenarioFileError,
+    closest,
+)
+from roadshow.importers.diary import parse_diary
 from roadshow.importers.tables import Row, decode_text, read_rows
 from roadshow.model import (
     MODES,
@@ -436,6 +444,8 @@ class _Parser:
         people = [self.person(t) for t in top.tables("people")]
         blackouts = [self.blackout(t) for t in top.tables("blackouts")]
         commitments += [self.commitment(t) for t in top.tables("commitments")]
+        for t in top.tables("diaries"):
+            commitments += self.diary(t, people, start_on, end_on)
         calendar = self.calendar(top.table("calendar"))
         rules = self.rules(top.table("rules"))
         travel = self.travel(top.table("travel"), overrides)
@@ -735,6 +745,25 @@ class _Parser:
             )
         t.finish()
         return commitment
+
+    def diary(
+        self, t: _Table, people: list[Person], start_on: Date, end_on: Date
+    ) -> tuple[Commitment, ...]:
+        """Read a ``[[diaries]]`` entry: a person's .ics file as busy time."""
+        person_id, name = t.text("person"), t.text("file")
+        t.finish()
+        if self.read_table is None:
+            raise t.error("file", "a scenario read from a file (diaries sit beside it)")
+        source, data = self.read_table(name)
+        zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
+        return parse_diary(
+            decode_text(data, source=source, error=DiaryFileError),
+            source=source,
+            person_id=person_id,
+            start_on=start_on,
+            end_on=end_on,
+            timezone=zone,
+        )
 
     def datetime_key(self, t: _Table, key: str) -> DateTime:
         value = _to_datetime(t.raw(key), self.tz)
