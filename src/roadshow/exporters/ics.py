@@ -611,7 +611,7 @@ class _Writer:
         event.add("X-ROADSHOW-FROM", vText(leg.from_id))
         event.add("X-ROADSHOW-TO", vText(leg.to_id))
         event.add("X-ROADSHOW-MODE", vText(leg.mode))
-        event.add("X-ROADSHOW-DISTANCE-KM", vText(f"{leg.distance_km:.3f}"))
+        event.add("X-ROADSHOW-DISTANCE-KM", vText(repr(leg.distance_km)))
 
     def _stay(self, event: Event, stay: OvernightStay, *, cancelled: bool) -> None:
         who = self.person_name(stay.person_id)
