@@ -54,11 +54,15 @@ def record_plan(
 ) -> tuple[PlanVersion, dict[str, bytes]]:
     """Record *plan* in the folder's history and return its version and files.
 
+    The folder is created if needed; the files are not written (see
+    :func:`write_outputs`).
+
     Raises:
         InputError: the folder's history holds another scenario's plans.
         OutputError: the history cannot be read or written.
     """
-    version = PlanHistory.in_folder(out_dir).record(plan, issued_at=issued_at)
+    folder = ensure_folder(out_dir)
+    version = PlanHistory.in_folder(folder).record(plan, issued_at=issued_at)
     return version, plan_outputs(scenario, plan, version)
 
 
