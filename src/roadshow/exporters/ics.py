@@ -717,8 +717,16 @@ class _Writer:
         return self.local(value).strftime("%H:%M")
 
     def local(self, value: DateTime) -> dt.datetime:
-        """The instant as a stdlib datetime in the scenario's zone (TZID=<IANA id>)."""
-        return dt.datetime.fromtimestamp(value.timestamp(), tz=self.zone)
+        """The instant as a stdlib datetime in the scenario's zone (TZID=<IANA id>).
+
+        A wall-clock time in the hour repeated when summer time ends (01:00-02:00
+        on 26 Oct 2008) means its first occurrence (RFC 5545, 3.3.5), so an
+        instant in the second occurrence is written in UTC instead.
+        """
+        local = dt.datetime.fromtimestamp(value.timestamp(), tz=self.zone)
+        if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+            return local.astimezone(_UTC)
+        return local
 
     def person_name(self, person_id: str) -> str:
         person = self.scenario.person_by_id.get(person_id)
