@@ -321,30 +321,61 @@ def render_ics(
         InvalidModelError: an unknown audience or split, or a plan for another
             scenario.
     """
-    view = view or View()
-    _check_audience(audience)
-    _check_scenario(scenario, plan)
-    with_travel = travel and audience == INTERNAL
-    live = [
-        entry
-        for entry in plan_items(plan)
-        if (with_travel or entry.kind == "event") and view.includes(scenario, entry)
-    ]
-    cancelled = [
-        entry
-        for entry in version.cancelled
-        if (with_travel or entry.kind == "event") and view.includes(scenario, entry)
-    ]
-    writer = _Writer(scenario, plan, version, audience)
-    calendar = writer.calendar(_calendar_name(scenario, view, audience))
-    entries = [(e, False) for e in live] + [(e, True) for e in cancelled]
-    entries.sort(key=lambda pair: pair[0].sort_key)
-    components = [writer.component(entry, cancelled=gone) for entry, gone in entries]
-    for tzid in sorted({tzid for c in components for tzid in _tzids(c)}):
-        calendar.add_component(vtimezone(tzid, _years(entries)))
-    for component in components:
-        calendar.add_component(component)
-    return bytes(calendar.to_ical())
+    renderer = _Renderer(scenario, plan, version, audience=audience, travel=travel)
+    return renderer.render(view or View())
+
+
+class _Renderer:
+    """Renders calendars of one plan version for one audience.
+
+    Each entry's component is built once and shared by every calendar it is in
+    (the programme, its people, its region and its area).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        version: PlanVersion,
+        *,
+        audience: str,
+        travel: bool,
+    ) -> None:
+        _check_audience(audience)
+        _check_scenario(scenario, plan)
+        self.scenario = scenario
+        self.audience = audience
+        self.writer = _Writer(scenario, plan, version, audience)
+        with_travel = travel and audience == INTERNAL
+        entries = [(e, False) for e in plan_items(plan)]
+        entries += [(e, True) for e in version.cancelled]
+        self.entries = sorted(
+            (pair for pair in entries if with_travel or pair[0].kind == "event"),
+            key=lambda pair: pair[0].sort_key,
+        )
+        self.components: dict[tuple[str, bool], Event] = {}
+
+    def component(self, entry: CalendarItem, *, cancelled: bool) -> Event:
+        key = (entry.uid, cancelled)
+        if key not in self.components:
+            self.components[key] = self.writer.component(entry, cancelled=cancelled)
+        return self.components[key]
+
+    def render(self, view: View) -> bytes:
+        entries = [
+            (entry, gone)
+            for entry, gone in self.entries
+            if view.includes(self.scenario, entry)
+        ]
+        calendar = self.writer.calendar(
+            _calendar_name(self.scenario, view, self.audience)
+        )
+        components = [self.component(entry, cancelled=gone) for entry, gone in entries]
+        for tzid in sorted({tzid for c in components for tzid in _tzids(c)}):
+            calendar.add_component(vtimezone(tzid, _years(entries)))
+        for component in components:
+            calendar.add_component(component)
+        return bytes(calendar.to_ical())
 
 
 def calendar_files(
@@ -367,24 +398,22 @@ def calendar_files(
         InvalidModelError: an unknown split or audience, an id that is not safe as
             a file name, or two names that differ only in case.
     """
+    renderer = _Renderer(scenario, plan, version, audience=audience, travel=travel)
     files: dict[str, bytes] = {}
     views = {View(split) for split in splits}  # checks each split's name
     for split in sorted(views, key=lambda view: SPLITS.index(view.split)):
-        for name, view in _views(scenario, plan, version, split):
-            files[name] = render_ics(
-                scenario, plan, version, view=view, audience=audience, travel=travel
-            )
+        for name, view in _views(scenario, [e for e, _ in renderer.entries], split):
+            files[name] = renderer.render(view)
     _check_no_case_clash(files)
     return files
 
 
 def _views(
-    scenario: Scenario, plan: Plan, version: PlanVersion, split: View
+    scenario: Scenario, entries: list[CalendarItem], split: View
 ) -> Iterator[tuple[str, View]]:
     if split.split == "programme":
         yield "programme.ics", View()
         return
-    entries = [*plan_items(plan), *version.cancelled]
     keys: set[str] = set()
     for entry in entries:
         item = entry.item
