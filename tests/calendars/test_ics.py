@@ -605,3 +605,19 @@ def test_default_plan_reads_alike_in_every_parser(nhs2008_scenario, kit):
         starts = [parse(files[name]) for parse in PARSERS]
         assert all(s == starts[0] for s in starts), name
     assert starts_icalendar(files["programme.ics"]) == expected_starts(plan)
+
+
+def test_a_request_placed_twice_is_refused(nhs2008_scenario, plan, kit):
+    """Two events of one request would share a UID: refused, not written twice."""
+    first = plan.events[0]
+    twice = attrs.evolve(
+        plan,
+        events=[
+            *plan.events,
+            attrs.evolve(
+                first, start=first.start.add(days=1), end=first.end.add(days=1)
+            ),
+        ],
+    )
+    with pytest.raises(InvalidModelError, match="places a request twice"):
+        render_ics(nhs2008_scenario, twice, PlanVersion.unrecorded(kit.stamp))

@@ -151,6 +151,9 @@ def plan_items(plan: Plan) -> tuple[CalendarItem, ...]:
     likewise to the next event after the night. So UIDs survive re-planning
     whenever the shape of a person's programme is unchanged. Zero-length legs
     (staying put) are not entries.
+
+    Raises:
+        InvalidModelError: the plan places a request twice.
     """
     items = [
         CalendarItem(uid=event_uid(plan.scenario_id, e.request_id), item=e)
@@ -178,6 +181,11 @@ def plan_items(plan: Plan) -> tuple[CalendarItem, ...]:
             events=events,
             comes_before=lambda stay, e: e.start.date() > stay.night_of,
         )
+    requests = [e.request_id for e in plan.events]
+    if len(set(requests)) != len(requests):
+        twice = sorted(r for r in set(requests) if requests.count(r) > 1)
+        msg = "the plan places a request twice (one UID per request)"
+        raise InvalidModelError(msg, obj="plan", field="events", got=twice[0])
     return tuple(items)
 
 
