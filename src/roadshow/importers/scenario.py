@@ -14,6 +14,7 @@ The format, in short (see README.md and the bundled ``nhs-2008`` for a full one)
     [rules]     max_nights_away_in_row, start_step, [rules.kinds.<kind>] ...
     [travel]    mode, walk_up_to_km, car_up_to_km, [travel.modes.<mode>] ...
     [[venues]] [[regions]] [[areas]] [[people]] [[blackouts]] [[commitments]]
+    [[diaries]]  person = "darzi", file = "darzi.ics" (busy time from a diary)
     [[requests]] [[series]]   (a series expands to one request per region or area)
 """
 
@@ -34,6 +35,7 @@ from pendulum import Date, DateTime, Duration, Time
 
 from roadshow.errors import (
     Described,
+    DiaryFileError,
     GeocodeError,
     InputError,
     InvalidModelError,
@@ -41,6 +43,7 @@ from roadshow.errors import (
     closest,
     quote,
 )
+from roadshow.importers.diary import parse_diary
 from roadshow.importers.tables import Row, decode_text, read_rows
 from roadshow.model import (
     MODES,
@@ -527,6 +530,8 @@ class _Parser:
         people = [self.person(t) for t in top.tables("people")]
         blackouts = [self.blackout(t) for t in top.tables("blackouts")]
         commitments += [self.commitment(t) for t in top.tables("commitments")]
+        for t in top.tables("diaries"):
+            commitments += self.diary(t, people, start_on, end_on)
         calendar = self.calendar(top.table("calendar"))
         rules = self.rules(top.table("rules"))
         travel = self.travel(top.table("travel"), overrides)
@@ -859,6 +864,25 @@ class _Parser:
             )
         t.finish()
         return commitment
+
+    def diary(
+        self, t: _Table, people: list[Person], start_on: Date, end_on: Date
+    ) -> tuple[Commitment, ...]:
+        """Read a ``[[diaries]]`` entry: a person's .ics file as busy time."""
+        person_id, name = t.text("person"), t.text("file")
+        t.finish()
+        if self.read_table is None:
+            raise t.error("file", "a scenario read from a file (diaries sit beside it)")
+        source, data = self.read_table(name)
+        zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
+        return parse_diary(
+            decode_text(data, source=source, error=DiaryFileError),
+            source=source,
+            person_id=person_id,
+            start_on=start_on,
+            end_on=end_on,
+            timezone=zone,
+        )
 
     def datetime_key(self, t: _Table, key: str) -> DateTime:
         expected = "a date and time like 2008-09-17T09:30:00"
