@@ -660,9 +660,18 @@ class KindRules:
 
 @frozen(kw_only=True)
 class PlanningRules:
-    """Rules that hold across the programme."""
+    """Rules that hold across the programme.
+
+    Attributes:
+        max_nights_away_in_row: Nights away from home in a row, at most.
+        min_stay_km: A night away is spent only near a venue at least this far
+            from the person's home base (closer, they go home).
+        start_step_minutes: Events start on this step (15: on the quarter hour).
+        kinds: Rules per request kind.
+    """
 
     max_nights_away_in_row: int = 3
+    min_stay_km: float = 0.0
     start_step_minutes: int = 15
     kinds: tuple[KindRules, ...] = field(default=(), converter=_kind_rules)
 
@@ -673,6 +682,10 @@ class PlanningRules:
                 field="max_nights_away_in_row",
                 expected="0 or more",
                 got=self.max_nights_away_in_row,
+            )
+        if not math.isfinite(self.min_stay_km) or self.min_stay_km < 0:
+            raise InvalidModelError(
+                obj="rules", field="min_stay_km", expected="0 or more kilometres", got=self.min_stay_km
             )
         if not 1 <= self.start_step_minutes <= 60 or 60 % self.start_step_minutes:  # noqa: PLR2004
             raise InvalidModelError(
@@ -1013,6 +1026,13 @@ class Scenario:
                 if v.region_id == request.region_id and v.venue_id != default
             ]
         return tuple(listed) if listed else (self.venue_by_id[default],)
+
+    def restricted_to(self, kinds: Iterable[str]) -> Scenario:
+        """Return the scenario with only the requests of *kinds* (all if empty)."""
+        wanted = frozenset(kinds)
+        if not wanted:
+            return self
+        return attrs.evolve(self, requests=[r for r in self.requests if r.kind in wanted])
 
     def summary(self) -> dict[str, int]:
         """Counts of the scenario's parts (for ``roadshow show``)."""

@@ -79,6 +79,7 @@ def _register() -> None:
         scenario.init,
         travel.travel,
         plan.plan,
+        plan.check,
         calendars.ics,
         calendars.changes,
         calendars.serve,

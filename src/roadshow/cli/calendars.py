@@ -5,18 +5,12 @@ from __future__ import annotations
 import csv
 import importlib
 import io
-import os
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
-import pendulum
-from pendulum import DateTime
 
 from roadshow import data
-from roadshow.cli._app import AppContext, emit, pass_app
+from roadshow.cli._app import AppContext, emit, issue_time, pass_app, warnings_to_stderr
 from roadshow.errors import InputError, UnknownReferenceError
 from roadshow.exporters.changes import render_change_notice, render_changes_table
 from roadshow.exporters.ics import (
@@ -33,35 +27,6 @@ from roadshow.importers.diary import load_diary
 from roadshow.importers.plan_file import load_plan_file
 from roadshow.model import Plan, Scenario
 from roadshow.outputs import write_outputs
-
-
-def issue_time() -> DateTime:
-    """Read the clock once: ``SOURCE_DATE_EPOCH`` when set, else now (UTC).
-
-    Raises:
-        InputError: ``SOURCE_DATE_EPOCH`` is not a whole number of seconds.
-    """
-    pinned = os.environ.get("SOURCE_DATE_EPOCH")
-    if pinned is None:
-        return pendulum.now("UTC").replace(microsecond=0)
-    try:
-        return pendulum.from_timestamp(int(pinned), tz="UTC")
-    except ValueError:
-        raise InputError(
-            source="SOURCE_DATE_EPOCH",
-            expected="whole seconds since 1970-01-01 UTC",
-            got=pinned,
-        ) from None
-
-
-@contextmanager
-def _warnings_to_stderr() -> Iterator[None]:
-    """Show roadshow's warnings (skipped content) as one line each on stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    for warning in caught:
-        click.echo(f"Warning: {warning.message}", err=True)
 
 
 def _plan_and_version(
@@ -319,7 +284,7 @@ def import_diary(
             ref=person_id,
             known=loaded.person_by_id,
         )
-    with _warnings_to_stderr():
+    with warnings_to_stderr():
         found = load_diary(
             diary,
             person_id=person_id,

@@ -940,6 +940,7 @@ class _Parser:
         with self.at(self.source, t.where()):
             rules = PlanningRules(
                 max_nights_away_in_row=t.integer("max_nights_away_in_row", 3),
+                min_stay_km=t.number("min_stay_km", 0.0),
                 start_step_minutes=minutes_of(step),
                 kinds=kinds,
             )

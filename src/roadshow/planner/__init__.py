@@ -15,6 +15,8 @@ placed are listed in ``Plan.unplaced`` with the rules that block them, by date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from attrs import frozen
 
 from roadshow.errors import PlanningError
@@ -39,13 +41,11 @@ class PlanParams:
         exact_max_groups: Tours of up to this many visits get the exact search.
         exact_max_states: The exact search gives up (keeping the heuristic tour)
             after this many states.
-        kinds: Plan only requests of these kinds (empty: all kinds).
     """
 
     max_passes: int = 8
     exact_max_groups: int = 12
     exact_max_states: int = 200_000
-    kinds: frozenset[str] = frozenset()
 
     def __attrs_post_init__(self) -> None:
         if self.max_passes < 0 or self.exact_max_groups < 0 or self.exact_max_states < 0:
@@ -91,22 +91,32 @@ def plan(scenario: Scenario, params: PlanParams | None = None) -> Plan:
     return solve(scenario, params).plan
 
 
-def solve(scenario: Scenario, params: PlanParams | None = None) -> Result:
+def solve(
+    scenario: Scenario, params: PlanParams | None = None, *, progress: Callable[[str], None] | None = None
+) -> Result:
     """Plan *scenario* and report the score and the search (see :func:`plan`).
+
+    Args:
+        scenario: What to plan.
+        params: Search settings.
+        progress: Called with a short message as each phase starts.
 
     Raises:
         PlanningError: *params* are invalid.
     """
     params = params or PlanParams()
+    say = progress or (lambda _message: None)
     ctx = Context(scenario)
     schedule = Schedule(ctx)
-    groups = [g for g in ctx.groups if not params.kinds or g.kind in params.kinds]
+    groups = list(ctx.groups)
     found = tours(ctx, schedule, groups, max_groups=params.exact_max_groups)
     in_tours = [g for tour in found for g in tour]
     # Fixed groups and tours first; the rest of the programme fits around them.
     left = construct(ctx, schedule, [g for g in groups if is_fixed(g)])
     left += construct(ctx, schedule, [g for g in in_tours if not is_fixed(g)])
     improve(ctx, schedule, in_tours, max_passes=params.max_passes)
+    if found:
+        say(f"Searching {len(found)} tour(s) of {len(in_tours)} visits exactly")
     reports = [_exact_tour(ctx, schedule, tour, params) for tour in found]
     # Polishing a proven tour never raises its travel (travel dominates the cost),
     # so this only improves nights, late finishes and preferred times.
@@ -114,7 +124,9 @@ def solve(scenario: Scenario, params: PlanParams | None = None) -> Result:
     proven = {g.index for tour, report in zip(found, reports, strict=True) if report.optimal for g in tour}
     left = [g for g in left if g.index not in schedule.placements]
     rest = [g for g in groups if g not in in_tours and not is_fixed(g)]
+    say(f"Placing {len(rest)} more requests")
     left += construct(ctx, schedule, rest)
+    say("Improving the plan")
     passes = improve(ctx, schedule, [g for g in groups if g.index not in proven], max_passes=params.max_passes)
     if left:
         # Local search may have opened room for what did not fit at first.

@@ -191,6 +191,12 @@ class Context:
             self._minutes[key] = found
         return found
 
+    def can_stay(self, person_id: str, venue: str) -> bool:
+        """Tell whether *person_id* may spend a night near *venue* (far enough from home)."""
+        limit = self.scenario.rules.min_stay_km
+        home = self.home[person_id]
+        return venue != home and (limit <= 0 or not self.is_near(home, venue, limit))
+
     def is_near(self, a: str, b: str, km: float) -> bool:
         """Tell whether venues *a* and *b* are closer than *km* (cached)."""
         key = (a, b, km) if a <= b else (b, a, km)

@@ -167,6 +167,8 @@ class _Search:
         person_id, home, venue = self.people[k], self.homes[k], self.venue[index]
         if place == venue:
             return 2 * self.ctx.minutes(person_id, home, venue)
+        if not (self.ctx.can_stay(person_id, place) or self.ctx.can_stay(person_id, venue)):
+            return 0  # no night can be spent between the two
         minutes = self.ctx.minutes
         return max(minutes(person_id, place, home) + minutes(person_id, home, venue) - minutes(person_id, place, venue), 0)
 
@@ -307,7 +309,7 @@ class _Search:
             for index in (today, tomorrow):
                 if index != NONE and person_id in self.tour[index].people:
                     place = self.tour[index].venues[0]
-                    if place not in options:
+                    if place not in options and self.ctx.can_stay(person_id, place):
                         options.append(place)
             if day >= self.hi:
                 options = [home]

@@ -113,14 +113,18 @@ def route_day(
 
 
 def night_options(
-    home: str, today: Sequence[Item], tomorrow: Sequence[Item]
+    ctx: Context, person_id: str, today: Sequence[Item], tomorrow: Sequence[Item]
 ) -> tuple[str, ...]:
-    """Places a night may be spent: home, near today's last or tomorrow's first venue."""
-    options = [home]
-    if today and today[-1].venue != home:
-        options.append(today[-1].venue)
-    if tomorrow and tomorrow[0].venue not in options:
-        options.append(tomorrow[0].venue)
+    """Places a night may be spent: home, near today's last or tomorrow's first venue.
+
+    A venue too close to home for a stay (``min_stay_km``) is no option.
+    """
+    options = [ctx.home[person_id]]
+    for items, index in ((today, -1), (tomorrow, 0)):
+        if items:
+            venue = items[index].venue
+            if venue not in options and ctx.can_stay(person_id, venue):
+                options.append(venue)
     return tuple(options)
 
 
@@ -179,7 +183,7 @@ class Timeline:
         if night >= self.days - 1:
             return (self.home,)
         return night_options(
-            self.home, self._get(night, items_of), self._get(night + 1, items_of)
+            self.ctx, self.person_id, self._get(night, items_of), self._get(night + 1, items_of)
         )
 
     def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
