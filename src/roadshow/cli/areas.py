@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from roadshow.cli._app import AppContext, pass_app
 from roadshow.errors import InputError, closest, quote
-from roadshow.exporters.summary import area_entries, render_areas
-from roadshow.importers.plan_file import load_plan_file
-from roadshow.model import Scenario
-from roadshow.planner import solve
+
+if TYPE_CHECKING:
+    from roadshow.model import Scenario
 
 PLAN_FILE = "plan.json"
 
@@ -44,6 +44,10 @@ def areas(
     --plan (its own scenario unless SCENARIO is given). Areas whose event is not
     planned say why; then the command exits 1.
     """
+    from roadshow.exporters.summary import area_entries, render_areas
+    from roadshow.importers.plan_file import load_plan_file
+    from roadshow.planner import solve
+
     plan = None
     if plan_path is not None:
         plan = load_plan_file(
