@@ -923,4 +923,4 @@ def test_long_day(tiny: Scenario, tiny_plan: Plan) -> None:
     assert _rules(found) == {"long-day"}
     v = _one(found, "long-day")
     assert (v.severity, v.person_id) == (WARNING, "ann")
-    assert v.message == "Ann Smith: a 12.5-hour day on Wed 8 Oct 2008"
+    assert v.message == "Ann Smith: a day of 12.5 hours on Wed 8 Oct 2008"

@@ -550,7 +550,7 @@ class _Walk:
                 yield (
                     "long-day",
                     WARNING,
-                    f"a {hours:.1f}-hour day on {_date(day)}",
+                    f"a day of {hours:.1f} hours on {_date(day)}",
                     items[0][0],
                     None,
                 )
