@@ -161,7 +161,7 @@ def solve(
     if left:
         # Local search may have opened room for what did not fit at first.
         left = construct(ctx, schedule, left)
-    unplaced = [explain(ctx, schedule, g) for g in left]
+    unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
     return Result(
         plan=result,

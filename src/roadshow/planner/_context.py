@@ -344,7 +344,12 @@ class Context:
             found = (
                 group.pin_minute,
                 tuple(
-                    (m.offset, m.length, m.request.slots, tuple(hours[p] for p in m.request.attendees))
+                    (
+                        m.offset,
+                        m.length,
+                        m.request.slots,
+                        tuple(hours[p] for p in m.request.attendees),
+                    )
                     for m in group.members
                 ),
             )

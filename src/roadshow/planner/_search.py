@@ -26,22 +26,35 @@ def best_placement(
     routing solvers use), which keeps large programmes fast.
     """
     best: Trial | None = None
-    days = [d for d in ctx.candidate_days[group.index] if schedule.rules_allow(group, d) is None]
+    days = [
+        d
+        for d in ctx.candidate_days[group.index]
+        if schedule.rules_allow(group, d) is None
+    ]
     if days_to_try is not None and len(days) > days_to_try:
-        days = sorted(days, key=lambda d: (_nearness(ctx, schedule, group, d), d))[:days_to_try]
+        days = sorted(days, key=lambda d: (_nearness(ctx, schedule, group, d), d))[
+            :days_to_try
+        ]
     for day in days:
         starts = ctx.starts(group, day)
         for venue in group.venues:
-            for trial in _day_trials(ctx, schedule, group, day, venue, starts):
-                if best is None or (trial.delta, trial.placement) < (best.delta, best.placement):
+            for trial in _day_trials(
+                ctx, schedule, group, day=day, venue=venue, starts=starts
+            ):
+                if best is None or (trial.delta, trial.placement) < (
+                    best.delta,
+                    best.placement,
+                ):
                     best = trial
     return best
 
 
 def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
-    """Estimate the travel *group* adds on *day*: round trips from the nearest place
-    each attendee will be around then (home, or a venue the day before, the day
-    itself or the day after)."""
+    """Estimate the travel *group* adds on *day*.
+
+    Each attendee's cost is the trip from the nearest place they will be around
+    then: home, or a venue the day before, the day itself or the day after.
+    """
     venue = group.venues[0]
     total = 0
     for person_id in group.people:
@@ -54,15 +67,55 @@ def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
 
 
 def _day_trials(
-    ctx: Context, schedule: Schedule, group: Group, day: int, venue: str, starts: tuple[int, ...]
+    ctx: Context,
+    schedule: Schedule,
+    group: Group,
+    day: int,
+    venue: str,
+    starts: tuple[int, ...],
 ) -> list[Trial]:
     """Try the starts on one day that can differ in cost.
 
-    Starts too close to an attendee's other items to travel between are skipped
-    outright. The rest that put the group between the same items of every
-    attendee's day share its legs, so they cost the same travel; of each such
-    class only the earliest feasible start (the least late) and the one nearest
-    the preferred time are worth a trial.
+    Starts that put the group between the same items of every attendee's day
+    share its legs, so they cost the same travel; of each such class only the
+    earliest feasible start (the least late) and the one nearest the preferred
+    time are worth a trial.
+    """
+    preferred = None
+    if group.preferred is not None:
+        preferred = day_minute(ctx.days[day].date, group.preferred, ctx.tz)
+    out = []
+    tried: dict[int, int | None] = {}
+    for members in _start_classes(
+        ctx, schedule, group, day=day, venue=venue, starts=starts
+    ):
+        orders = [members]
+        if preferred is not None:
+            orders.append(sorted(members, key=lambda s: (abs(s - preferred), s)))
+        for order in orders:
+            for start in order:
+                if start not in tried:
+                    placement = Placement(day=day, start=start, venue=venue)
+                    fits = schedule.fits(group, placement)
+                    tried[start] = schedule.trial(group, placement) if fits else None
+                    if tried[start] is not None:
+                        out.append(Trial(delta=tried[start] or 0, placement=placement))
+                if tried[start] is not None:
+                    break
+    return out
+
+
+def _start_classes(
+    ctx: Context,
+    schedule: Schedule,
+    group: Group,
+    day: int,
+    venue: str,
+    starts: tuple[int, ...],
+) -> list[list[int]]:
+    """Group the starts by where they fall among each attendee's items that day.
+
+    Starts too close to an item to travel between are dropped outright.
     """
     blocked: list[tuple[int, int]] = []
     keys: list[tuple[list[int], int]] = []
@@ -86,26 +139,7 @@ def _day_trials(
             continue  # the group would overlap an item, or leave no time to travel
         position = tuple(bisect.bisect(k, start + offset) for k, offset in keys)
         classes.setdefault(position, []).append(start)
-    preferred = None
-    if group.preferred is not None:
-        preferred = day_minute(ctx.days[day].date, group.preferred, ctx.tz)
-    out = []
-    tried: dict[int, int | None] = {}
-    for members in classes.values():
-        orders = [members]
-        if preferred is not None:
-            orders.append(sorted(members, key=lambda s: (abs(s - preferred), s)))
-        for order in orders:
-            for start in order:
-                if start not in tried:
-                    placement = Placement(day=day, start=start, venue=venue)
-                    fits = schedule.fits(group, placement)
-                    tried[start] = schedule.trial(group, placement) if fits else None
-                    if tried[start] is not None:
-                        out.append(Trial(delta=tried[start] or 0, placement=placement))
-                if tried[start] is not None:
-                    break
-    return out
+    return list(classes.values())
 
 
 def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -132,7 +166,11 @@ def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str]:
 
 
 def construct(
-    ctx: Context, schedule: Schedule, groups: list[Group], *, days_to_try: int | None = None
+    ctx: Context,
+    schedule: Schedule,
+    groups: list[Group],
+    *,
+    days_to_try: int | None = None,
 ) -> list[Group]:
     """Place *groups* greedily; return those that found no feasible placement."""
     left = []
@@ -183,7 +221,7 @@ def improve(
                 continue
             gain = schedule.removal_gain(group)
             undo = schedule.take_out(group)
-            best = best_placement(ctx, schedule, group)
+            best = best_placement(ctx, schedule, group, days_to_try=days_to_try)
             if (
                 best is not None
                 and best.delta < gain
