@@ -32,7 +32,7 @@ from roadshow.planner._search import construct, improve, is_fixed
 
 __all__ = ["PlanParams", "Result", "TourReport", "plan", "solve"]
 
-_LARGE_DAYS_TO_TRY = 12
+_LARGE_DAYS_TO_TRY = 20
 
 
 @frozen(kw_only=True)
@@ -45,7 +45,7 @@ class PlanParams:
         exact_max_states: The exact search gives up (keeping the heuristic tour)
             after this many states.
         days_to_try: Each placement tries only this many days, those nearest to
-            where the group's people already are (None: every day, or 12 for
+            where the group's people already are (None: every day, or 20 for
             programmes of more than ``large_programme`` requests).
         large_programme: See *days_to_try*.
     """
