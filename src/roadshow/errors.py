@@ -156,6 +156,10 @@ class OutputError(RoadshowError, OSError):
     """An output, history or cache file could not be written or read."""
 
 
+class MissingDependencyError(RoadshowError, ImportError):
+    """An optional extra the request needs is not installed (the message says how)."""
+
+
 class RoadshowWarning(UserWarning):
     """Base of roadshow's warnings."""
 
