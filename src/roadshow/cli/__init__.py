@@ -71,7 +71,7 @@ def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
 
 def _register() -> None:
     # Import here so each family module can import this package's helpers.
-    from roadshow.cli import plan, scenario, travel  # noqa: PLC0415
+    from roadshow.cli import itinerary, plan, scenario, travel  # noqa: PLC0415
 
     for command in (
         scenario.scenarios,
@@ -79,6 +79,8 @@ def _register() -> None:
         scenario.init,
         travel.travel,
         plan.plan,
+        itinerary.itinerary,
+        itinerary.export,
     ):
         cli.add_command(command)
 
