@@ -20,3 +20,17 @@ request = EventRequest(
 )
 plan: Plan = Plan(scenario_id=scenario.scenario_id)
 version: str = roadshow.__version__
+
+# Itineraries and the programme table (issue 6).
+from roadshow.exporters.itinerary import (  # noqa: E402
+    Itinerary,
+    build_itinerary,
+    render_itinerary,
+    render_itinerary_html,
+)
+from roadshow.exporters.programme import render_programme_csv  # noqa: E402
+
+itinerary: Itinerary = build_itinerary(scenario, plan, "darzi")
+page: str = render_itinerary_html([itinerary])
+document: str | bytes = render_itinerary([itinerary], "pdf")
+table: str = render_programme_csv(scenario, plan)
