@@ -115,3 +115,42 @@ def test_svg_escapes_labels_and_titles() -> None:
     assert "script" not in tags
     assert "b" not in tags
     assert "&lt;script&gt;x&lt;/script&gt;" in svg
+
+
+def test_a_regional_journey_is_shown_zoomed_in() -> None:
+    """A London-only journey gets a close view with the frame's proportions."""
+    scenario = nhs2008.scenario()
+    london = [
+        (scenario.venue_by_id[a.venue_id], "event")
+        for a in scenario.areas
+        if a.region_id == "Q36"
+    ]
+    assert len(london) == 31
+    route_map = build_route_map(london, [], title="t")
+    _, _, width, height = route_map.view_box
+    assert width < 200
+    assert width / height == pytest.approx(560 / 610, rel=0.01)
+    assert route_map.scale < 0.4
+    assert route_map.font_size == pytest.approx(11 * route_map.scale, abs=0.01)
+
+
+def test_a_national_journey_is_shown_on_all_england() -> None:
+    """From Penzance to Newcastle the view is the whole-England frame."""
+    penzance = Venue.at("p", "P", 50.118, -5.537, address="Penzance")
+    newcastle = Venue.at("n", "N", 54.978, -1.618, address="Newcastle")
+    route_map = build_route_map(
+        [(penzance, "home"), (newcastle, "event")], [], title="t"
+    )
+    assert route_map.view_box == (0.0, 0.0, 560.0, 610.0)
+    assert route_map.scale == 1.0
+
+
+def test_labels_at_the_right_edge_go_left() -> None:
+    """A label that would run off the view is set to the left of its point."""
+    west = Venue.at("w", "W", 52.0, -2.0, address="Worcester")
+    east = Venue.at("e", "E", 52.0, -1.2, address="A very long town name indeed")
+    route_map = build_route_map([(west, "event"), (east, "event")], [], title="t")
+    anchors = {p.venue_id: p.label_anchor for p in route_map.points}
+    assert anchors == {"w": "start", "e": "end"}
+    east_point = route_map.points[1]
+    assert east_point.label_x < east_point.x

@@ -1,10 +1,13 @@
 """Route maps: one person's journey drawn over an outline of England, as SVG.
 
-The projection is fixed, so every map of every person shares one frame and the
-same place is always drawn at the same spot: an equirectangular projection with
-longitude scaled by cos(53 N), the middle of England, which keeps shapes true
-to within a few per cent between the Channel and the Scottish border. Points
-outside England (rare) widen the frame; they never move the projection.
+The projection is fixed, so the same place is always drawn at the same spot of
+the same plane: an equirectangular projection with longitude scaled by
+cos(53 N), the middle of England, which keeps shapes true to within a few per
+cent between the Channel and the Scottish border. A journey that crosses the
+country is shown on the whole of England; one that stays in a region (a chair's
+consultation evenings) is shown zoomed in on it, with the same projection, so
+London boroughs do not merge into one dot. Points outside England (rare) widen
+the view; they never move the projection.
 
 The outline is Natural Earth's 1:50m England, bundled as ``data/england.json``
 (public domain; see ``data/england.SOURCES.md``).
@@ -33,10 +36,14 @@ PIXELS_PER_DEGREE: Final = 100.0
 """SVG user units per degree of latitude."""
 
 _WEST, _NORTH = -6.0, 56.0  # the projection's origin (top left)
-_FRAME: Final = (0.0, 0.0, 560.0, 610.0)  # England plus room for east-coast labels
+_FRAME: Final = (0.0, 0.0, 560.0, 610.0)  # the whole of England, with label room
+_MIN_WIDTH = 110.0  # the closest zoom: about 3 degrees of longitude, 200 km
+_MARGIN = 0.12  # room around the journey, as a share of the view on each side
+# Sizes on the whole-England view; a zoomed view scales them down so they print
+# at the same size.
 _LABEL_FONT = 11.0
 _LABEL_DX, _LABEL_DY = 6.0, 4.0  # label offset from its point
-_CHAR_WIDTH = 0.56 * _LABEL_FONT  # rough average glyph width, for collisions
+_CHAR_WIDTH = 0.56  # rough average glyph width as a share of the font size
 _POSTCODE = re.compile(r"\s+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
 
@@ -72,16 +79,10 @@ class MapPoint:
     role: str
     """``"home"``, ``"event"``, ``"travel"`` or ``"night"`` (its first role)."""
     label: str | None
-
-    @property
-    def label_x(self) -> float:
-        """Where the label starts (left edge)."""
-        return round(self.x + _LABEL_DX, 1)
-
-    @property
-    def label_y(self) -> float:
-        """The label's baseline."""
-        return round(self.y + _LABEL_DY, 1)
+    label_x: float = 0.0
+    label_y: float = 0.0
+    label_anchor: str = "start"
+    """``start``: the label is right of the point; ``end``: left of it."""
 
 
 @frozen(kw_only=True)
@@ -109,10 +110,21 @@ class RouteMap:
 
     title: str
     view_box: tuple[float, float, float, float]
+    """``(left, top, width, height)`` in projected units."""
     outline: tuple[str, ...]
     """SVG path data, one string per polygon."""
     points: tuple[MapPoint, ...] = field(converter=_points)
     legs: tuple[MapLeg, ...] = field(converter=_legs)
+
+    @property
+    def scale(self) -> float:
+        """Size of the view against the whole-England frame (1.0, or less zoomed)."""
+        return round(min(1.0, self.view_box[2] / _FRAME[2]), 4)
+
+    @property
+    def font_size(self) -> float:
+        """Label size in view units (prints the same at every zoom)."""
+        return round(_LABEL_FONT * self.scale, 2)
 
 
 @cache
@@ -134,7 +146,7 @@ def build_route_map(
     *,
     title: str,
 ) -> RouteMap:
-    """Project a journey onto the fixed frame.
+    """Project a journey and choose the view: all of England, or its region.
 
     Args:
         stops: Venues in the order first visited, each with its role (``home``,
@@ -143,32 +155,33 @@ def build_route_map(
         legs: ``(from, to, mode)`` for each travel leg.
         title: The map's accessible title.
 
-    Labels go to the first venue of each town; a label that would overlap one
-    already placed is left out (the point stays), so a day of London boroughs
-    does not print a smudge.
+    Labels go to the first venue of each town, right of the point (left of it
+    at the view's right edge); a label that would overlap one already placed is
+    left out and the point stays, so a cluster of venues prints clean.
     """
+    unique: dict[str, tuple[Venue, str, float, float]] = {}
+    for venue, role in stops:
+        if venue.venue_id not in unique:
+            unique[venue.venue_id] = (venue, role, *project(venue.lat, venue.lon))
+    view_box = _view_box([(x, y) for _, _, x, y in unique.values()])
+    scale = min(1.0, view_box[2] / _FRAME[2])
+    font = _LABEL_FONT * scale
+    right_edge = view_box[0] + view_box[2]
     points: list[MapPoint] = []
-    seen: set[str] = set()
     towns: set[str] = set()
     boxes: list[tuple[float, float, float, float]] = []
-    for venue, role in stops:
-        if venue.venue_id in seen:
-            continue
-        seen.add(venue.venue_id)
-        x, y = project(venue.lat, venue.lon)
+    for venue, role, x, y in unique.values():
         town = town_label(venue)
-        label = None
-        if town not in towns:
-            box = (
-                x + _LABEL_DX,
-                y + _LABEL_DY - _LABEL_FONT,
-                x + _LABEL_DX + _CHAR_WIDTH * len(town),
-                y + _LABEL_DY,
-            )
-            if not any(_overlap(box, other) for other in boxes):
-                boxes.append(box)
-                towns.add(town)
-                label = town
+        width = _CHAR_WIDTH * font * len(town)
+        dx, baseline = _LABEL_DX * scale, y + _LABEL_DY * scale
+        anchor, left = "start", x + dx
+        if left + width > right_edge:
+            anchor, left = "end", x - dx - width
+        box = (left, baseline - font, left + width, baseline)
+        placed = town not in towns and not any(_overlap(box, b) for b in boxes)
+        if placed:
+            boxes.append(box)
+            towns.add(town)
         points.append(
             MapPoint(
                 venue_id=venue.venue_id,
@@ -176,7 +189,10 @@ def build_route_map(
                 x=x,
                 y=y,
                 role=role,
-                label=label,
+                label=town if placed else None,
+                label_x=round(x + dx if anchor == "start" else x - dx, 2),
+                label_y=round(baseline, 2),
+                label_anchor=anchor,
             )
         )
     drawn = []
@@ -186,7 +202,7 @@ def build_route_map(
         drawn.append(MapLeg(x1=x1, y1=y1, x2=x2, y2=y2, mode=mode))
     return RouteMap(
         title=title,
-        view_box=_frame(points, boxes),
+        view_box=view_box,
         outline=_outline_paths(),
         points=points,
         legs=drawn,
@@ -199,15 +215,32 @@ def _overlap(
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _frame(
-    points: Sequence[MapPoint], boxes: Sequence[tuple[float, float, float, float]]
+def _view_box(
+    points: Sequence[tuple[float, float]],
 ) -> tuple[float, float, float, float]:
-    left, top, right, bottom = _FRAME
-    for point in points:
-        left, top = min(left, point.x - 10), min(top, point.y - 10)
-        right, bottom = max(right, point.x + 10), max(bottom, point.y + 10)
-    for box in boxes:
-        right = max(right, box[2] + 4)
+    """Frame the points with the frame's proportions: zoomed in, or all England."""
+    frame_left, frame_top, frame_width, frame_height = _FRAME
+    if not points:
+        return _FRAME
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    inner = 1 - 2 * _MARGIN
+    width = max(max(xs) - min(xs), _MIN_WIDTH * inner) / inner
+    height = (max(ys) - min(ys)) / inner
+    aspect = frame_width / frame_height
+    width, height = max(width, height * aspect), max(height, width / aspect)
+    if width < frame_width and height < frame_height:
+        centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        return (
+            round(centre_x - width / 2, 2),
+            round(centre_y - height / 2, 2),
+            round(width, 2),
+            round(height, 2),
+        )
+    # The whole of England, widened for any point outside it.
+    left = min(frame_left, min(xs) - 10)
+    top = min(frame_top, min(ys) - 10)
+    right = max(frame_left + frame_width, max(xs) + 10)
+    bottom = max(frame_top + frame_height, max(ys) + 10)
     return (left, top, right - left, bottom - top)
 
 
