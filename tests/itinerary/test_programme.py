@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
+import pendulum
 import pytest
 
 from roadshow.exporters.programme import (
@@ -18,7 +19,7 @@ from roadshow.exporters.programme import (
     render_programme_csv,
     render_programme_json,
 )
-from roadshow.model import Plan, Scenario
+from roadshow.model import Plan, Scenario, TravelLeg
 
 SCHEMA = Path(__file__).parent.parent.parent / "docs" / "programme.schema.json"
 
@@ -138,3 +139,22 @@ def test_same_plan_same_bytes(scenario: Scenario, plan: Plan) -> None:
     assert render_programme_json(scenario, plan) == render_programme_json(
         scenario, plan
     )
+
+
+def test_a_journey_across_the_clock_change(scenario: Scenario) -> None:
+    """A night drive from 00:30 BST to 01:30 GMT is two hours, zone BST/GMT."""
+    leg = TravelLeg(
+        person_id="minister",
+        from_id="york-hotel",
+        to_id="whitehall",
+        mode="car",
+        depart=pendulum.datetime(2008, 10, 25, 23, 30, tz="UTC"),
+        arrive=pendulum.datetime(2008, 10, 26, 1, 30, tz="UTC"),
+        distance_km=300.0,
+    )
+    (row,) = programme_rows(scenario, Plan(scenario_id="small", legs=[leg]))
+    assert (row["start_local"], row["end_local"]) == (
+        "2008-10-26T00:30:00+01:00",
+        "2008-10-26T01:30:00+00:00",
+    )
+    assert (row["zone"], row["minutes"]) == ("BST/GMT", 120)
