@@ -32,3 +32,12 @@ def runner() -> CliRunner:
 def nhs2008_scenario() -> Scenario:
     """The bundled default scenario."""
     return nhs2008.scenario()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--update-golden``: rewrite golden files instead of comparing."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden files from the current output, then review the diff",
+    )

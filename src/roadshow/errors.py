@@ -6,6 +6,9 @@ its message is built from structured fields so tests and tools can read the part
 
     ``<where>: <what is wrong>; expected <form>, got <value>. Did you mean <x>?``
 
+Messages are one line: control characters in values and keys are shown escaped,
+as Python shows them, so a message never breaks into several paragraphs.
+
 Infeasible requests and rule violations are *values* (``Plan.unplaced``,
 ``check()``), never exceptions.
 """
@@ -17,6 +20,16 @@ from collections.abc import Iterable
 
 _NOTHING = object()
 _SHOWN_CHARS = 80  # longer values are cut in messages
+
+
+class Described(str):
+    """A description of a value, shown in messages as is: ``got a list``.
+
+    Plain texts are shown quoted (``got "two hours"``); a described value is the
+    reader's words for what was found, so it goes unquoted.
+    """
+
+    __slots__ = ()
 
 
 class RoadshowError(Exception):
@@ -72,8 +85,8 @@ class InputError(RoadshowError, ValueError):
         where = self.where
         message = f"{where}: {text}." if where else f"{text[0].upper()}{text[1:]}."
         if self.suggestion:
-            message += f' Did you mean "{self.suggestion}"?'
-        return message
+            message += f" Did you mean {quote(self.suggestion)}?"
+        return _printable(message)
 
     def relocated(self, *, source: str | None, location: str | None) -> InputError:
         """Return a copy of this error placed in *source* at *location*.
@@ -101,6 +114,10 @@ class DiaryFileError(InputError):
 
 class PlanFileError(InputError):
     """A plan file (JSON) is malformed or of an unknown schema version."""
+
+
+class AddressNotFoundError(InputError):
+    """The geocoder answered, but found no place for an address."""
 
 
 class InvalidModelError(InputError):
@@ -141,7 +158,7 @@ class UnknownReferenceError(InvalidModelError):
         self.kind = kind
         self.ref = ref
         super().__init__(
-            f"unknown {kind} {ref!r}",
+            f"unknown {kind} {quote(ref)}",
             obj=obj,
             field=field,
             suggestion=closest(ref, known),
@@ -154,6 +171,14 @@ class PlanningError(RoadshowError, ValueError):
 
 class OutputError(RoadshowError, OSError):
     """An output, history or cache file could not be written or read."""
+
+
+class GeocodeError(RoadshowError):
+    """The geocoding service could not be reached, was too slow, or answered junk.
+
+    The command could not finish (exit 3); an address the service simply does
+    not know is bad input instead (:class:`AddressNotFoundError`, exit 2).
+    """
 
 
 class MissingDependencyError(RoadshowError, ImportError):
@@ -169,14 +194,45 @@ class SkippedContentWarning(RoadshowWarning):
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
-    """Return the known name closest to *name*, or None when nothing is close."""
-    matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """Return the known name closest to *name*, or None when nothing is close.
+
+    Case is ignored first (``5nd`` finds ``5ND``), since short codes are too
+    short for a spelling distance to tell them apart.
+    """
+    by_folded: dict[str, str] = {}
+    for item in sorted(known):
+        by_folded.setdefault(item.casefold(), item)
+    folded = name.casefold()
+    if folded in by_folded:
+        return by_folded[folded]
+    matches = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.6)
+    return by_folded[matches[0]] if matches else None
+
+
+def quote(text: str) -> str:
+    """Return *text* in double quotes for a message, cut if long: ``"Europe/Londn"``."""
+    cut = _SHOWN_CHARS - 3
+    shown = text if len(text) <= _SHOWN_CHARS else text[:cut] + "..."
+    return '"' + shown.replace('"', '\\"') + '"'
 
 
 def _show(value: object) -> str:
+    if isinstance(value, Described):
+        return str(value)
     if isinstance(value, str):
-        cut = _SHOWN_CHARS - 3
-        shown = value if len(value) <= _SHOWN_CHARS else value[:cut] + "..."
-        return '"' + shown.replace('"', '\\"') + '"'
-    return repr(value)
+        return quote(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_show(item) for item in value) or "nothing"
+    try:
+        shown = repr(value)
+    except ValueError:  # an int too long to print (sys.set_int_max_str_digits)
+        return "a number too large to show"
+    return shown if len(shown) <= _SHOWN_CHARS else shown[: _SHOWN_CHARS - 3] + "..."
+
+
+def _printable(text: str) -> str:
+    # A newline or other control character from a value would break the
+    # one-line message; show it escaped, as Python would.
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -12,6 +12,7 @@ and the field; unknown references raise
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,12 @@ import attrs
 from attrs import field, frozen
 from pendulum import Date, DateTime, Duration, Time
 
-from roadshow.errors import InvalidModelError, UnknownReferenceError
+from roadshow.errors import (
+    Described,
+    InvalidModelError,
+    UnknownReferenceError,
+    quote,
+)
 from roadshow.timeutil import (
     DEFAULT_TZ,
     check_timezone,
@@ -463,13 +469,11 @@ class Commitment:
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:
-            msg = f"commitment {self.label!r}: the end is not after the start"
             raise InvalidModelError(
-                msg,
                 obj=f"commitment for {self.person_id}",
                 field="end",
-                expected="an end after the start",
-                got=str(self.end),
+                expected=f"an end after the start {self.start.isoformat()}",
+                got=self.end.isoformat(),
             )
 
 
@@ -533,13 +537,21 @@ class EventRequest:
             raise InvalidModelError(
                 obj=me, field="attendees", expected="at least one person", got=[]
             )
-        places = [n for n in ("venue_ids", "area_id", "region_id") if getattr(self, n)]
+        places = [
+            key
+            for key, name in (
+                ("venue", "venue_ids"),
+                ("area", "area_id"),
+                ("region", "region_id"),
+            )
+            if getattr(self, name)
+        ]
         if len(places) != 1:
             raise InvalidModelError(
                 obj=me,
                 field="venue",
                 expected="exactly one of venue, area or region",
-                got=", ".join(places) or "none",
+                got=Described(" and ".join(places) or "none"),
             )
         if self.lead is not None and self.lead not in self.attendees:
             raise InvalidModelError(
@@ -627,12 +639,39 @@ class KindRules:
     avoid_region_days_of: str | None = None
     neighbour_km: float | None = None
 
+    def __attrs_post_init__(self) -> None:
+        for name in ("max_per_person_per_day", "max_per_region_per_week"):
+            limit = getattr(self, name)
+            if limit is not None and limit < 1:
+                raise InvalidModelError(
+                    obj=f"rules for {self.kind}",
+                    field=name,
+                    expected="1 or more",
+                    got=limit,
+                )
+        if self.neighbour_km is not None and not 0 <= self.neighbour_km < math.inf:
+            raise InvalidModelError(
+                obj=f"rules for {self.kind}",
+                field="neighbour_km",
+                expected="a distance of 0 km or more",
+                got=self.neighbour_km,
+            )
+
 
 @frozen(kw_only=True)
 class PlanningRules:
-    """Rules that hold across the programme."""
+    """Rules that hold across the programme.
+
+    Attributes:
+        max_nights_away_in_row: Nights away from home in a row, at most.
+        min_stay_km: A night away is spent only near a venue at least this far
+            from the person's home base (closer, they go home).
+        start_step_minutes: Events start on this step (15: on the quarter hour).
+        kinds: Rules per request kind.
+    """
 
     max_nights_away_in_row: int = 3
+    min_stay_km: float = 0.0
     start_step_minutes: int = 15
     kinds: tuple[KindRules, ...] = field(default=(), converter=_kind_rules)
 
@@ -643,6 +682,10 @@ class PlanningRules:
                 field="max_nights_away_in_row",
                 expected="0 or more",
                 got=self.max_nights_away_in_row,
+            )
+        if not math.isfinite(self.min_stay_km) or self.min_stay_km < 0:
+            raise InvalidModelError(
+                obj="rules", field="min_stay_km", expected="0 or more kilometres", got=self.min_stay_km
             )
         if not 1 <= self.start_step_minutes <= 60 or 60 % self.start_step_minutes:  # noqa: PLR2004
             raise InvalidModelError(
@@ -681,12 +724,19 @@ class ModeParams:
                 expected=f"one of {', '.join(MODES)}",
                 got=self.mode,
             )
-        if self.speed_kmh <= 0 or self.circuity < 1:
+        if not 0 < self.speed_kmh < math.inf:
             raise InvalidModelError(
                 obj=f"travel mode {self.mode}",
-                field="speed_kmh" if self.speed_kmh <= 0 else "circuity",
-                expected="a positive speed and a circuity of 1 or more",
-                got=(self.speed_kmh, self.circuity),
+                field="speed_kmh",
+                expected="a positive speed in km/h",
+                got=self.speed_kmh,
+            )
+        if not 1 <= self.circuity < math.inf:
+            raise InvalidModelError(
+                obj=f"travel mode {self.mode}",
+                field="circuity",
+                expected="a circuity of 1 or more (route km per straight-line km)",
+                got=self.circuity,
             )
 
 
@@ -749,6 +799,22 @@ class TravelSettings:
                 expected="auto, " + ", ".join(MODES),
                 got=self.mode,
             )
+        for name in ("walk_up_to_km", "car_up_to_km"):
+            km = getattr(self, name)
+            if not 0 <= km < math.inf:
+                raise InvalidModelError(
+                    obj="travel",
+                    field=name,
+                    expected="a distance of 0 km or more",
+                    got=km,
+                )
+        if self.car_up_to_km < self.walk_up_to_km:
+            raise InvalidModelError(
+                obj="travel",
+                field="car_up_to_km",
+                expected=f"a distance of at least walk_up_to_km ({self.walk_up_to_km})",
+                got=self.car_up_to_km,
+            )
         missing = set(MODES) - {m.mode for m in self.modes}
         if missing:
             raise InvalidModelError(
@@ -797,11 +863,13 @@ class Scenario:
                 expected=f"a date on or after the start {self.start_on}",
                 got=str(self.end_on),
             )
+        # Regions and areas before venues: a region's HQ venue is derived from
+        # its id, and the region is what the user wrote twice.
         for kind, items, key in (
             ("person", self.people, "person_id"),
-            ("venue", self.venues, "venue_id"),
             ("region", self.regions, "region_id"),
             ("area", self.areas, "area_id"),
+            ("venue", self.venues, "venue_id"),
             ("request", self.requests, "request_id"),
         ):
             _check_unique(kind, [getattr(item, key) for item in items])
@@ -959,6 +1027,13 @@ class Scenario:
             ]
         return tuple(listed) if listed else (self.venue_by_id[default],)
 
+    def restricted_to(self, kinds: Iterable[str]) -> Scenario:
+        """Return the scenario with only the requests of *kinds* (all if empty)."""
+        wanted = frozenset(kinds)
+        if not wanted:
+            return self
+        return attrs.evolve(self, requests=[r for r in self.requests if r.kind in wanted])
+
     def summary(self) -> dict[str, int]:
         """Counts of the scenario's parts (for ``roadshow show``)."""
         kinds = Counter(r.kind for r in self.requests)
@@ -978,13 +1053,10 @@ def _check_unique(kind: str, ids: list[str]) -> None:
     counts = Counter(ids)
     duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:
-        msg = f"duplicate {kind} id {duplicates[0]!r}"
+        msg = f"duplicate {kind} id {quote(duplicates[0])}"
+        # The object is the duplicate itself, so loaders can point at it.
         raise InvalidModelError(
-            msg,
-            obj=kind,
-            field="id",
-            expected="each id used once",
-            got=duplicates[0],
+            msg, obj=f"{kind} {duplicates[0]}", field="id", expected="each id once"
         )
 
 
@@ -1011,8 +1083,8 @@ class ScheduledEvent:
             raise InvalidModelError(
                 obj=f"event {self.request_id}",
                 field="end",
-                expected="an end after the start",
-                got=str(self.end),
+                expected=f"an end after the start {self.start.isoformat()}",
+                got=self.end.isoformat(),
             )
 
 
@@ -1033,8 +1105,8 @@ class TravelLeg:
             raise InvalidModelError(
                 obj=f"travel leg for {self.person_id}",
                 field="arrive",
-                expected="an arrival after the departure",
-                got=str(self.arrive),
+                expected=f"an arrival after the departure {self.depart.isoformat()}",
+                got=self.arrive.isoformat(),
             )
 
     @property

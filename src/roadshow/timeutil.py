@@ -16,7 +16,7 @@ from functools import cache
 import pendulum
 from pendulum import Date, DateTime, Duration, Time
 
-from roadshow.errors import InvalidModelError, closest
+from roadshow.errors import InvalidModelError, closest, quote
 
 DEFAULT_TZ = "Europe/London"
 
@@ -62,7 +62,7 @@ def check_timezone(name: str, *, obj: str = "scenario", field: str = "timezone")
     """
     if name in known_timezones():
         return name
-    msg = f"unknown time zone {name!r}"
+    msg = f"unknown time zone {quote(name)}"
     raise InvalidModelError(
         msg,
         obj=obj,

@@ -190,3 +190,28 @@ def find_venue(scenario: Scenario, query: str) -> Venue:  # noqa: C901 - one loo
         expected="a venue id, a region or area code, a person id or a place name",
         suggestion=suggestion,
     )
+
+
+_EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
+_SPHERE_ERROR = 0.006  # spherical and ellipsoidal distances differ by under 0.6%
+
+
+def within_km(a: Venue, b: Venue, km: float) -> bool:
+    """Tell whether two venues are closer than *km* (geodesic), cheaply.
+
+    A spherical estimate settles clear cases; only near the limit is the slower
+    geodesic distance computed, so the answer is always the geodesic one.
+    """
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    half = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1)
+        * math.cos(lat2)
+        * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    rough = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(half)))
+    if rough > km * (1 + _SPHERE_ERROR):
+        return False
+    if rough < km * (1 - _SPHERE_ERROR):
+        return True
+    return distance_km(a, b) < km

@@ -71,7 +71,13 @@ def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
 
 def _register() -> None:
     # Import here so each family module can import this package's helpers.
-    from roadshow.cli import itinerary, plan, scenario, travel  # noqa: PLC0415
+    from roadshow.cli import (  # noqa: PLC0415
+        calendars,
+        itinerary,
+        plan,
+        scenario,
+        travel,
+    )
 
     for command in (
         scenario.scenarios,
@@ -79,6 +85,11 @@ def _register() -> None:
         scenario.init,
         travel.travel,
         plan.plan,
+        plan.check,
+        calendars.ics,
+        calendars.changes,
+        calendars.serve,
+        calendars.import_diary,
         itinerary.itinerary,
         itinerary.export,
     ):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import pendulum
 from attrs import frozen
+from pendulum import DateTime
 
 from roadshow import data
 from roadshow._fs import write_atomic
@@ -69,3 +75,32 @@ def emit(text: str | bytes, out: str | None) -> None:
         click.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
         return
     write_atomic(out, text)
+
+
+def issue_time() -> DateTime:
+    """Read the clock once: ``SOURCE_DATE_EPOCH`` when set, else now (UTC).
+
+    Raises:
+        InputError: ``SOURCE_DATE_EPOCH`` is not a whole number of seconds.
+    """
+    pinned = os.environ.get("SOURCE_DATE_EPOCH")
+    if pinned is None:
+        return pendulum.now("UTC").replace(microsecond=0)
+    try:
+        return pendulum.from_timestamp(int(pinned), tz="UTC")
+    except ValueError:
+        raise InputError(
+            source="SOURCE_DATE_EPOCH",
+            expected="whole seconds since 1970-01-01 UTC",
+            got=pinned,
+        ) from None
+
+
+@contextmanager
+def warnings_to_stderr() -> Iterator[None]:
+    """Show roadshow's warnings (skipped content) as one line each on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        click.echo(f"Warning: {warning.message}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ import click
 from roadshow import data
 from roadshow._fs import ensure_folder, write_atomic
 from roadshow.cli._app import AppContext, pass_app
-from roadshow.errors import InputError
+from roadshow.errors import InputError, OutputError
 from roadshow.exporters.summary import render_scenario_summary
 
 
@@ -61,9 +62,25 @@ def init(app: AppContext, folder: Path, name: str, force: bool) -> None:
             source=str(folder / existing[0]),
             expected="an empty folder, or --force to overwrite",
         )
+    made_folder = not folder.exists()
     ensure_folder(folder)
-    for file_name, content in files.items():
-        write_atomic(folder / file_name, content)
+    created: list[Path] = []
+    try:
+        for file_name, content in files.items():
+            target = folder / file_name
+            is_new = not target.exists()
+            write_atomic(target, content)
+            if is_new:
+                created.append(target)
+    except OutputError:
+        # Leave no half-copied scenario behind: remove what this run created.
+        for path in created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if made_folder:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     app.progress(
         f"Wrote {len(files)} files to {folder}; "
         f"edit {folder / data.SCENARIO_FILE}, then run: roadshow plan {folder}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from pendulum import Date
 
 from roadshow.exporters._text import table
-from roadshow.model import Scenario, TravelSettings, Venue
+from roadshow.checks import Violation
+from roadshow.model import Person, Plan, Scenario, TravelSettings, Venue
+from roadshow.objective import Objective
 from roadshow.rules import working_days
 from roadshow.timeutil import format_duration
 from roadshow.travel import Journey
@@ -96,3 +99,74 @@ def render_journey(
         ("Time", f"{format_duration(journey.minutes)} door to door ({how})"),
     ]
     return "".join(f"{label:<10}{value}\n" for label, value in rows)
+
+
+def render_plan_summary(
+    scenario: Scenario, plan: Plan, objective: Objective, violations: Sequence[Violation], notes: Sequence[str] = ()
+) -> str:
+    """Return the ``roadshow plan`` report: people's load, regions, figures, problems."""
+    kinds = Counter(r.kind for r in scenario.requests)
+    placed = Counter(e.kind for e in plan.events)
+    out = [
+        f"{scenario.name} ({scenario.scenario_id})",
+        f"Placed {sum(placed.values())} of {sum(kinds.values())} events ("
+        + ", ".join(f"{placed[k]}/{n} {k}" for k, n in sorted(kinds.items()))
+        + f"); {len(plan.unplaced)} unplaced.",
+        "",
+    ]
+    for role, title in (("principal", "Principals"), ("chair", "Chairs")):
+        people = [p for p in scenario.people if p.role == role]
+        if people:
+            out += [title, table(_LOAD_HEADERS, [_load(p, plan) for p in people], indent="  ")]
+    others = [p for p in scenario.people if p.role not in ("principal", "chair")]
+    if others:
+        out += ["Others", table(_LOAD_HEADERS, [_load(p, plan) for p in others], indent="  ")]
+    by_region = Counter((e.region_id, e.kind) for e in plan.events if e.region_id)
+    if scenario.regions and by_region:
+        kind_names = sorted({k for _, k in by_region})
+        rows = [
+            (r.name, *(by_region[(r.region_id, k)] for k in kind_names)) for r in scenario.regions
+        ]
+        out += ["Events by region", table(("region", *kind_names), rows, indent="  ")]
+    out.append(
+        f"Objective  travel {objective.travel_hours:.1f} person-hours; {objective.nights_away} nights away; "
+        f"{objective.late_finishes} late finishes; {objective.neighbour_clashes} neighbour clashes; "
+        f"{objective.preference_minutes} minutes from preferred times"
+    )
+    out.extend(notes)
+    errors = sum(v.is_hard for v in violations)
+    out.append(f"Checker    {errors} errors, {len(violations) - errors} warnings")
+    if plan.unplaced:
+        out += ["", "Unplaced"]
+        out += [f"  - {u.reason}" for u in plan.unplaced]
+    return "\n".join(out) + "\n"
+
+
+_LOAD_HEADERS = ("person", "events", "travel h", "nights away", "first", "last")
+
+
+def _load(person: Person, plan: Plan) -> tuple[object, ...]:
+    events = plan.events_for(person.person_id)
+    minutes = sum(leg.minutes for leg in plan.legs_for(person.person_id))
+    first = events[0].start.format("D MMM") if events else ""
+    last = events[-1].start.format("D MMM") if events else ""
+    return (person.name, len(events), round(minutes / 60, 1), len(plan.stays_for(person.person_id)), first, last)
+
+
+def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> str:
+    """Return violations grouped by person and day, errors marked, then a total."""
+    if not violations:
+        return "No problems found.\n"
+    tz = scenario.timezone
+    groups: dict[tuple[str, str], list[Violation]] = {}
+    for v in violations:
+        who = scenario.person_by_id[v.person_id].name if v.person_id in scenario.person_by_id else "Programme"
+        day = v.when.in_tz(tz).format("ddd D MMM YYYY") if v.when else "any day"
+        groups.setdefault((who, day), []).append(v)
+    out = []
+    for (who, day), found in groups.items():
+        out.append(f"{who}, {day}")
+        out += [f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {v.message}" for v in found]
+    errors = sum(v.is_hard for v in violations)
+    out.append(f"{errors} errors, {len(violations) - errors} warnings")
+    return "\n".join(out) + "\n"

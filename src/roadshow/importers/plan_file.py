@@ -9,16 +9,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pendulum
 from pendulum import Date, DateTime
 
-from roadshow.errors import InvalidModelError, PlanFileError
+from roadshow.errors import (
+    Described,
+    InvalidModelError,
+    PlanFileError,
+    closest,
+    quote,
+)
 from roadshow.exporters.plan_file import SCHEMA
 from roadshow.importers.tables import decode_text
 from roadshow.model import OvernightStay, Plan, ScheduledEvent, TravelLeg, Unplaced
+
+T = TypeVar("T")
+
+# Model field names as written in the file, for placing model errors.
+_KEYS = {
+    "request_id": "request",
+    "venue_id": "venue",
+    "person_id": "person",
+    "from_id": "from",
+    "to_id": "to",
+    "region_id": "region",
+    "area_id": "area",
+}
+_TOP = "top level"
+_TOP_KEYS = {"schema", "scenario", "events", "legs", "stays", "unplaced"}
 
 
 def load_plan_file(path: str | Path) -> Plan:
@@ -45,15 +69,32 @@ def parse_plan_file(text: str, *, source: str = "plan.json") -> Plan:
         PlanFileError: not JSON, another schema, or a field of the wrong shape.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        msg = f"not valid JSON: {exc.msg}"
+        # "Unterminated string starting at" ends where json puts the position.
+        text = exc.msg.removesuffix(" starting at")
+        msg = f"{text[0].lower()}{text[1:]}"
         raise PlanFileError(
             msg,
             source=source,
             location=f"line {exc.lineno}, column {exc.colno}",
+            expected="valid JSON",
         ) from None
+    except _NotJSONError as exc:
+        msg = f"{exc} is not a JSON number"
+        raise PlanFileError(msg, source=source, expected="valid JSON") from None
+    except RecursionError:
+        msg = "lists or objects nested too deeply"
+        raise PlanFileError(msg, source=source, expected="a plan file") from None
     return _Reader(source).plan(data)
+
+
+class _NotJSONError(ValueError):
+    """Python's json module reads NaN and Infinity; JSON has no such numbers."""
+
+
+def _reject_constant(name: str) -> object:
+    raise _NotJSONError(name)
 
 
 class _Reader:
@@ -61,13 +102,8 @@ class _Reader:
         self.source = source
 
     def fail(self, path: str, expected: str, got: object) -> PlanFileError:
-        shown = (
-            got
-            if isinstance(got, (str, int, float, bool)) or got is None
-            else type(got).__name__
-        )
         return PlanFileError(
-            source=self.source, location=path, expected=expected, got=shown
+            source=self.source, location=path, expected=expected, got=_shown(got)
         )
 
     def obj(self, value: Any, path: str, keys: set[str]) -> dict[str, Any]:
@@ -75,13 +111,48 @@ class _Reader:
             raise self.fail(path, "an object", value)
         unknown = sorted(set(value) - keys)
         if unknown:
-            msg = f"unknown key {unknown[0]!r}"
-            raise PlanFileError(msg, source=self.source, location=path)
+            msg = f"unknown key {quote(unknown[0])}"
+            raise PlanFileError(
+                msg,
+                source=self.source,
+                location=path,
+                expected="keys " + ", ".join(sorted(keys)),
+                suggestion=closest(unknown[0], keys),
+            )
         missing = sorted(keys - set(value) - _OPTIONAL)
         if missing:
-            msg = f"missing key {missing[0]!r}"
-            raise PlanFileError(msg, source=self.source, location=path)
+            msg = f"missing key {quote(missing[0])}"
+            raise PlanFileError(
+                msg,
+                source=self.source,
+                location=path,
+                expected="keys " + ", ".join(sorted(keys - _OPTIONAL)),
+            )
         return value
+
+    @contextmanager
+    def at(self, path: str) -> Iterator[None]:
+        """Place model errors raised inside at *path* (``events[3].end``)."""
+        try:
+            yield
+        except InvalidModelError as exc:
+            raise PlanFileError(
+                exc.problem,
+                source=self.source,
+                location=f"{path}.{_KEYS.get(exc.field, exc.field)}",
+                expected=exc.expected,
+                got=exc.got,
+            ) from None
+
+    def each(
+        self, data: dict[str, Any], key: str, read: Callable[[Any, str], T]
+    ) -> list[T]:
+        out = []
+        for i, item in enumerate(self.items(data[key], key)):
+            path = f"{key}[{i}]"
+            with self.at(path):
+                out.append(read(item, path))
+        return out
 
     def items(self, value: Any, path: str) -> list[Any]:
         if not isinstance(value, list):
@@ -116,10 +187,16 @@ class _Reader:
             raise self.fail(path, "a date like 2008-09-08", text) from None
         return Date(parsed.year, parsed.month, parsed.day)
 
-    def number(self, value: Any, path: str) -> float:
+    def distance(self, value: Any, path: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, "a number", value)
-        return float(value)
+            raise self.fail(path, "a distance in km", value)
+        try:
+            km = float(value)
+        except OverflowError:  # a huge JSON integer
+            km = math.inf
+        if not 0 <= km < math.inf:
+            raise self.fail(path, "a finite distance of 0 km or more", value)
+        return km
 
     def texts(self, value: Any, path: str) -> tuple[str, ...]:
         return tuple(
@@ -127,41 +204,31 @@ class _Reader:
         )
 
     def plan(self, data: Any) -> Plan:
-        top = self.obj(
-            data,
-            "top level",
-            {"schema", "scenario", "events", "legs", "stays", "unplaced"},
-        )
-        if top.get("schema") != SCHEMA:
-            msg = "schema"
-            raise self.fail(msg, f'"{SCHEMA}"', top.get("schema"))
-        try:
-            return Plan(
-                scenario_id=self.text(top["scenario"], "scenario"),
-                events=[
-                    self.event(e, f"events[{i}]")
-                    for i, e in enumerate(self.items(top["events"], "events"))
-                ],
-                legs=[
-                    self.leg(e, f"legs[{i}]")
-                    for i, e in enumerate(self.items(top["legs"], "legs"))
-                ],
-                stays=[
-                    self.stay(e, f"stays[{i}]")
-                    for i, e in enumerate(self.items(top["stays"], "stays"))
-                ],
-                unplaced=[
-                    self.unplaced(e, f"unplaced[{i}]")
-                    for i, e in enumerate(self.items(top["unplaced"], "unplaced"))
-                ],
-            )
-        except InvalidModelError as exc:
+        if not isinstance(data, dict):
+            raise self.fail(_TOP, "an object", data)
+        # The schema first: another version may well have other keys.
+        if "schema" not in data:
+            msg = 'missing key "schema"'
             raise PlanFileError(
-                exc.problem,
+                msg, source=self.source, location=_TOP, expected=quote(SCHEMA)
+            )
+        if data["schema"] != SCHEMA:
+            msg = "unsupported plan file version"
+            raise PlanFileError(
+                msg,
                 source=self.source,
-                location=exc.location,
-                expected=exc.expected,
-            ) from None
+                location="schema",
+                expected=quote(SCHEMA),
+                got=_shown(data["schema"]),
+            )
+        top = self.obj(data, _TOP, _TOP_KEYS)
+        return Plan(
+            scenario_id=self.text(top["scenario"], "scenario"),
+            events=self.each(top, "events", self.event),
+            legs=self.each(top, "legs", self.leg),
+            stays=self.each(top, "stays", self.stay),
+            unplaced=self.each(top, "unplaced", self.unplaced),
+        )
 
     def event(self, value: Any, path: str) -> ScheduledEvent:
         e = self.obj(
@@ -206,7 +273,7 @@ class _Reader:
             mode=self.text(e["mode"], f"{path}.mode"),
             depart=self.when(e["depart"], f"{path}.depart"),
             arrive=self.when(e["arrive"], f"{path}.arrive"),
-            distance_km=self.number(e["distance_km"], f"{path}.distance_km"),
+            distance_km=self.distance(e["distance_km"], f"{path}.distance_km"),
         )
 
     def stay(self, value: Any, path: str) -> OvernightStay:
@@ -227,3 +294,12 @@ class _Reader:
 
 
 _OPTIONAL = {"lead", "region", "area"}
+
+
+def _shown(value: object) -> object:
+    """Show texts and numbers as they are; other JSON values in JSON's words."""
+    if value is None or isinstance(value, bool):
+        return Described(json.dumps(value))
+    if isinstance(value, (str, int, float)):
+        return value
+    return Described("an object" if isinstance(value, dict) else "a list")

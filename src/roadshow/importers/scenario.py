@@ -14,12 +14,15 @@ The format, in short (see README.md and the bundled ``nhs-2008`` for a full one)
     [rules]     max_nights_away_in_row, start_step, [rules.kinds.<kind>] ...
     [travel]    mode, walk_up_to_km, car_up_to_km, [travel.modes.<mode>] ...
     [[venues]] [[regions]] [[areas]] [[people]] [[blackouts]] [[commitments]]
+    [[diaries]]  person = "darzi", file = "darzi.ics" (busy time from a diary)
     [[requests]] [[series]]   (a series expands to one request per region or area)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 import string
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -30,7 +33,17 @@ from typing import Any, Protocol, TypeVar
 import pendulum
 from pendulum import Date, DateTime, Duration, Time
 
-from roadshow.errors import InputError, InvalidModelError, ScenarioFileError, closest
+from roadshow.errors import (
+    Described,
+    DiaryFileError,
+    GeocodeError,
+    InputError,
+    InvalidModelError,
+    ScenarioFileError,
+    closest,
+    quote,
+)
+from roadshow.importers.diary import parse_diary
 from roadshow.importers.tables import Row, decode_text, read_rows
 from roadshow.model import (
     MODES,
@@ -73,30 +86,57 @@ class Locator(Protocol):
     def __call__(
         self, *, place: str | None, address: str | None
     ) -> tuple[float, float] | None:
-        """Return ``(lat, lon)`` for a place name or address, or None."""
+        """Return ``(lat, lon)`` for a place name or address, or None.
+
+        Raises:
+            InputError: the locator looked the address up and found nothing
+                (the parser places the error at the venue).
+            GeocodeError: the lookup service failed.
+        """
         ...
 
 
 _MISSING: Any = object()
 
-# Model field names as written in the file, for relocating model errors.
-_KEYS = {
-    "person_id": "id",
-    "venue_id": "id",
-    "region_id": "region",
-    "area_id": "area",
-    "request_id": "id",
-    "home_venue_id": "home",
-    "hq_venue_id": "hq",
-    "venue_ids": "venues",
-    "optional_attendees": "optional",
-    "earliest_on": "earliest",
-    "latest_on": "latest",
-    "pin_on": "pinned",
-    "pin_at": "pinned",
-    "start_on": "start",
-    "end_on": "end",
+# Model field names as written in the file, by the kind of object (the first
+# word of InvalidModelError.obj), for relocating model errors.
+_KEYS: dict[str, dict[str, str]] = {
+    "scenario": {"scenario_id": "id", "start_on": "start", "end_on": "end"},
+    "person": {"person_id": "id", "home_venue_id": "home", "region_id": "region"},
+    "venue": {"venue_id": "id", "region_id": "region", "area_id": "area"},
+    "region": {"region_id": "id", "hq_venue_id": "hq"},
+    "area": {"area_id": "id", "region_id": "region", "venue_id": "venue"},
+    "request": {
+        "request_id": "id",
+        "venue_ids": "venues",
+        "area_id": "area",
+        "region_id": "region",
+        "optional_attendees": "optional",
+        "earliest_on": "earliest",
+        "latest_on": "latest",
+        "pin_on": "pinned",
+        "pin_at": "pinned",
+    },
+    "blackout": {"person_id": "person", "start_on": "start", "end_on": "end"},
+    "commitment": {"person_id": "person"},
 }
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_MAX_SERIES_COUNT = 100  # events per region or area; more is surely a typo
+
+
+def _file_key(exc: InvalidModelError) -> str:
+    """Return the key in the file that holds the model field *exc* names."""
+    kind = exc.obj.split(" ", 1)[0]
+    return _KEYS.get(kind, {}).get(exc.field, exc.field)
+
+
+def _join(location: str, key: str) -> str:
+    """Add *key* to a location: ``people[0]`` + ``id``, or a CSV line + column."""
+    if not location:
+        return key
+    if location.startswith("line "):
+        return f'{location}, column "{key}"'
+    return f"{location}.{key}"
 
 
 def load_scenario(path: str | Path, *, locate: Locator | None = None) -> Scenario:
@@ -116,11 +156,7 @@ def load_scenario(path: str | Path, *, locate: Locator | None = None) -> Scenari
 
     def read_table(name: str) -> tuple[str, bytes]:
         table = path.parent / name
-        try:
-            return str(table), table.read_bytes()
-        except OSError as exc:
-            msg = f"cannot read the table {name!r} ({exc.strerror})"
-            raise ScenarioFileError(msg, source=source) from None
+        return str(table), table.read_bytes()
 
     return parse_scenario(
         decode_text(data, source=source),
@@ -142,8 +178,9 @@ def parse_scenario(
     Args:
         text: The TOML text.
         source: The name used in error messages.
-        read_table: Reads a CSV table named in ``[tables]``; without it, naming a
-            table is an error.
+        read_table: Reads a CSV table named in ``[tables]`` (an OSError it raises
+            becomes an error at that key); without it, naming a table is an
+            error.
         locate: Resolves venues given by ``place`` or ``address`` instead of
             coordinates; without it, only coordinates are accepted.
 
@@ -155,6 +192,12 @@ def parse_scenario(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(exc, source) from None
+    except RecursionError:
+        # tomllib descends recursively into nested arrays and inline tables.
+        msg = "arrays or tables nested too deeply"
+        raise ScenarioFileError(
+            msg, source=source, expected="a scenario in TOML"
+        ) from None
     return _Parser(source, read_table, locate).scenario(_Table(data, "", source))
 
 
@@ -167,8 +210,10 @@ def _toml_error(exc: tomllib.TOMLDecodeError, source: str) -> ScenarioFileError:
     elif "(at end of document)" in message:
         message = message.replace(" (at end of document)", "")
         location = "end of file"
-    problem = f"not valid TOML: {message[0].lower()}{message[1:]}"
-    return ScenarioFileError(problem, source=source, location=location)
+    problem = f"{message[0].lower()}{message[1:]}"
+    return ScenarioFileError(
+        problem, source=source, location=location, expected="valid TOML"
+    )
 
 
 class _Table:
@@ -183,11 +228,17 @@ class _Table:
     def where(self, key: str | None = None) -> str:
         if key is None:
             return self.path or "top level"
+        if not _BARE_KEY.match(key.split("[", 1)[0]):
+            key = quote(key)  # as TOML writes a key that is not bare
         return f"{self.path}.{key}" if self.path else key
 
     def error(
         self, key: str | None, expected: str, got: object = _MISSING, problem: str = ""
     ) -> ScenarioFileError:
+        if got is _MISSING:
+            return ScenarioFileError(
+                problem, source=self.source, location=self.where(key), expected=expected
+            )
         return ScenarioFileError(
             problem,
             source=self.source,
@@ -195,6 +246,21 @@ class _Table:
             expected=expected,
             got=got,
         )
+
+    def missing(self, key: str, expected: str) -> ScenarioFileError:
+        """Return the error for a required key that is absent.
+
+        A key not read yet that looks like *key* is most likely a misspelling of
+        it, so that is reported instead ("naem": did you mean "name"?).
+        """
+        unread = [k for k in self.data if k not in self.used]
+        misspelt = closest(key, unread)
+        if misspelt is not None:
+            msg = f"unknown key {quote(misspelt)}"
+            return ScenarioFileError(
+                msg, source=self.source, location=self.where(misspelt), suggestion=key
+            )
+        return self.error(key, expected, problem="missing")
 
     def raw(self, key: str) -> Any:
         self.used.add(key)
@@ -213,7 +279,7 @@ class _Table:
         value = self.raw(key)
         if value is _MISSING:
             if default is _MISSING:
-                raise self.error(key, expected, problem="missing")
+                raise self.missing(key, expected)
             return default
         # bool is an int in Python; never accept it where a number is meant.
         if not isinstance(value, kind) or (
@@ -227,7 +293,15 @@ class _Table:
 
     def number(self, key: str, default: Any = _MISSING) -> Any:
         value = self.typed(key, (int, float), "a number", default)
-        return float(value) if value is not None and value is not default else value
+        if value is None or value is default:
+            return value
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):  # TOML allows nan and inf; no value here does
+            raise self.error(key, "a finite number", value)
+        return number
 
     def integer(self, key: str, default: Any = _MISSING) -> Any:
         return self.typed(key, int, "a whole number", default)
@@ -239,9 +313,9 @@ class _Table:
         value = self.typed(key, list, "a list of texts", default)
         if value is default:
             return value
-        for item in value:
+        for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.error(key, "a list of texts", _shown(item))
+                raise self.error(f"{key}[{i}]", "a text", _shown(item))
         return tuple(value)
 
     def parsed(
@@ -256,7 +330,9 @@ class _Table:
             return value
         try:
             return parse(value)
-        except ValueError:
+        except InvalidModelError as exc:  # well formed, but breaks a model rule
+            raise self.error(key, exc.expected or expected, value) from None
+        except (ValueError, OverflowError):
             raise self.error(key, expected, value) from None
 
     def parsed_list(
@@ -269,7 +345,11 @@ class _Table:
         for i, value in enumerate(values):
             try:
                 out.append(parse(value))
-            except (ValueError, InputError):
+            except InvalidModelError as exc:  # well formed, but breaks a model rule
+                raise self.error(
+                    f"{key}[{i}]", exc.expected or expected, value
+                ) from None
+            except (ValueError, OverflowError):
                 raise self.error(f"{key}[{i}]", expected, value) from None
         return tuple(out)
 
@@ -277,7 +357,7 @@ class _Table:
         value = self.raw(key)
         if value is _MISSING:
             if default is _MISSING:
-                raise self.error(key, "a date like 2008-09-08", problem="missing")
+                raise self.missing(key, "a date like 2008-09-08")
             return default
         converted = _to_date(value)
         if converted is None:
@@ -312,13 +392,20 @@ class _Table:
         for key in self.data:
             if key not in self.used:
                 known = sorted(self.used)
-                msg = f"unknown key {key!r}"
+                suggestion = closest(key, known)
+                msg = f"unknown key {quote(key)}"
                 raise ScenarioFileError(
                     msg,
                     source=self.source,
                     location=self.where(key),
-                    suggestion=closest(key, known),
+                    # A close match says it all; otherwise list what is allowed.
+                    expected=None if suggestion else _one_of(known, "no keys"),
+                    suggestion=suggestion,
                 )
+
+
+def _one_of(names: list[str] | tuple[str, ...], none: str) -> str:
+    return "one of " + ", ".join(names) if names else none
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -326,12 +413,15 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _shown(value: object) -> object:
+    """Show a TOML value in a message as TOML writes it."""
+    if isinstance(value, bool):
+        return Described(str(value).lower())
     if isinstance(value, dict):
-        return "a table"
+        return Described("a table")
     if isinstance(value, list):
-        return "a list"
+        return Described("a list")
     if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
+        return Described(value.isoformat())
     return value
 
 
@@ -384,16 +474,17 @@ class _Parser:
 
     @contextmanager
     def at(self, source: str, location: str, obj: str | None = None) -> Iterator[None]:
-        """Turn model errors raised inside into errors at *location* in *source*."""
+        """Turn model errors raised inside into errors at *location* in *source*.
+
+        *location* "" is the top level of the file.
+        """
         if obj is not None:
             self.origins[obj] = (source, location)
         try:
             yield
         except InvalidModelError as exc:
-            key = _KEYS.get(exc.field, exc.field)
-            sep = ", " if location.startswith("line") else "."
             raise exc.relocated(
-                source=source, location=f"{location}{sep}{key}"
+                source=source, location=_join(location, _file_key(exc))
             ) from None
 
     # --- top level -----------------------------------------------------------------
@@ -403,13 +494,16 @@ class _Parser:
         name = top.text("name", scenario_id)
         description = top.text("description", "")
         self.tz = top.text("timezone", DEFAULT_TZ)
-        with self.at(self.source, "timezone"):
+        self.origins["scenario"] = (self.source, "")
+        with self.at(self.source, ""):
             check_timezone(self.tz, obj="scenario", field="timezone")
         start_on = top.date("start")
         end_on = top.date("end")
         if end_on < start_on:
             raise top.error(
-                "end", f"a date on or after start ({start_on})", end_on.isoformat()
+                "end",
+                f"a date on or after the start {start_on}",
+                Described(end_on.isoformat()),
             )
 
         tables = top.table("tables")
@@ -436,6 +530,8 @@ class _Parser:
         people = [self.person(t) for t in top.tables("people")]
         blackouts = [self.blackout(t) for t in top.tables("blackouts")]
         commitments += [self.commitment(t) for t in top.tables("commitments")]
+        for t in top.tables("diaries"):
+            commitments += self.diary(t, people, start_on, end_on)
         calendar = self.calendar(top.table("calendar"))
         rules = self.rules(top.table("rules"))
         travel = self.travel(top.table("travel"), overrides)
@@ -471,10 +567,8 @@ class _Parser:
             yield
         except InvalidModelError as exc:
             source, location = self.origins.get(exc.obj, (self.source, exc.obj))
-            key = _KEYS.get(exc.field, exc.field)
-            sep = ", " if location.startswith("line") else "."
             raise exc.relocated(
-                source=source, location=f"{location}{sep}{key}"
+                source=source, location=_join(location, _file_key(exc))
             ) from None
 
     def table_rows(self, tables: _Table, key: str, name: str) -> list[Row]:
@@ -482,7 +576,13 @@ class _Parser:
             raise tables.error(
                 key, "no CSV tables here (the scenario was given as text)", name
             )
-        table_source, data = self.read_table(name)
+        try:
+            table_source, data = self.read_table(name)
+        except OSError as exc:
+            msg = f"cannot read the table ({exc.strerror or exc})"
+            raise tables.error(
+                key, "a CSV file (relative to the scenario file)", name, msg
+            ) from None
         text = decode_text(data, source=table_source)
         columns = _COLUMNS[key]
         return list(
@@ -559,20 +659,9 @@ class _Parser:
             if row.text("lat") or row.text("lon"):
                 lat, lon = self.coordinates(row)
             else:
-                found = (
-                    self.locate(place=place, address=address or None)
-                    if self.locate
-                    else None
+                lat, lon = self.locate_venue(
+                    venue_id, place, address, row.source, row.where
                 )
-                if found is None:
-                    msg = f"venue {venue_id!r} has no coordinates"
-                    raise ScenarioFileError(
-                        msg,
-                        source=row.source,
-                        location=row.where("lat"),
-                        expected=_NO_COORDINATES,
-                    )
-                lat, lon = found
             with self.at(row.source, row.where(), f"venue {venue_id}"):
                 yield Venue(
                     venue_id=venue_id,
@@ -627,6 +716,57 @@ class _Parser:
             row.convert("lon", float, "a longitude in degrees, like -0.1252"),
         )
 
+    def locate_venue(
+        self,
+        venue_id: str,
+        place: str | None,
+        address: str,
+        source: str,
+        where: Callable[[str], str],
+    ) -> tuple[float, float]:
+        """Find a venue's coordinates from its place name or address.
+
+        Raises:
+            ScenarioFileError: nothing found (at the place or address).
+            GeocodeError: the geocoder failed (naming the venue).
+        """
+        venue = f"venue {quote(venue_id)}"
+        try:
+            found = (
+                self.locate(place=place, address=address or None)
+                if self.locate
+                else None
+            )
+        except InputError as exc:  # the geocoder found nothing for the address
+            raise ScenarioFileError(
+                f"{venue}: {exc.problem}" if exc.problem else venue,
+                source=source,
+                location=where("address"),
+                expected=exc.expected,
+                got=address,
+            ) from None
+        except GeocodeError as exc:
+            msg = f"{source}, {where('address')}: looking up {venue} failed: {exc}"
+            raise GeocodeError(msg) from None
+        if found is not None:
+            return found
+        if place:
+            msg = f"{venue}: no bundled place of that name"
+            raise ScenarioFileError(
+                msg,
+                source=source,
+                location=where("place"),
+                expected=_NO_COORDINATES,
+                got=place,
+            )
+        msg = f"{venue} has no coordinates"
+        raise ScenarioFileError(
+            msg,
+            source=source,
+            location=where("lat"),
+            expected=_NO_COORDINATES,
+        )
+
     def parse_datetime(self, text: str) -> DateTime:
         value = _to_datetime(text, self.tz)
         if value is None:
@@ -643,18 +783,7 @@ class _Parser:
         if t.has("lat") or t.has("lon"):
             lat, lon = t.number("lat"), t.number("lon")
         else:
-            found = (
-                self.locate(place=place, address=address or None)
-                if self.locate
-                else None
-            )
-            if found is None:
-                raise t.error(
-                    "lat",
-                    _NO_COORDINATES,
-                    problem=f"venue {venue_id!r} has no coordinates",
-                )
-            lat, lon = found
+            lat, lon = self.locate_venue(venue_id, place, address, t.source, t.where)
         with self.at(self.source, t.where(), f"venue {venue_id}"):
             venue = Venue(
                 venue_id=venue_id,
@@ -736,14 +865,33 @@ class _Parser:
         t.finish()
         return commitment
 
+    def diary(
+        self, t: _Table, people: list[Person], start_on: Date, end_on: Date
+    ) -> tuple[Commitment, ...]:
+        """Read a ``[[diaries]]`` entry: a person's .ics file as busy time."""
+        person_id, name = t.text("person"), t.text("file")
+        t.finish()
+        if self.read_table is None:
+            raise t.error("file", "a scenario read from a file (diaries sit beside it)")
+        source, data = self.read_table(name)
+        zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
+        return parse_diary(
+            decode_text(data, source=source, error=DiaryFileError),
+            source=source,
+            person_id=person_id,
+            start_on=start_on,
+            end_on=end_on,
+            timezone=zone,
+        )
+
     def datetime_key(self, t: _Table, key: str) -> DateTime:
-        value = _to_datetime(t.raw(key), self.tz)
+        expected = "a date and time like 2008-09-17T09:30:00"
+        raw = t.raw(key)
+        if raw is _MISSING:
+            raise t.missing(key, expected)
+        value = _to_datetime(raw, self.tz)
         if value is None:
-            raise t.error(
-                key,
-                "a date and time like 2008-09-17T09:30:00",
-                _shown(t.data.get(key, "")),
-            )
+            raise t.error(key, expected, _shown(raw))
         return value
 
     def calendar(self, t: _Table) -> CalendarRules:
@@ -773,20 +921,26 @@ class _Parser:
         kind_tables = t.table("kinds")
         for kind in kind_tables.data:
             k = kind_tables.table(kind)
-            kinds.append(
-                KindRules(
-                    kind=kind,
-                    max_per_person_per_day=k.integer("max_per_person_per_day", None),
-                    max_per_region_per_week=k.integer("max_per_region_per_week", None),
-                    avoid_region_days_of=k.text("avoid_region_days_of", None),
-                    neighbour_km=k.number("neighbour_km", None),
+            with self.at(self.source, k.where()):
+                kinds.append(
+                    KindRules(
+                        kind=kind,
+                        max_per_person_per_day=k.integer(
+                            "max_per_person_per_day", None
+                        ),
+                        max_per_region_per_week=k.integer(
+                            "max_per_region_per_week", None
+                        ),
+                        avoid_region_days_of=k.text("avoid_region_days_of", None),
+                        neighbour_km=k.number("neighbour_km", None),
+                    )
                 )
-            )
             k.finish()
         kind_tables.finish()
         with self.at(self.source, t.where()):
             rules = PlanningRules(
                 max_nights_away_in_row=t.integer("max_nights_away_in_row", 3),
+                min_stay_km=t.number("min_stay_km", 0.0),
                 start_step_minutes=minutes_of(step),
                 kinds=kinds,
             )
@@ -799,11 +953,12 @@ class _Parser:
         mode_tables = t.table("modes")
         for mode in mode_tables.data:
             if mode not in MODES:
-                msg = f"unknown travel mode {mode!r}"
+                msg = f"unknown travel mode {quote(mode)}"
                 raise ScenarioFileError(
                     msg,
                     source=self.source,
                     location=mode_tables.where(mode),
+                    expected=_one_of(MODES, ""),
                     suggestion=closest(mode, MODES),
                 )
         for mode in MODES:
@@ -917,11 +1072,11 @@ class _Parser:
         per = t.text("per")
         if per not in ("region", "area"):
             raise t.error("per", '"region" or "area"', per)
-        only_regions = set(t.texts("regions", ()))
-        only_areas = set(t.texts("areas", ()))
+        only_regions = _known_names(t, "regions", [r.region_id for r in regions])
+        only_areas = _known_names(t, "areas", [a.area_id for a in areas])
         count = t.integer("count", 1)
-        if count < 1:
-            raise t.error("count", "1 or more", count)
+        if not 1 <= count <= _MAX_SERIES_COUNT:
+            raise t.error("count", f"1 to {_MAX_SERIES_COUNT}", count)
         title = t.text("title")
         attendees, optional, lead = (
             t.texts("attendees"),
@@ -931,28 +1086,17 @@ class _Parser:
         follows = t.text("follows", None)
         fields = self.request_fields(t)
         t.finish()
-        _check_template(t, title)
+        _check_template(t, title, per)
 
-        region_names = {r.region_id: r.name for r in regions}
-        items: list[tuple[str, str, dict[str, str]]] = []
-        if per == "region":
-            for region in regions:
-                if not only_regions or region.region_id in only_regions:
-                    values = {"region_id": region.region_id, "region_name": region.name}
-                    items.append((region.region_id, region.region_id, values))
-        else:
-            for area in areas:
-                if (not only_regions or area.region_id in only_regions) and (
-                    not only_areas or area.area_id in only_areas
-                ):
-                    values = {
-                        "area_id": area.area_id,
-                        "area_name": area.name,
-                        "region_id": area.region_id,
-                        "region_name": region_names.get(area.region_id, area.region_id),
-                    }
-                    items.append((area.area_id, area.region_id, values))
-
+        items = _series_items(per, regions, areas, set(only_regions), set(only_areas))
+        if not items:
+            msg = f"the series matches no {per}"
+            raise ScenarioFileError(
+                msg,
+                source=t.source,
+                location=t.where(),
+                expected=f"at least one {per} (check per, regions and areas)",
+            )
         requests = []
         for key, region_id, values in items:
             for n in range(1, count + 1):
@@ -1007,15 +1151,73 @@ class _Parser:
             if len(found) != 1:
                 raise t.error(
                     key,
-                    f"exactly one person with role {role!r} in region {region_id}",
-                    ", ".join(found) or "none",
+                    f"exactly one person with role {quote(role)} in region {region_id}",
+                    Described(", ".join(found) or "nobody"),
                 )
             out.append(found[0])
         return tuple(out)
 
 
-def _check_template(t: _Table, title: str) -> None:
-    allowed = {"region_id", "region_name", "area_id", "area_name"}
+def _known_names(t: _Table, key: str, known: list[str]) -> tuple[str, ...]:
+    """Read a list of region or area ids at *key*, each one that exists.
+
+    Raises:
+        ScenarioFileError: an id is unknown (with the closest known id).
+    """
+    names: tuple[str, ...] = t.texts(key, ())
+    for i, name in enumerate(names):
+        if name not in known:
+            msg = f"unknown {key.removesuffix('s')} {quote(name)}"
+            raise ScenarioFileError(
+                msg,
+                source=t.source,
+                location=t.where(f"{key}[{i}]"),
+                suggestion=closest(name, known),
+            )
+    return names
+
+
+def _series_items(
+    per: str,
+    regions: list[Region],
+    areas: list[Area],
+    only_regions: set[str],
+    only_areas: set[str],
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Return ``(key, region id, title values)`` for each region or area of a series."""
+    region_names = {r.region_id: r.name for r in regions}
+    items: list[tuple[str, str, dict[str, str]]] = []
+    if per == "region":
+        for region in regions:
+            if not only_regions or region.region_id in only_regions:
+                values = {"region_id": region.region_id, "region_name": region.name}
+                items.append((region.region_id, region.region_id, values))
+        return items
+    for area in areas:
+        if (not only_regions or area.region_id in only_regions) and (
+            not only_areas or area.area_id in only_areas
+        ):
+            values = {
+                "area_id": area.area_id,
+                "area_name": area.name,
+                "region_id": area.region_id,
+                "region_name": region_names.get(area.region_id, area.region_id),
+            }
+            items.append((area.area_id, area.region_id, values))
+    return items
+
+
+def _check_template(t: _Table, title: str, per: str) -> None:
+    """Check a series title's {placeholders} against what *per* provides.
+
+    Raises:
+        ScenarioFileError: a placeholder the series cannot fill, or a title
+            that str.format cannot use.
+    """
+    allowed = {"region_id", "region_name"}
+    if per == "area":
+        allowed |= {"area_id", "area_name"}
+    expected = "placeholders among " + ", ".join("{" + a + "}" for a in sorted(allowed))
     try:
         names = {
             field
@@ -1031,10 +1233,13 @@ def _check_template(t: _Table, title: str) -> None:
             msg,
             source=t.source,
             location=t.where("title"),
-            expected="placeholders among "
-            + ", ".join("{" + a + "}" for a in sorted(allowed)),
+            expected=f"{expected} (per {per})",
             suggestion=closest(unknown[0], allowed),
         )
+    try:  # conversions and format specs ({x!r}, {x:>{y}}) can still fail
+        title.format_map(dict.fromkeys(allowed, "x"))
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        raise t.error("title", expected, title) from None
 
 
 def _parse_bool(text: str) -> bool:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from attrs import frozen
 
-from roadshow.errors import InputError, ScenarioFileError, closest
+from roadshow.errors import InputError, ScenarioFileError, closest, quote
 
 T = TypeVar("T")
 
@@ -113,7 +113,10 @@ def read_rows(
     Raises:
         ScenarioFileError: a missing or unknown column, or a malformed row.
     """
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    # strict: an unbalanced quote is an error, not a cell that eats the file.
+    reader = csv.reader(
+        io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True
+    )
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -126,27 +129,10 @@ def read_rows(
         ) from None
     except csv.Error as exc:
         msg = f"malformed CSV ({exc})"
-        raise ScenarioFileError(msg, source=source, location="line 1") from None
-    known = [*required, *optional]
-    for column in header:
-        if column not in known:
-            msg = f"unknown column {column!r}"
-            raise ScenarioFileError(
-                msg,
-                source=source,
-                location="line 1",
-                expected="columns " + ",".join(known),
-                suggestion=closest(column, known),
-            )
-    missing = [c for c in required if c not in header]
-    if missing:
-        msg = f"missing column {missing[0]!r}"
         raise ScenarioFileError(
-            msg,
-            source=source,
-            location="line 1",
-            expected="columns " + ",".join(required),
-        )
+            msg, source=source, location="line 1", expected=_WELL_FORMED
+        ) from None
+    _check_header(header, source=source, required=required, optional=optional)
     try:
         for cells in reader:
             line = reader.line_num
@@ -167,5 +153,45 @@ def read_rows(
     except csv.Error as exc:
         msg = f"malformed CSV ({exc})"
         raise ScenarioFileError(
-            msg, source=source, location=f"line {reader.line_num}"
+            msg,
+            source=source,
+            location=f"line {reader.line_num}",
+            expected=_WELL_FORMED,
         ) from None
+
+
+def _check_header(
+    header: list[str],
+    *,
+    source: str,
+    required: Sequence[str],
+    optional: Sequence[str],
+) -> None:
+    known = [*required, *optional]
+    for i, column in enumerate(header):
+        if column in header[:i]:
+            msg = f"the column {quote(column)} appears twice"
+            raise ScenarioFileError(
+                msg, source=source, location="line 1", expected="each column once"
+            )
+        if column not in known:
+            msg = f"unknown column {quote(column)}"
+            raise ScenarioFileError(
+                msg,
+                source=source,
+                location="line 1",
+                expected="columns " + ",".join(known),
+                suggestion=closest(column, known),
+            )
+    missing = [c for c in required if c not in header]
+    if missing:
+        msg = f"missing column {quote(missing[0])}"
+        raise ScenarioFileError(
+            msg,
+            source=source,
+            location="line 1",
+            expected="columns " + ",".join(required),
+        )
+
+
+_WELL_FORMED = "comma-separated cells, each quoted cell closed"

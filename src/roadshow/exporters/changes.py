@@ -1,0 +1,161 @@
+"""What changed between two issued plan versions: a table, and an e-mail notice.
+
+Both renderers are pure and take the changes computed by
+:meth:`roadshow.history.PlanHistory.changes`. Times are shown in the scenario's
+zone (Europe/London by default) with the day, so a reader never has to convert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from pendulum import DateTime
+
+from roadshow.exporters._text import table
+from roadshow.exporters.ics import CalendarItem
+from roadshow.history import Change
+from roadshow.model import OvernightStay, Scenario, ScheduledEvent, TravelLeg
+from roadshow.timeutil import DEFAULT_TZ
+
+_ORDER: Final = (
+    "moved",
+    "venue changed",
+    "route changed",
+    "added",
+    "reinstated",
+    "cancelled",
+)
+_HEADINGS: Final = {
+    "moved": "Moved",
+    "venue changed": "New venue",
+    "route changed": "New route",
+    "added": "Added",
+    "reinstated": "Back in the programme",
+    "cancelled": "Cancelled",
+}
+
+
+def render_changes_table(
+    changes: Sequence[Change], scenario: Scenario | None = None
+) -> str:
+    """Return the changes as an aligned text table, one row per entry."""
+    if not changes:
+        return "No changes.\n"
+    names = _Names(scenario)
+    rows = [
+        (
+            ", ".join(change.what),
+            names.title(change.item),
+            names.when(change.before) if change.before else "",
+            names.when(change.after) if change.after and _live(change) else "",
+            names.place(change.before) if change.before else "",
+            names.place(change.after) if change.after and _live(change) else "",
+        )
+        for change in changes
+    ]
+    return table(("change", "entry", "was", "now", "was at", "now at"), rows)
+
+
+def render_change_notice(
+    changes: Sequence[Change],
+    scenario: Scenario | None = None,
+    *,
+    since: int,
+    until: int,
+    issued_at: DateTime,
+) -> str:
+    """Return a short plain-text notice of the changes, ready to e-mail.
+
+    Args:
+        changes: The changes from version *since* to *until*.
+        scenario: For names and venues (ids are shown without it).
+        since: The version compared against (0: none).
+        until: The version the notice announces.
+        issued_at: When version *until* was issued.
+    """
+    names = _Names(scenario)
+    title = scenario.name if scenario is not None else "The programme"
+    lines = [
+        f"Subject: {title}: changes in version {until}",
+        "",
+        f"Version {until} of the programme was issued on "
+        f"{names.day_time(issued_at)}."
+        + (f" Since version {since}:" if since else " It holds:"),
+    ]
+    if not changes:
+        lines.append("")
+        lines.append("Nothing has changed.")
+    for what in _ORDER:
+        group = [c for c in changes if c.what[0] == what]
+        if not group:
+            continue
+        lines += ["", _HEADINGS[what]]
+        lines += [f"- {names.sentence(c)}" for c in group]
+    lines += [
+        "",
+        "Subscribed calendars update by themselves within a few hours. If you",
+        "imported a calendar file instead, import the new one: moved and",
+        "cancelled events are matched by their UID and replaced.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _live(change: Change) -> bool:
+    return "cancelled" not in change.what
+
+
+class _Names:
+    """Names, places and times of entries, from the scenario when there is one."""
+
+    def __init__(self, scenario: Scenario | None) -> None:
+        self.scenario = scenario
+        self.tz = scenario.timezone if scenario is not None else DEFAULT_TZ
+
+    def person(self, person_id: str) -> str:
+        people = self.scenario.person_by_id if self.scenario else {}
+        return people[person_id].name if person_id in people else person_id
+
+    def venue(self, venue_id: str) -> str:
+        venues = self.scenario.venue_by_id if self.scenario else {}
+        return venues[venue_id].name if venue_id in venues else venue_id
+
+    def title(self, entry: CalendarItem) -> str:
+        item = entry.item
+        if isinstance(item, ScheduledEvent):
+            return item.title
+        if isinstance(item, TravelLeg):
+            return f"Travel ({self.person(item.person_id)})"
+        return f"Overnight stay ({self.person(item.person_id)})"
+
+    def day_time(self, value: DateTime) -> str:
+        return value.in_timezone(self.tz).format("ddd D MMM YYYY HH:mm")
+
+    def when(self, entry: CalendarItem) -> str:
+        item = entry.item
+        if isinstance(item, OvernightStay):
+            return f"night of {item.night_of.format('ddd D MMM YYYY')}"
+        start, end = (
+            (item.start, item.end)
+            if isinstance(item, ScheduledEvent)
+            else (item.depart, item.arrive)
+        )
+        return f"{self.day_time(start)}-{end.in_timezone(self.tz).format('HH:mm')}"
+
+    def place(self, entry: CalendarItem) -> str:
+        item = entry.item
+        if isinstance(item, TravelLeg):
+            return f"{self.venue(item.from_id)} to {self.venue(item.to_id)}"
+        return self.venue(item.venue_id)
+
+    def sentence(self, change: Change) -> str:
+        title = self.title(change.item)
+        after, before = change.after, change.before
+        if "cancelled" in change.what and before is not None:
+            return f"{title}: was {self.when(before)}, {self.place(before)}"
+        if after is None:  # pragma: no cover - only cancellations lack an "after"
+            return title
+        now = f"{title}: {self.when(after)}, {self.place(after)}"
+        if before is None or change.what in {("added",), ("reinstated",)}:
+            return now
+        return f"{now} (was {self.when(before)}, {self.place(before)})"

@@ -1,0 +1,267 @@
+"""Reading roadshow's own calendars back into a Plan, for ``roadshow check FILE.ics``.
+
+Someone may move events around in their calendar program and export the result;
+this reader turns that file back into a :class:`~roadshow.model.Plan` of the
+scenario, so the checker can say what the edits broke.
+
+Entries are recognised by their ``X-ROADSHOW-*`` properties, which roadshow
+writes. Calendar programs may drop those on export, so an event is also
+recognised by its UID (which roadshow derives from the scenario and request ids)
+and its venue by the ``LOCATION`` text. Times are read as written (``DTSTART``,
+``DTEND``); names, attendees and places come from the scenario. Cancelled events
+become :class:`~roadshow.model.Unplaced`. Entries that cannot be recognised are
+skipped with a :class:`~roadshow.errors.SkippedContentWarning`.
+
+:func:`parse_plan_ics` is pure; :func:`load_plan_ics` reads a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zoneinfo
+from pathlib import Path
+
+import icalendar
+import pendulum
+from pendulum import DateTime
+
+from roadshow.errors import DiaryFileError, SkippedContentWarning
+from roadshow.exporters.ics import event_uid
+from roadshow.importers._ics import Block, read_ics, value_of
+from roadshow.importers.tables import decode_text
+from roadshow.model import (
+    MODES,
+    OvernightStay,
+    Plan,
+    Scenario,
+    ScheduledEvent,
+    TravelLeg,
+    Unplaced,
+)
+from roadshow.timeutil import as_date
+
+
+def load_plan_ics(path: str | Path, scenario: Scenario) -> Plan:
+    """Read a calendar file of *scenario*'s plan; see :func:`parse_plan_ics`.
+
+    Raises:
+        DiaryFileError: the file cannot be read, is malformed, or an event's venue
+            cannot be told.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read the file ({exc.strerror})"
+        raise DiaryFileError(msg, source=str(path)) from None
+    text = decode_text(data, source=str(path), error=DiaryFileError)
+    return parse_plan_ics(text, source=str(path), scenario=scenario)
+
+
+def parse_plan_ics(text: str, *, source: str, scenario: Scenario) -> Plan:
+    """Return the plan a calendar of *scenario* shows.
+
+    Raises:
+        DiaryFileError: malformed iCalendar (with the line), an all-day or
+            recurring programme event, or an event whose venue cannot be told.
+    """
+    _calendars, components = read_ics(
+        text, source, reads="roadshow reads only its own events (VEVENT)"
+    )
+    reader = _Reader(scenario, source)
+    latest: dict[str, tuple[int, icalendar.Component, Block]] = {}
+    for component, block in components:
+        if block.name != "VEVENT":
+            continue
+        uid = str(component.get("UID", ""))
+        sequence = int(component.get("SEQUENCE", 0))
+        # Calendars merged from several files may repeat a UID: the newest wins.
+        if uid not in latest or sequence > latest[uid][0]:
+            latest[uid or f"line {block.line}"] = (sequence, component, block)
+    events: list[ScheduledEvent] = []
+    legs: list[TravelLeg] = []
+    stays: list[OvernightStay] = []
+    unplaced: list[Unplaced] = []
+    for _sequence, component, block in latest.values():
+        entry = reader.entry(component, block)
+        if isinstance(entry, ScheduledEvent):
+            events.append(entry)
+        elif isinstance(entry, TravelLeg):
+            legs.append(entry)
+        elif isinstance(entry, OvernightStay):
+            stays.append(entry)
+        elif isinstance(entry, Unplaced):
+            unplaced.append(entry)
+    return Plan(
+        scenario_id=scenario.scenario_id,
+        events=events,
+        legs=legs,
+        stays=stays,
+        unplaced=unplaced,
+    )
+
+
+Entry = ScheduledEvent | TravelLeg | OvernightStay | Unplaced | None
+
+
+class _Reader:
+    def __init__(self, scenario: Scenario, source: str) -> None:
+        self.scenario = scenario
+        self.source = source
+        self.zone = zoneinfo.ZoneInfo(scenario.timezone)
+        self.by_uid = {
+            event_uid(scenario.scenario_id, r.request_id): r.request_id
+            for r in scenario.requests
+        }
+
+    def skip(self, block: Block, why: str) -> None:
+        warnings.warn(
+            f"{self.source}, line {block.line}: event skipped; {why}",
+            SkippedContentWarning,
+            stacklevel=4,
+        )
+
+    def error(
+        self, block: Block, name: str, problem: str, expected: str
+    ) -> DiaryFileError:
+        line = block.properties.get(name, block.line)
+        return DiaryFileError(
+            problem, source=self.source, location=f"line {line}", expected=expected
+        )
+
+    def entry(self, event: icalendar.Component, block: Block) -> Entry:
+        kind = _text(event, "X-ROADSHOW-KIND")
+        if "RECURRENCE-ID" in event or "RRULE" in event or "RDATE" in event:
+            self.skip(block, "roadshow's programme has no recurring events")
+            return None
+        if kind == "travel":
+            return self.leg(event, block)
+        if kind == "stay":
+            return self.stay(event, block)
+        request_id = _text(event, "X-ROADSHOW-REQUEST") or self.by_uid.get(
+            str(event.get("UID", ""))
+        )
+        if request_id is None or request_id not in self.scenario.request_by_id:
+            self.skip(
+                block,
+                f"not an event of scenario {self.scenario.scenario_id} (travel"
+                " and stays are read only with roadshow's X-ROADSHOW-* properties)",
+            )
+            return None
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            return Unplaced(
+                request_id=request_id,
+                reason=f"cancelled in {self.source}",
+                rules=("cancelled",),
+            )
+        return self.event(event, block, request_id)
+
+    def event(
+        self, event: icalendar.Component, block: Block, request_id: str
+    ) -> ScheduledEvent:
+        request = self.scenario.request_by_id[request_id]
+        start, end = self.when(event, block)
+        return ScheduledEvent(
+            request_id=request_id,
+            title=request.title,
+            kind=request.kind,
+            venue_id=self.venue(event, block, request_id),
+            start=start,
+            end=end,
+            attendees=request.attendees,
+            lead=request.lead,
+            region_id=self.scenario.region_of(request),
+            area_id=self.scenario.area_of(request),
+        )
+
+    def venue(self, event: icalendar.Component, block: Block, request_id: str) -> str:
+        written = _text(event, "X-ROADSHOW-VENUE")
+        if written in self.scenario.venue_by_id:
+            return written
+        request = self.scenario.request_by_id[request_id]
+        candidates = self.scenario.candidate_venues(request)
+        location = _text(event, "LOCATION").strip().casefold()
+        for venue in candidates:
+            if location in {venue.label.casefold(), venue.name.casefold()}:
+                return venue.venue_id
+        if len(candidates) == 1 and not location:
+            return candidates[0].venue_id
+        raise self.error(
+            block,
+            "LOCATION",
+            f"the venue of {request_id} cannot be told from LOCATION "
+            f"{_text(event, 'LOCATION')!r}",
+            "one of: " + "; ".join(v.label for v in candidates),
+        )
+
+    def leg(self, event: icalendar.Component, block: Block) -> TravelLeg | None:
+        fields = {
+            name: _text(event, f"X-ROADSHOW-{name}")
+            for name in ("PERSON", "FROM", "TO", "MODE", "DISTANCE-KM")
+        }
+        if not all(fields.values()) or fields["MODE"] not in MODES:
+            self.skip(block, "a travel leg without roadshow's X-ROADSHOW-* details")
+            return None
+        try:
+            distance = float(fields["DISTANCE-KM"])
+        except ValueError:
+            raise self.error(
+                block,
+                "X-ROADSHOW-DISTANCE-KM",
+                "not a distance",
+                "kilometres like 12.5",
+            ) from None
+        depart, arrive = self.when(event, block)
+        return TravelLeg(
+            person_id=fields["PERSON"],
+            from_id=fields["FROM"],
+            to_id=fields["TO"],
+            mode=fields["MODE"],
+            depart=depart,
+            arrive=arrive,
+            distance_km=distance,
+        )
+
+    def stay(self, event: icalendar.Component, block: Block) -> OvernightStay | None:
+        person, venue = (
+            _text(event, "X-ROADSHOW-PERSON"),
+            _text(event, "X-ROADSHOW-VENUE"),
+        )
+        night = value_of(event, "DTSTART")
+        if not person or not venue or night is None:
+            self.skip(
+                block, "an overnight stay without roadshow's X-ROADSHOW-* details"
+            )
+            return None
+        if isinstance(night, dt.datetime):
+            night = night.astimezone(self.zone).date() if night.tzinfo else night.date()
+        return OvernightStay(person_id=person, night_of=as_date(night), venue_id=venue)
+
+    def when(
+        self, event: icalendar.Component, block: Block
+    ) -> tuple[DateTime, DateTime]:
+        start, end = value_of(event, "DTSTART"), value_of(event, "DTEND")
+        duration = getattr(event.get("DURATION"), "dt", None)
+        if end is None and start is not None and isinstance(duration, dt.timedelta):
+            end = start + duration
+        if not isinstance(start, dt.datetime) or not isinstance(end, dt.datetime):
+            raise self.error(
+                block,
+                "DTSTART",
+                "a programme event must have a start and end time",
+                "DTSTART and DTEND with times, not whole days",
+            )
+        return self.instant(start), self.instant(end)
+
+    def instant(self, value: dt.datetime) -> DateTime:
+        """An aware instant; floating times are in the scenario's zone."""
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
+        return pendulum.instance(aware.astimezone(dt.UTC)).in_timezone(
+            self.scenario.timezone
+        )
+
+
+def _text(event: icalendar.Component, name: str) -> str:
+    value = event.get(name)
+    return "" if value is None else str(value)

@@ -1,0 +1,381 @@
+"""What the planner precomputes from a scenario: days, people, groups, travel.
+
+Everything here is in whole UTC epoch minutes (ints), which keeps the search fast
+and makes the 26 October 2008 fall-back hour harmless: wall-clock windows are
+converted once per day through the time zone.
+
+A *group* is a request together with the requests that follow it (``follows``):
+they happen on one day at one venue, each starting when the one it follows ends
+plus the larger of the two gaps. Groups are the units the planner places.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from functools import cached_property
+
+from attrs import frozen
+from pendulum import Date
+
+from roadshow.model import EventRequest, KindRules, Person, Scenario
+from roadshow.rules import days_between, is_allowed_day, is_blacked_out, slot_windows
+from roadshow.timeutil import clock_minutes, day_minute, epoch_minute, minutes_of
+from roadshow.travel import EstimatedTravel, within_km
+
+HOME = -1
+"""Index used for 'no group' in day-by-day searches."""
+
+
+@frozen
+class Member:
+    """One request inside a group, placed relative to the group's start."""
+
+    request: EventRequest
+    offset: int
+    length: int
+
+
+@frozen
+class Group:
+    """Requests that happen together: one day, one venue, fixed offsets."""
+
+    index: int
+    group_id: str
+    kind: str
+    title: str
+    members: tuple[Member, ...]
+    people: tuple[str, ...]
+    spans: dict[str, tuple[int, int]]
+    """Per person: (busy from, busy until) relative to the group start, gaps included."""
+    finishes: dict[str, int]
+    """Per person: when their last session ends, relative to the group start."""
+    venues: tuple[str, ...]
+    region_id: str | None
+    area_id: str | None
+    preferred: int | None
+    """Preferred start, minutes after local midnight."""
+    pin_day: int | None
+    pin_minute: int | None
+    kind_rules: KindRules
+    problems: tuple[str, ...]
+    """Reasons the group can never be placed (e.g. no venue is big enough)."""
+
+
+@frozen
+class Day:
+    """One calendar day of the planning window."""
+
+    index: int
+    date: Date
+    week: int
+    """Monday-based week number (for weekly limits)."""
+
+
+class PersonDays:
+    """A person's windows per day, in epoch minutes, and their diary."""
+
+    def __init__(
+        self, person: Person, days: tuple[Day, ...], busy: list[tuple[int, int, str]]
+    ) -> None:
+        self.person = person
+        self.tz = person.timezone
+        work, travel = person.working_hours.minutes, person.travel_hours.minutes
+        late = person.late_after_minutes
+
+        def at(day: Day, minute: int) -> int:
+            return day_minute(day.date, minute, self.tz)
+
+        self.work_start = [at(d, work[0]) for d in days]
+        self.work_end = [at(d, work[1]) for d in days]
+        self.travel_start = [at(d, travel[0]) for d in days]
+        self.travel_end = [at(d, travel[1]) for d in days]
+        self.late = [at(d, late) for d in days]
+        self.busy = sorted(busy)
+        self._busy_starts = [b[0] for b in self.busy]
+        self._longest = max((b[1] - b[0] for b in self.busy), default=0)
+
+    def travel_window(self, day: int) -> tuple[int, int]:
+        """Epoch minutes between which the person may travel on *day*."""
+        return self.travel_start[day], self.travel_end[day]
+
+    def work_window(self, day: int) -> tuple[int, int]:
+        """Epoch minutes of the person's working hours on *day*."""
+        return self.work_start[day], self.work_end[day]
+
+    def busy_overlapping(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Return the diary commitments that overlap ``[start, end)``, in order."""
+        if not self.busy:
+            return []
+        out = []
+        i = bisect.bisect_left(self._busy_starts, end)
+        while i > 0:
+            i -= 1
+            b = self.busy[i]
+            if b[0] < start - self._longest:
+                break
+            if b[1] > start:
+                out.append(b)
+        return out[::-1]
+
+    def is_free(self, start: int, end: int) -> bool:
+        """Tell whether ``[start, end)`` overlaps no commitment."""
+        return not self.busy_overlapping(start, end)
+
+    def earliest_departure(
+        self, earliest: int, arrive_by: int, minutes: int
+    ) -> int | None:
+        """Leave as soon as possible after *earliest*, around commitments."""
+        depart = earliest
+        while depart + minutes <= arrive_by:
+            busy = self.busy_overlapping(depart, depart + minutes)
+            if not busy:
+                return depart
+            depart = max(b[1] for b in busy)
+        return None
+
+    def latest_departure(
+        self, earliest: int, arrive_by: int, minutes: int
+    ) -> int | None:
+        """Leave as late as possible and still arrive by *arrive_by*, around commitments."""
+        depart = arrive_by - minutes
+        while depart >= earliest:
+            busy = self.busy_overlapping(depart, depart + minutes)
+            if not busy:
+                return depart
+            depart = min(b[0] for b in busy) - minutes
+        return None
+
+
+class Context:
+    """The scenario, precomputed for planning."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.tz = scenario.timezone
+        self.days = tuple(
+            Day(index=i, date=d, week=_week_number(d))
+            for i, d in enumerate(days_between(scenario.start_on, scenario.end_on))
+        )
+        self.day_of_date = {d.date: d.index for d in self.days}
+        busy: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        for c in scenario.commitments:
+            busy[c.person_id].append(
+                (epoch_minute(c.start), epoch_minute(c.end), c.label)
+            )
+        self.people = {
+            p.person_id: PersonDays(p, self.days, busy[p.person_id])
+            for p in scenario.people
+        }
+        self.home = {p.person_id: p.home_venue_id for p in scenario.people}
+        self.travel_model = EstimatedTravel(scenario.venue_by_id, scenario.travel)
+        self.max_away = scenario.rules.max_nights_away_in_row
+        self.step = scenario.rules.start_step_minutes
+        self._minutes: dict[tuple[str, str, str | None], int] = {}
+        self._near: dict[tuple[str, str, float], bool] = {}
+        self.groups = self._build_groups()
+
+    # --- travel ------------------------------------------------------------------------
+
+    def minutes(self, person_id: str, from_id: str, to_id: str) -> int:
+        """Door-to-door minutes for *person_id* between two places (cached)."""
+        mode = self.people[person_id].person.travel_mode
+        key = (from_id, to_id, mode)
+        found = self._minutes.get(key)
+        if found is None:
+            found = (
+                0
+                if from_id == to_id
+                else self.travel_model.journey(from_id, to_id, mode).minutes
+            )
+            self._minutes[key] = found
+        return found
+
+    def can_stay(self, person_id: str, venue: str) -> bool:
+        """Tell whether *person_id* may spend a night near *venue* (far enough from home)."""
+        limit = self.scenario.rules.min_stay_km
+        home = self.home[person_id]
+        return venue != home and (limit <= 0 or not self.is_near(home, venue, limit))
+
+    def is_near(self, a: str, b: str, km: float) -> bool:
+        """Tell whether venues *a* and *b* are closer than *km* (cached)."""
+        key = (a, b, km) if a <= b else (b, a, km)
+        found = self._near.get(key)
+        if found is None:
+            venues = self.scenario.venue_by_id
+            found = self._near[key] = within_km(venues[a], venues[b], km)
+        return found
+
+    # --- groups ------------------------------------------------------------------------
+
+    def _build_groups(self) -> tuple[Group, ...]:
+        scenario = self.scenario
+        followers: dict[str, list[EventRequest]] = defaultdict(list)
+        for request in scenario.requests:
+            if request.follows is not None:
+                followers[request.follows].append(request)
+        roots = [r for r in scenario.requests if r.follows is None]
+        groups = []
+        for index, root in enumerate(sorted(roots, key=lambda r: r.request_id)):
+            members = [Member(request=root, offset=0, length=root.duration_minutes)]
+            queue = [(root, 0)]
+            while queue:
+                parent, offset = queue.pop(0)
+                parent_end = offset + parent.duration_minutes
+                for child in sorted(
+                    followers[parent.request_id], key=lambda r: r.request_id
+                ):
+                    gap = max(
+                        minutes_of(parent.gap_after), minutes_of(child.gap_before)
+                    )
+                    members.append(
+                        Member(
+                            request=child,
+                            offset=parent_end + gap,
+                            length=child.duration_minutes,
+                        )
+                    )
+                    queue.append((child, parent_end + gap))
+            groups.append(self._group(index, root, tuple(members)))
+        return tuple(groups)
+
+    def _group(
+        self, index: int, root: EventRequest, members: tuple[Member, ...]
+    ) -> Group:
+        scenario = self.scenario
+        problems: list[str] = []
+        sessions: dict[str, list[Member]] = defaultdict(list)
+        for m in members:
+            for person_id in m.request.attendees:
+                sessions[person_id].append(m)
+        spans: dict[str, tuple[int, int]] = {}
+        finishes: dict[str, int] = {}
+        for person_id, attended in sorted(sessions.items()):
+            ordered = sorted(attended, key=lambda m: m.offset)
+            if any(
+                b.offset < a.offset + a.length
+                for a, b in zip(ordered, ordered[1:], strict=False)
+            ):
+                problems.append(f"{person_id} would attend two overlapping sessions")
+            spans[person_id] = (
+                min(m.offset - minutes_of(m.request.gap_before) for m in ordered),
+                max(
+                    m.offset + m.length + minutes_of(m.request.gap_after)
+                    for m in ordered
+                ),
+            )
+            finishes[person_id] = max(m.offset + m.length for m in ordered)
+        capacity = max((m.request.min_capacity or 0) for m in members)
+        venues = tuple(
+            v.venue_id
+            for v in scenario.candidate_venues(root)
+            if capacity == 0 or (v.capacity is not None and v.capacity >= capacity)
+        )
+        if not venues:
+            problems.append(f"no venue holds {capacity} people")
+        pin_day = None
+        if root.pin_on is not None:
+            pin_day = self.day_of_date.get(root.pin_on)
+            if pin_day is None:
+                problems.append(
+                    f"pinned to {root.pin_on:%d %b %Y}, outside the planning window"
+                )
+        return Group(
+            index=index,
+            group_id=root.request_id,
+            kind=root.kind,
+            title=root.title,
+            members=members,
+            people=tuple(sorted(spans)),
+            spans=spans,
+            finishes=finishes,
+            venues=tuple(sorted(venues)),
+            region_id=scenario.region_of(root),
+            area_id=scenario.area_of(root),
+            preferred=clock_minutes(root.preferred_start)
+            if root.preferred_start
+            else None,
+            pin_day=pin_day,
+            pin_minute=clock_minutes(root.pin_at) if root.pin_at else None,
+            kind_rules=scenario.rules.for_kind(root.kind),
+            problems=tuple(problems),
+        )
+
+    @cached_property
+    def candidate_days(self) -> dict[int, tuple[int, ...]]:
+        """Days each group may use: calendar, window, pins and blackouts allow it."""
+        out = {}
+        for g in self.groups:
+            days = []
+            for day in self.days:
+                if g.pin_day is not None and day.index != g.pin_day:
+                    continue
+                if g.pin_day is None and not all(
+                    is_allowed_day(day.date, m.request, self.scenario)
+                    for m in g.members
+                ):
+                    continue
+                if any(is_blacked_out(p, day.date, self.scenario) for p in g.people):
+                    continue
+                days.append(day.index)
+            out[g.index] = tuple(days)
+        return out
+
+    def starts(self, group: Group, day: int) -> tuple[int, ...]:
+        """Candidate group starts on *day* (epoch minutes), earliest first.
+
+        Every member must fit inside one of its request's slot windows and inside
+        each of its attendees' working hours; starts lie on the scenario's step.
+        """
+        key = (group.index, day)
+        found = self._starts.get(key)
+        if found is None:
+            found = self._compute_starts(group, day)
+            self._starts[key] = found
+        return found
+
+    @cached_property
+    def _starts(self) -> dict[tuple[int, int], tuple[int, ...]]:
+        return {}
+
+    def _compute_starts(self, group: Group, day: int) -> tuple[int, ...]:
+        date = self.days[day].date
+        if group.pin_minute is not None:
+            local = [group.pin_minute]
+        else:
+            root = group.members[0]
+            local = []
+            for lo, hi in slot_windows(date, root.request) or [(0, 24 * 60)]:
+                first = -(-lo // self.step) * self.step
+                local.extend(range(first, hi - root.length + 1, self.step))
+            local = sorted(set(local))
+        starts = []
+        for minute in local:
+            start = day_minute(date, minute, self.tz)
+            if group.pin_minute is not None or self._fits(group, day, start):
+                starts.append(start)
+        return tuple(starts)
+
+    def _fits(self, group: Group, day: int, start: int) -> bool:
+        date = self.days[day].date
+        for m in group.members:
+            begin, end = start + m.offset, start + m.offset + m.length
+            windows = (
+                slot_windows(date, m.request) if m.request.slots else [(0, 24 * 60)]
+            )
+            if not any(
+                day_minute(date, lo, self.tz) <= begin
+                and end <= day_minute(date, hi, self.tz)
+                for lo, hi in windows
+            ):
+                return False
+            for person_id in m.request.attendees:
+                w0, w1 = self.people[person_id].work_window(day)
+                if begin < w0 or end > w1:
+                    return False
+        return True
+
+
+def _week_number(day: Date) -> int:
+    """A Monday-based week number that orders correctly across years."""
+    return (day.toordinal() - day.weekday()) // 7

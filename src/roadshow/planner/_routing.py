@@ -1,0 +1,374 @@
+"""Routing one person through the planning window: legs, nights, and their cost.
+
+Each night is spent at home, near the day's last venue, or near the next day's
+first venue, with at most ``max_nights_away_in_row`` away in a row. A day is then
+routed from the previous night's place, through its items, to the night's place
+(:func:`route_day`). The cheapest choice of nights (travel, then nights away,
+then late finishes) is a shortest path over (place, nights away in a row) per
+night, which :class:`Timeline` keeps as forward and backward tables so that
+trying a change on one day costs only that day and its two neighbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL
+from roadshow.planner._context import Context
+
+State = tuple[str, int]
+"""(place slept, nights away in a row)."""
+Table = dict[State, int]
+
+
+class Item(NamedTuple):
+    """A person's time at one venue on one day (gaps included)."""
+
+    start: int
+    end: int
+    venue: str
+    group: int
+    finish: int
+    """When the person's last session here ends (``end`` less the gap after it)."""
+
+
+class Leg(NamedTuple):
+    """A journey with its chosen departure and arrival (epoch minutes)."""
+
+    from_id: str
+    to_id: str
+    depart: int
+    arrive: int
+
+
+def route_day(
+    ctx: Context,
+    person_id: str,
+    day: int,
+    start_at: str,
+    items: Sequence[Item],
+    end_at: str,
+    legs: list[Leg] | None = None,
+) -> int | None:
+    """Route one day from *start_at* through *items* to *end_at*; return its cost.
+
+    The cost is travel minutes times their weight, plus the late-finish weight if
+    the day ends after the person's late time; None when the day is impossible.
+    Legs stay inside travel hours and around commitments: the first leaves as late
+    as it can, the others as early as they can. Chosen legs are appended to *legs*.
+    """
+    person = ctx.people[person_id]
+    t_start, t_end = person.travel_start[day], person.travel_end[day]
+    travel = 0
+    if items:
+        first = items[0]
+        if start_at != first.venue:
+            minutes = ctx.minutes(person_id, start_at, first.venue)
+            depart = person.latest_departure(t_start, first.start, minutes)
+            if depart is None:
+                return None
+            travel += minutes
+            if legs is not None:
+                legs.append(Leg(start_at, first.venue, depart, depart + minutes))
+        previous = first
+        for item in items[1:]:
+            if item.start < previous.end:
+                return None
+            if previous.venue != item.venue:
+                minutes = ctx.minutes(person_id, previous.venue, item.venue)
+                depart = person.earliest_departure(
+                    max(previous.end, t_start), min(item.start, t_end), minutes
+                )
+                if depart is None:
+                    return None
+                travel += minutes
+                if legs is not None:
+                    legs.append(
+                        Leg(previous.venue, item.venue, depart, depart + minutes)
+                    )
+            previous = item
+        end = previous.finish
+        if end_at != previous.venue:
+            minutes = ctx.minutes(person_id, previous.venue, end_at)
+            depart = person.earliest_departure(previous.end, t_end, minutes)
+            if depart is None:
+                return None
+            travel += minutes
+            end = depart + minutes
+            if legs is not None:
+                legs.append(Leg(previous.venue, end_at, depart, end))
+    elif start_at != end_at:
+        minutes = ctx.minutes(person_id, start_at, end_at)
+        depart = person.earliest_departure(t_start, t_end, minutes)
+        if depart is None:
+            return None
+        travel = minutes
+        end = depart + minutes
+        if legs is not None:
+            legs.append(Leg(start_at, end_at, depart, end))
+    else:
+        return 0
+    return travel * W_TRAVEL + (W_LATE if end > person.late[day] else 0)
+
+
+def night_options(
+    ctx: Context, person_id: str, today: Sequence[Item], tomorrow: Sequence[Item]
+) -> tuple[str, ...]:
+    """Places a night may be spent: home, near today's last or tomorrow's first venue.
+
+    A venue too close to home for a stay (``min_stay_km``) is no option.
+    """
+    options = [ctx.home[person_id]]
+    for items, index in ((today, -1), (tomorrow, 0)):
+        if items:
+            venue = items[index].venue
+            if venue not in options and ctx.can_stay(person_id, venue):
+                options.append(venue)
+    return tuple(options)
+
+
+class Saved(NamedTuple):
+    """A timeline's state, captured before a tentative change."""
+
+    items: dict[int, list[Item]]
+    forward: list[Table]
+    backward: list[Table]
+    anchor_cost: list[int]
+    cost: int
+    routes: dict[int, dict[tuple[str, str], int | None]]
+
+
+class Timeline:
+    """One person's items per day and the cheapest way through them.
+
+    Nights with no item on either side are spent at home: they are *anchors* that
+    cut the window into independent segments. ``forward[k]`` holds, per state at
+    night ``k - 1``, the cheapest cost since the last anchor; ``backward[k]`` the
+    cheapest cost from a state at night ``k - 1`` to the next anchor. A change on
+    one day then re-costs that day and its neighbours (a trial) or re-propagates
+    only up to the nearest anchors (a commit).
+    """
+
+    def __init__(self, ctx: Context, person_id: str) -> None:
+        self.ctx = ctx
+        self.person_id = person_id
+        self.home = ctx.home[person_id]
+        self.days = len(ctx.days)
+        self.items: dict[int, list[Item]] = {}
+        self._reset: Table = {(self.home, 0): 0}
+        self.forward: list[Table] = [self._reset] * (self.days + 1)
+        self.backward: list[Table] = [self._reset] * (self.days + 1)
+        self.anchor_cost = [0] * self.days
+        """Per anchor night: the cost of the segment that ends there."""
+        self.cost = 0
+        """The person's routing cost over the whole window."""
+        self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
+
+    def day_items(self, day: int) -> list[Item]:
+        """The items on *day* (empty when none)."""
+        return self.items.get(day, [])
+
+    def is_anchor(self, night: int) -> bool:
+        """Tell whether night *night* (after that day) is certainly spent at home."""
+        return (
+            night < 0
+            or night >= self.days - 1
+            or (night not in self.items and night + 1 not in self.items)
+        )
+
+    def _options(
+        self, night: int, items_of: dict[int, Sequence[Item]]
+    ) -> tuple[str, ...]:
+        if night >= self.days - 1:
+            return (self.home,)
+        return night_options(
+            self.ctx, self.person_id, self._get(night, items_of), self._get(night + 1, items_of)
+        )
+
+    def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
+        found = items_of.get(day)
+        return found if found is not None else self.items.get(day, ())
+
+    def _route(
+        self, day: int, start_at: str, end_at: str, items_of: dict[int, Sequence[Item]]
+    ) -> int | None:
+        if day in items_of:  # a trial: never cached
+            return route_day(
+                self.ctx, self.person_id, day, start_at, items_of[day], end_at
+            )
+        cache = self._routes.setdefault(day, {})
+        key = (start_at, end_at)
+        if key not in cache:
+            cache[key] = route_day(
+                self.ctx, self.person_id, day, start_at, self.items.get(day, ()), end_at
+            )
+        return cache[key]
+
+    def _step(
+        self, day: int, states: Table, items_of: dict[int, Sequence[Item]]
+    ) -> Table:
+        """Advance a table of states at night ``day - 1`` through *day*."""
+        options = self._options(day, items_of)
+        max_away = self.ctx.max_away
+        out: Table = {}
+        routes: dict[tuple[str, str], int | None] = {}
+        for (slept, away), cost in states.items():
+            for place in options:
+                in_row = 0 if place == self.home else away + 1
+                if in_row > max_away:
+                    continue
+                key = (slept, place)
+                if key not in routes:
+                    routes[key] = self._route(day, slept, place, items_of)
+                route = routes[key]
+                if route is None:
+                    continue
+                total = cost + route + (0 if in_row == 0 else W_NIGHT)
+                state = (place, in_row)
+                if total < out.get(state, total + 1):
+                    out[state] = total
+        return out
+
+    def _step_back(self, day: int, after: Table) -> Table:
+        """Costs from each state at night ``day - 1`` through *day* to the next anchor."""
+        options = self._options(day, {})
+        max_away = self.ctx.max_away
+        starts = [(self.home, 0)]
+        if day > 0:
+            away_places = [p for p in self._options(day - 1, {}) if p != self.home]
+            starts += [(p, n) for p in away_places for n in range(1, max_away + 1)]
+        out: Table = {}
+        for slept, away in starts:
+            best = None
+            for place in options:
+                in_row = 0 if place == self.home else away + 1
+                rest = after.get((place, in_row))
+                if rest is None:
+                    continue
+                route = self._route(day, slept, place, {})
+                if route is None:
+                    continue
+                total = route + (0 if in_row == 0 else W_NIGHT) + rest
+                if best is None or total < best:
+                    best = total
+            if best is not None:
+                out[(slept, away)] = best
+        return out
+
+    def trial(self, day: int, items: Sequence[Item]) -> int | None:
+        """Return the cost change if *day* held *items* instead (None: infeasible)."""
+        changed = {day: items}
+        lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
+        states = self.forward[lo]
+        for d in range(lo, hi + 1):
+            states = self._step(d, states, changed)
+            if not states:
+                return None
+        if self.is_anchor(hi):
+            new = states.get((self.home, 0))
+        else:
+            after = self.backward[hi + 1]
+            new = min(
+                (c + after[s] for s, c in states.items() if s in after), default=None
+            )
+        if new is None:
+            return None
+        first = lo - 1
+        while not self.is_anchor(first):
+            first -= 1
+        last = hi
+        while not self.is_anchor(last):
+            last += 1
+        return new - sum(self.anchor_cost[max(first + 1, 0) : last + 1])
+
+    def commit(self, day: int, items: list[Item]) -> None:
+        """Set *day*'s items and update the tables (the change must be feasible)."""
+        if items:
+            self.items[day] = items
+        else:
+            self.items.pop(day, None)
+        self._routes.pop(day, None)
+        lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
+        for d in range(lo, self.days):
+            out = self._step(d, self.forward[d], {})
+            if self.is_anchor(d):
+                self._set_anchor_cost(d, out[(self.home, 0)])
+                out = self._reset
+            else:
+                self._set_anchor_cost(d, 0)
+            self.forward[d + 1] = out
+            if d >= hi and self.is_anchor(d):
+                break  # tables after an anchor do not depend on what came before
+        for d in range(hi, -1, -1):
+            after = self._reset if self.is_anchor(d) else self.backward[d + 1]
+            self.backward[d] = self._step_back(d, after)
+            if d <= lo and self.is_anchor(d - 1):
+                break
+
+    def snapshot(self) -> Saved:
+        """Capture the timeline so that :meth:`restore` can undo later commits."""
+        return Saved(
+            dict(self.items),
+            list(self.forward),
+            list(self.backward),
+            list(self.anchor_cost),
+            self.cost,
+            dict(self._routes),
+        )
+
+    def restore(self, saved: Saved) -> None:
+        """Return to a state captured by :meth:`snapshot`."""
+        self.items = dict(saved.items)
+        self.forward, self.backward = list(saved.forward), list(saved.backward)
+        self.anchor_cost = list(saved.anchor_cost)
+        self.cost = saved.cost
+        self._routes = dict(saved.routes)
+
+    def _set_anchor_cost(self, night: int, cost: int) -> None:
+        self.cost += cost - self.anchor_cost[night]
+        self.anchor_cost[night] = cost
+
+    def routes(self) -> list[tuple[int, list[Leg], str]]:
+        """Return, per day with travel or a night away, its legs and the night's place."""
+        empty: dict[int, Sequence[Item]] = {}
+        # One forward pass with back-pointers over the whole window.
+        tables: list[dict[State, tuple[int, State]]] = []
+        states: Table = {(self.home, 0): 0}
+        for day in range(self.days):
+            choices: dict[State, tuple[int, State]] = {}
+            for state, cost in sorted(states.items()):
+                for place in self._options(day, empty):
+                    in_row = 0 if place == self.home else state[1] + 1
+                    if in_row > self.ctx.max_away:
+                        continue
+                    route = self._route(day, state[0], place, empty)
+                    if route is None:
+                        continue
+                    total = cost + route + (0 if in_row == 0 else W_NIGHT)
+                    if (place, in_row) not in choices or total < choices[
+                        (place, in_row)
+                    ][0]:
+                        choices[(place, in_row)] = (total, state)
+            tables.append(choices)
+            states = {s: c for s, (c, _) in choices.items()}
+        places = [self.home] * (self.days + 1)
+        state = (self.home, 0)
+        for day in range(self.days - 1, -1, -1):
+            places[day + 1] = state[0]
+            state = tables[day][state][1]
+        out = []
+        for day in range(self.days):
+            legs: list[Leg] = []
+            route_day(
+                self.ctx,
+                self.person_id,
+                day,
+                places[day],
+                self.items.get(day, ()),
+                places[day + 1],
+                legs,
+            )
+            if legs or places[day + 1] != self.home:
+                out.append((day, legs, places[day + 1]))
+        return out

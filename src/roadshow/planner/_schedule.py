@@ -1,0 +1,230 @@
+"""The planner's working state: where each group is, and what that costs.
+
+:class:`Schedule` keeps a :class:`~roadshow.planner._routing.Timeline` per person
+(their items and routing costs) and the counters behind the per-kind rules, so
+trying a group at a day, venue and start costs a local re-route per attendee.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+
+from attrs import frozen
+
+from roadshow.objective import W_NEIGHBOUR, W_PREFERENCE
+from roadshow.planner._context import Context, Group
+from roadshow.planner._routing import Item, Saved, Timeline
+from roadshow.timeutil import day_minute
+
+
+@frozen(order=True)
+class Placement:
+    """Where and when a group happens."""
+
+    day: int
+    start: int
+    venue: str
+
+
+@frozen
+class Undo:
+    """What :meth:`Schedule.put_back` needs to restore a group taken out."""
+
+    placement: Placement
+    soft_cost: int
+    timelines: dict[str, Saved]
+
+
+@frozen
+class Trial:
+    """The cost change of placing a group somewhere."""
+
+    delta: int
+    placement: Placement
+
+
+class Schedule:
+    """Groups placed so far, with incremental costs."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.placements: dict[int, Placement] = {}
+        self.timelines = {
+            person_id: Timeline(ctx, person_id) for person_id in ctx.people
+        }
+        self.person_kind_day: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.region_kind_week: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.region_kind_day: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.kind_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.soft_cost = 0
+        self._avoiding = defaultdict(list)
+        for rules in ctx.scenario.rules.kinds:
+            if rules.avoid_region_days_of:
+                self._avoiding[rules.avoid_region_days_of].append(rules.kind)
+
+    @property
+    def cost(self) -> int:
+        """The scalar objective of what is placed (unplaced requests not counted)."""
+        return self.soft_cost + sum(t.cost for t in self.timelines.values())
+
+    # --- rules ------------------------------------------------------------------------
+
+    def rules_allow(self, group: Group, day: int) -> str | None:
+        """Return the per-kind rule that forbids *group* on *day*, or None."""
+        rules = group.kind_rules
+        if rules.max_per_person_per_day is not None:
+            for person_id in group.people:
+                if (
+                    self.person_kind_day[(person_id, day, group.kind)]
+                    >= rules.max_per_person_per_day
+                ):
+                    return "per-person-day"
+        region = group.region_id
+        if region is not None:
+            week = self.ctx.days[day].week
+            if (
+                rules.max_per_region_per_week is not None
+                and self.region_kind_week[(region, week, group.kind)]
+                >= rules.max_per_region_per_week
+            ):
+                return "per-region-week"
+            if (
+                rules.avoid_region_days_of
+                and self.region_kind_day[(region, day, rules.avoid_region_days_of)]
+            ):
+                return "region-day"
+            for other in self._avoiding[group.kind]:
+                if self.region_kind_day[(region, day, other)]:
+                    return "region-day"
+        return None
+
+    def person_items(self, group: Group, placement: Placement) -> dict[str, Item]:
+        """The item each attendee gets if *group* is at *placement*."""
+        return {
+            person_id: Item(
+                placement.start + span[0],
+                placement.start + span[1],
+                placement.venue,
+                group.index,
+                placement.start + group.finishes[person_id],
+            )
+            for person_id, span in group.spans.items()
+        }
+
+    def fits(self, group: Group, placement: Placement) -> bool:
+        """Tell whether the attendees are free (no overlap, no commitment) then."""
+        for person_id, item in self.person_items(group, placement).items():
+            if not self.ctx.people[person_id].is_free(item.start, item.end):
+                return False
+            for other in self.timelines[person_id].day_items(placement.day):
+                if item.start < other.end and other.start < item.end:
+                    return False
+        return True
+
+    # --- trying and applying ------------------------------------------------------
+
+    def trial(self, group: Group, placement: Placement) -> int | None:
+        """Return the cost change of placing *group* at *placement* (None: infeasible)."""
+        delta = self.soft_cost_of(group, placement)
+        for person_id, item in self.person_items(group, placement).items():
+            timeline = self.timelines[person_id]
+            items = list(timeline.day_items(placement.day))
+            bisect.insort(items, item)
+            change = timeline.trial(placement.day, items)
+            if change is None:
+                return None
+            delta += change
+        return delta
+
+    def place(self, group: Group, placement: Placement) -> None:
+        """Place *group*, which must not be placed yet."""
+        self.soft_cost += self.soft_cost_of(group, placement)
+        for person_id, item in self.person_items(group, placement).items():
+            timeline = self.timelines[person_id]
+            items = list(timeline.day_items(placement.day))
+            bisect.insort(items, item)
+            timeline.commit(placement.day, items)
+        self.placements[group.index] = placement
+        self._count(group, placement.day, +1)
+
+    def remove(self, group: Group) -> Placement:
+        """Remove a placed group and return where it was."""
+        placement = self.placements.pop(group.index)
+        self._count(group, placement.day, -1)
+        self.soft_cost -= self.soft_cost_of(group, placement)
+        for person_id in group.spans:
+            timeline = self.timelines[person_id]
+            items = [
+                i for i in timeline.day_items(placement.day) if i.group != group.index
+            ]
+            timeline.commit(placement.day, items)
+        return placement
+
+    def take_out(self, group: Group) -> Undo:
+        """Remove *group*, keeping what :meth:`put_back` needs to undo that cheaply."""
+        saved = {p: self.timelines[p].snapshot() for p in group.spans}
+        soft = self.soft_cost
+        placement = self.remove(group)
+        return Undo(placement=placement, soft_cost=soft, timelines=saved)
+
+    def put_back(self, group: Group, undo: Undo) -> None:
+        """Undo :meth:`take_out` (nothing else may have changed in between)."""
+        for person_id, saved in undo.timelines.items():
+            self.timelines[person_id].restore(saved)
+        self.soft_cost = undo.soft_cost
+        self.placements[group.index] = undo.placement
+        self._count(group, undo.placement.day, +1)
+
+    def removal_gain(self, group: Group) -> int:
+        """Return how much the cost drops if *group* is removed (nothing changes)."""
+        placement = self.placements[group.index]
+        self._count(group, placement.day, -1)
+        try:
+            gain = self.soft_cost_of(group, placement)
+        finally:
+            self._count(group, placement.day, +1)
+        for person_id in group.spans:
+            timeline = self.timelines[person_id]
+            items = [
+                i for i in timeline.day_items(placement.day) if i.group != group.index
+            ]
+            change = timeline.trial(placement.day, items)
+            if change is None:  # taking an event out never strands anyone; stay safe
+                return 0
+            gain -= change
+        return gain
+
+    # --- internals ------------------------------------------------------------------
+
+    def soft_cost_of(self, group: Group, placement: Placement) -> int:
+        """Neighbour clashes and preferred-time distance of one placement."""
+        cost = 0
+        if group.preferred is not None:
+            date = self.ctx.days[placement.day].date
+            cost += (
+                abs(placement.start - day_minute(date, group.preferred, self.ctx.tz))
+                * W_PREFERENCE
+            )
+        limit = group.kind_rules.neighbour_km
+        if limit is not None:
+            for other in self.kind_day[(group.kind, placement.day)]:
+                if other != group.index and self.ctx.is_near(
+                    placement.venue, self.placements[other].venue, limit
+                ):
+                    cost += W_NEIGHBOUR
+        return cost
+
+    def _count(self, group: Group, day: int, step: int) -> None:
+        for person_id in group.people:
+            self.person_kind_day[(person_id, day, group.kind)] += step
+        if group.region_id is not None:
+            self.region_kind_week[
+                (group.region_id, self.ctx.days[day].week, group.kind)
+            ] += step
+            self.region_kind_day[(group.region_id, day, group.kind)] += step
+        members = self.kind_day[(group.kind, day)]
+        if step > 0:
+            members.append(group.index)
+        else:
+            members.remove(group.index)
