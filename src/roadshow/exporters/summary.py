@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from pendulum import Date
 
-from roadshow.exporters._text import table
 from roadshow.checks import Violation
+from roadshow.exporters._text import table
 from roadshow.model import Person, Plan, Scenario, TravelSettings, Venue
 from roadshow.objective import Objective
 from roadshow.rules import working_days
@@ -102,9 +102,13 @@ def render_journey(
 
 
 def render_plan_summary(
-    scenario: Scenario, plan: Plan, objective: Objective, violations: Sequence[Violation], notes: Sequence[str] = ()
+    scenario: Scenario,
+    plan: Plan,
+    objective: Objective,
+    violations: Sequence[Violation],
+    notes: Sequence[str] = (),
 ) -> str:
-    """Return the ``roadshow plan`` report: people's load, regions, figures, problems."""
+    """Return the plan report: people's load, regions, figures, problems."""
     kinds = Counter(r.kind for r in scenario.requests)
     placed = Counter(e.kind for e in plan.events)
     out = [
@@ -117,21 +121,30 @@ def render_plan_summary(
     for role, title in (("principal", "Principals"), ("chair", "Chairs")):
         people = [p for p in scenario.people if p.role == role]
         if people:
-            out += [title, table(_LOAD_HEADERS, [_load(p, plan) for p in people], indent="  ")]
+            out += [
+                title,
+                table(_LOAD_HEADERS, [_load(p, plan) for p in people], indent="  "),
+            ]
     others = [p for p in scenario.people if p.role not in ("principal", "chair")]
     if others:
-        out += ["Others", table(_LOAD_HEADERS, [_load(p, plan) for p in others], indent="  ")]
+        out += [
+            "Others",
+            table(_LOAD_HEADERS, [_load(p, plan) for p in others], indent="  "),
+        ]
     by_region = Counter((e.region_id, e.kind) for e in plan.events if e.region_id)
     if scenario.regions and by_region:
         kind_names = sorted({k for _, k in by_region})
         rows = [
-            (r.name, *(by_region[(r.region_id, k)] for k in kind_names)) for r in scenario.regions
+            (r.name, *(by_region[(r.region_id, k)] for k in kind_names))
+            for r in scenario.regions
         ]
         out += ["Events by region", table(("region", *kind_names), rows, indent="  ")]
     out.append(
-        f"Objective  travel {objective.travel_hours:.1f} person-hours; {objective.nights_away} nights away; "
-        f"{objective.late_finishes} late finishes; {objective.neighbour_clashes} neighbour clashes; "
-        f"{objective.preference_minutes} minutes from preferred times"
+        f"Objective  travel {objective.travel_hours:.1f} person-hours;"
+        f" {objective.nights_away} nights away;"
+        f" {objective.late_finishes} late finishes;"
+        f" {objective.neighbour_clashes} neighbour clashes;"
+        f" {objective.preference_minutes} minutes from preferred times"
     )
     out.extend(notes)
     errors = sum(v.is_hard for v in violations)
@@ -150,7 +163,14 @@ def _load(person: Person, plan: Plan) -> tuple[object, ...]:
     minutes = sum(leg.minutes for leg in plan.legs_for(person.person_id))
     first = events[0].start.format("D MMM") if events else ""
     last = events[-1].start.format("D MMM") if events else ""
-    return (person.name, len(events), round(minutes / 60, 1), len(plan.stays_for(person.person_id)), first, last)
+    return (
+        person.name,
+        len(events),
+        round(minutes / 60, 1),
+        len(plan.stays_for(person.person_id)),
+        first,
+        last,
+    )
 
 
 def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> str:
@@ -160,13 +180,20 @@ def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> st
     tz = scenario.timezone
     groups: dict[tuple[str, str], list[Violation]] = {}
     for v in violations:
-        who = scenario.person_by_id[v.person_id].name if v.person_id in scenario.person_by_id else "Programme"
+        who = (
+            scenario.person_by_id[v.person_id].name
+            if v.person_id in scenario.person_by_id
+            else "Programme"
+        )
         day = v.when.in_tz(tz).format("ddd D MMM YYYY") if v.when else "any day"
         groups.setdefault((who, day), []).append(v)
     out = []
     for (who, day), found in groups.items():
         out.append(f"{who}, {day}")
-        out += [f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {v.message}" for v in found]
+        out += [
+            f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {v.message}"
+            for v in found
+        ]
     errors = sum(v.is_hard for v in violations)
     out.append(f"{errors} errors, {len(violations) - errors} warnings")
     return "\n".join(out) + "\n"
