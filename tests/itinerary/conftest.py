@@ -7,6 +7,7 @@ BST before and GMT after; a night away; a diary commitment; free time.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -26,6 +27,7 @@ from roadshow.model import (
 )
 
 TZ = "Europe/London"
+GOLDEN = Path(__file__).parent.parent / "golden"
 
 
 def at(text: str) -> pendulum.DateTime:
@@ -334,6 +336,19 @@ def nhs_plan() -> Plan:
             )
         ],
     )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with a golden file (``pytest --update-golden`` rewrites it)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.write_text(text, encoding="utf-8", newline="")
+        assert text == path.read_text(encoding="utf-8")
+
+    return check
 
 
 @pytest.fixture

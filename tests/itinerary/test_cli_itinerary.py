@@ -218,3 +218,42 @@ def test_itinerary_as_a_process(plan_file: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "ITINERARY  David Nicholson (principal)" in done.stdout
     assert f"13:30 BST{DASH}16:50 BST  Travel rail" in done.stdout
+
+
+def test_without_a_plan_the_scenario_is_planned(runner: CliRunner) -> None:
+    """No --plan: the default scenario is planned, and the itinerary printed."""
+    result = runner.invoke(cli, ["itinerary", "--person", "darzi"])
+    assert result.exit_code == 0, result.output
+    assert "Planning nhs-2008" in result.stderr
+    assert "ITINERARY  Lord Darzi (principal)" in result.stdout
+    assert "Listening event: NHS North East" in result.stdout
+    # The leadership event is in November, after summer time ended.
+    assert "GMT" in result.stdout
+    assert "BST" in result.stdout
+
+
+@pytest.mark.slow
+def test_plan_out_writes_itineraries_and_the_programme(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """`plan --out DIR` writes each principal's and chair's itinerary, every format."""
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["-q", "plan", "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1220256000"}
+    )
+    assert result.exit_code == 0, result.output
+    people = ["darzi", "nicholson"] + [f"chair-Q{n}" for n in range(30, 40)]
+    extensions = ["txt", "md", "html"] + (["pdf"] if is_pdf_available() else [])
+    written = {p.name for p in (out / "itineraries").iterdir()}
+    assert written == {f"{who}.{ext}" for who in people for ext in extensions}
+    assert (out / "calendars").is_dir()
+    rows = list(
+        csv.DictReader(
+            io.StringIO((out / "programme.csv").read_text(encoding="utf-8-sig"))
+        )
+    )
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    expected = sum(len(e["attendees"]) for e in plan["events"]) + len(plan["legs"])
+    assert len(rows) == expected
+    items = json.loads((out / "programme.json").read_text(encoding="utf-8"))["items"]
+    assert [i["id"] for i in items] == [r["id"] for r in rows]

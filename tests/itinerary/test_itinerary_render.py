@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -27,18 +25,9 @@ from roadshow.exporters.itinerary import (
 )
 from roadshow.model import Plan, Scenario
 
-GOLDEN = Path(__file__).parent.parent / "golden"
 HOSTILE = "<script>alert(1)</script> *bold* _it_ [x](http://e.test) | `c` &amp; # ~~s~~"
 
 DASH = "\u2013"  # en dash, as the itineraries print time spans
-
-
-def check_golden(name: str, text: str) -> None:
-    """Compare *text* with a golden file; ROADSHOW_UPDATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    if os.environ.get("ROADSHOW_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8", newline="")
-    assert text == path.read_text(encoding="utf-8")
 
 
 class Page(HTMLParser):
@@ -82,16 +71,20 @@ def parse_html(document: str) -> Page:
     return page
 
 
-def test_text_golden(scenario: Scenario, plan: Plan) -> None:
+def test_text_golden(
+    scenario: Scenario, plan: Plan, golden: Callable[[str, str], None]
+) -> None:
     """The text itinerary of the small plan matches its golden file."""
     itineraries = [build_itinerary(scenario, plan, p) for p in ("minister", "chair-Y")]
-    check_golden("itinerary-small.txt", render_itinerary_text(itineraries))
+    golden("itinerary-small.txt", render_itinerary_text(itineraries))
 
 
-def test_markdown_golden(scenario: Scenario, plan: Plan) -> None:
+def test_markdown_golden(
+    scenario: Scenario, plan: Plan, golden: Callable[[str, str], None]
+) -> None:
     """The Markdown itinerary of the small plan matches its golden file."""
     itineraries = [build_itinerary(scenario, plan, p) for p in ("minister", "chair-Y")]
-    check_golden("itinerary-small.md", render_itinerary_markdown(itineraries))
+    golden("itinerary-small.md", render_itinerary_markdown(itineraries))
 
 
 @pytest.mark.parametrize(

@@ -18,15 +18,15 @@ def test_an_itinerary_per_principal_and_chair_in_every_format(
     files = itinerary_outputs(scenario, plan)
     extensions = ["txt", "md", "html"] + (["pdf"] if is_pdf_available() else [])
     expected = {
-        f"itinerary-{person}.{ext}"
+        f"itineraries/{person}.{ext}"
         for person in ("minister", "chair-Y")
         for ext in extensions
     } | {"programme.csv", "programme.json"}
     assert set(files) == expected
-    assert files["itinerary-minister.html"].startswith(b"<!DOCTYPE html>")
+    assert files["itineraries/minister.html"].startswith(b"<!DOCTYPE html>")
     assert files["programme.csv"].startswith("\ufeffid,".encode())
     if is_pdf_available():
-        assert files["itinerary-chair-Y.pdf"].startswith(b"%PDF-")
+        assert files["itineraries/chair-Y.pdf"].startswith(b"%PDF-")
 
 
 def test_without_the_pdf_extra_the_other_formats_are_written(
@@ -37,11 +37,11 @@ def test_without_the_pdf_extra_the_other_formats_are_written(
     monkeypatch.setattr("roadshow.exporters.itinerary.is_pdf_available", lambda: False)
     files = itinerary_outputs(scenario, plan)
     assert not [name for name in files if name.endswith(".pdf")]
-    assert "itinerary-minister.md" in files
+    assert "itineraries/minister.md" in files
 
 
 def test_plan_outputs_keep_the_plan_file(scenario: Scenario, plan: Plan) -> None:
     """The itineraries come beside plan.json, not instead of it."""
     files = plan_outputs(scenario, plan)
     assert "plan.json" in files
-    assert "itinerary-minister.txt" in files
+    assert "itineraries/minister.txt" in files

@@ -18,6 +18,7 @@ from roadshow.exporters.programme import (
 )
 from roadshow.importers.plan_file import load_plan_file
 from roadshow.model import Plan, Scenario
+from roadshow.planner import plan as plan_scenario
 
 _SCENARIO = click.argument("scenario", required=False, metavar="[SCENARIO]")
 _PLAN = click.option(
@@ -36,17 +37,15 @@ _OUT = click.option(
 )
 
 
-def plan_for(scenario: Scenario, plan_path: str | None) -> Plan:
+def plan_for(app: AppContext, scenario: Scenario, plan_path: str | None) -> Plan:
     """Return the plan to show: the plan file if given, else a fresh plan.
 
     Raises:
-        InputError: the plan file is malformed, belongs to another scenario, or
-            no plan file was given.
+        InputError: the plan file is malformed or belongs to another scenario.
     """
     if plan_path is None:
-        # TODO: plan the scenario here once roadshow.planner lands on main.
-        msg = "no plan given"
-        raise InputError(msg, expected="--plan PLAN.json (a plan file)")
+        app.progress(f"Planning {scenario.scenario_id} (give --plan to reuse a plan)")
+        return plan_scenario(scenario)
     plan = load_plan_file(plan_path)
     if plan.scenario_id != scenario.scenario_id:
         msg = "the plan belongs to another scenario"
@@ -92,7 +91,7 @@ def itinerary(
 ) -> None:
     """Print day-by-day itineraries: travel, events, free time and nights."""
     loaded = app.load(scenario)
-    plan = plan_for(loaded, plan_path)
+    plan = plan_for(app, loaded, plan_path)
     people = person_ids or itinerary_people(loaded)
     rendered = render_itinerary(
         [build_itinerary(loaded, plan, person_id) for person_id in people], fmt
@@ -126,6 +125,6 @@ def export(
 ) -> None:
     """Export every scheduled item as a table: ids, UTC and local times, places."""
     loaded = app.load(scenario)
-    plan = plan_for(loaded, plan_path)
+    plan = plan_for(app, loaded, plan_path)
     render = render_programme_csv if fmt == "csv" else render_programme_json
     emit(render(loaded, plan), out)
