@@ -230,6 +230,10 @@ def test_without_a_plan_the_scenario_is_planned(runner: CliRunner) -> None:
     # The leadership event is in November, after summer time ended.
     assert "GMT" in result.stdout
     assert "BST" in result.stdout
+    # Ten regions and a long route still fit the cover in 78 columns.
+    cover = result.stdout.split("-" * 78)[0]
+    assert "NHS South East Coast" in cover
+    assert max(len(line) for line in cover.splitlines()) <= 78
 
 
 @pytest.mark.slow

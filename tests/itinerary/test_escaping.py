@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from roadshow.exporters._templates import escape_markdown, one_line
+from roadshow.exporters._templates import escape_markdown, one_line, wrap_text
 
 # Printable text without line breaks and without leading or trailing spaces
 # (Markdown trims those from a paragraph, which is layout, not content).
@@ -43,3 +43,17 @@ def test_escaped_markdown_renders_as_the_literal_text(text: str) -> None:
 def test_one_line_drops_controls_and_line_breaks() -> None:
     """ESC, BEL and NUL vanish; CR, LF and tab become spaces; spaces are kept."""
     assert one_line("a\x1b[31mb\x07\x00\r\nc\td  e") == "a[31mb  c d  e"
+
+
+def test_wrap_keeps_postcodes_whole_and_lines_short() -> None:
+    """Wrapped text fits the width, indents follow-on lines, never splits a postcode."""
+    wrapped = wrap_text("Richmond House, 79 Whitehall, London SW1A 2NS\x1b", 40, 4)
+    assert str(wrapped) == "Richmond House, 79 Whitehall, London\n    SW1A 2NS"
+
+
+@given(texts, st.integers(min_value=10, max_value=60))
+def test_wrap_never_exceeds_the_width_for_ordinary_words(text: str, width: int) -> None:
+    """Every wrapped line fits, unless a single word is longer than the width."""
+    lines = str(wrap_text(text, width, 0)).split("\n")
+    assert all(len(line) <= width or " " not in line for line in lines)
+    assert " ".join(lines) == text

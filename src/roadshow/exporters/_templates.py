@@ -11,6 +11,7 @@ that are already safe in the target language are wrapped in
 from __future__ import annotations
 
 import re
+import textwrap
 from functools import cache
 from typing import Any
 
@@ -24,6 +25,7 @@ from roadshow.timeutil import format_duration, tz_abbreviation
 # that start emphasis, links, images, raw HTML, entities, code, strikethrough,
 # table cells or headings anywhere in a line.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!#])")
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
 _LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]")
 # C0 and C1 controls (ESC starts terminal escape sequences); line breaks and
 # tabs become spaces first.
@@ -50,7 +52,24 @@ def _finalize_markdown(value: Any) -> Any:
 
 
 def _finalize_text(value: Any) -> Any:
-    return one_line(value) if isinstance(value, str) else value
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return one_line(value)
+
+
+def wrap_text(text: str, width: int, indent: int) -> Markup:
+    """Wrap *text* (made one line first) to *width*, indenting the follow-on lines.
+
+    Words are never split (a long e-mail address runs over instead), nor is a
+    UK postcode. The result is marked safe so the text environment keeps its
+    line breaks.
+    """
+    glued = _POSTCODE.sub("\\1\u00a0\\2", one_line(text))
+    lines = textwrap.wrap(
+        glued, width, break_long_words=False, break_on_hyphens=False
+    ) or [""]
+    wrapped = ("\n" + " " * indent).join(lines).replace("\u00a0", " ")
+    return Markup(wrapped)  # noqa: S704 - plain text, not HTML
 
 
 def clock(value: DateTime) -> str:
@@ -113,5 +132,10 @@ def markdown_environment() -> jinja2.Environment:
 
 @cache
 def text_environment() -> jinja2.Environment:
-    """Return the environment for plain-text templates (one-line values)."""
-    return _environment(autoescape=False, finalize=_finalize_text)
+    """Return the environment for plain-text templates (one-line values).
+
+    The ``wrap`` filter (:func:`wrap_text`) folds a long value over lines.
+    """
+    env = _environment(autoescape=False, finalize=_finalize_text)
+    env.filters["wrap"] = wrap_text
+    return env

@@ -39,6 +39,7 @@ _WEST, _NORTH = -6.0, 56.0  # the projection's origin (top left)
 _FRAME: Final = (0.0, 0.0, 560.0, 610.0)  # the whole of England, with label room
 _MIN_WIDTH = 110.0  # the closest zoom: about 3 degrees of longitude, 200 km
 _MARGIN = 0.12  # room around the journey, as a share of the view on each side
+_ZOOM_LIMIT = 0.6  # a journey needing more of the frame than this gets all of it
 # Sizes on the whole-England view; a zoomed view scales them down so they print
 # at the same size.
 _LABEL_FONT = 11.0
@@ -228,7 +229,7 @@ def _view_box(
     height = (max(ys) - min(ys)) / inner
     aspect = frame_width / frame_height
     width, height = max(width, height * aspect), max(height, width / aspect)
-    if width < frame_width and height < frame_height:
+    if width < _ZOOM_LIMIT * frame_width and height < _ZOOM_LIMIT * frame_height:
         centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
         return (
             round(centre_x - width / 2, 2),
