@@ -16,7 +16,8 @@ from pathlib import Path
 from pendulum import DateTime
 
 from roadshow._fs import ensure_folder, write_atomic
-from roadshow.exporters.ics import PUBLIC, PlanVersion, calendar_files
+from roadshow.exporters.choices import PUBLIC
+from roadshow.exporters.ics import PlanVersion, calendar_files
 from roadshow.exporters.itinerary import (
     EXTENSIONS,
     available_formats,

@@ -71,13 +71,7 @@ def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
 
 def _register() -> None:
     # Import here so each family module can import this package's helpers.
-    from roadshow.cli import (  # noqa: PLC0415
-        calendars,
-        itinerary,
-        plan,
-        scenario,
-        travel,
-    )
+    from roadshow.cli import calendars, itinerary, plan, scenario, travel
 
     for command in (
         scenario.scenarios,

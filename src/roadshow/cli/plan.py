@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from roadshow.checks import check as check_plan
 from roadshow.cli._app import AppContext, issue_time, pass_app, warnings_to_stderr
 from roadshow.errors import InputError, closest
-from roadshow.exporters.summary import render_plan_summary, render_violations
-from roadshow.importers.plan_file import load_plan_file
-from roadshow.importers.plan_ics import load_plan_ics
-from roadshow.model import Plan, Scenario
-from roadshow.objective import evaluate
-from roadshow.outputs import record_plan, write_outputs
-from roadshow.planner import Result, solve
+
+if TYPE_CHECKING:
+    from roadshow.model import Plan, Scenario
+    from roadshow.planner import Result
 
 
 @click.command()
@@ -50,6 +47,11 @@ def plan(
     Writes the plan, its calendars and a new plan version into OUT. Exits 1 when
     some requests could not be placed (the summary says why).
     """
+    from roadshow.checks import check as check_plan
+    from roadshow.exporters.summary import render_plan_summary
+    from roadshow.outputs import record_plan, write_outputs
+    from roadshow.planner import solve
+
     loaded = _only(app.load(scenario), kinds)
     app.progress(
         f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people"
@@ -119,6 +121,10 @@ def check(app: AppContext, target: str | None, scenario_name: str | None) -> Non
     calendar (.ics), or a scenario (which is planned, then checked). Exits 1 if a
     hard rule is broken.
     """
+    from roadshow.checks import check as check_plan
+    from roadshow.exporters.summary import render_violations
+    from roadshow.objective import evaluate
+
     scenario, plan = _target(app, target, scenario_name)
     violations = check_plan(scenario, plan)
     objective = evaluate(scenario, plan)
@@ -135,6 +141,10 @@ def check(app: AppContext, target: str | None, scenario_name: str | None) -> Non
 def _target(
     app: AppContext, target: str | None, scenario_name: str | None
 ) -> tuple[Scenario, Plan]:
+    from roadshow.importers.plan_file import load_plan_file
+    from roadshow.importers.plan_ics import load_plan_ics
+    from roadshow.planner import solve
+
     path = Path(target) if target else None
     if path is not None and path.is_dir() and (path / "plan.json").exists():
         path = path / "plan.json"

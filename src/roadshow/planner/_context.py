@@ -305,7 +305,7 @@ class Context:
         out = {}
         for g in self.groups:
             days = []
-            for day in self.days:
+            for day in self.days if not g.problems else ():
                 if g.pin_day is not None and day.index != g.pin_day:
                     continue
                 if g.pin_day is None and not all(
