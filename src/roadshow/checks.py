@@ -19,10 +19,10 @@ same day.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations, pairwise
 
-from attrs import frozen
+from attrs import define, field, frozen
 from pendulum import Date, DateTime
 
 from roadshow.model import (
@@ -79,8 +79,27 @@ def _order(v: Violation) -> tuple[str, str, str, str, str]:
     return (v.person_id or "", when, v.rule, v.request_id or "", v.message)
 
 
-def _day(moment: DateTime) -> str:
-    return moment.format("ddd D MMM YYYY")
+def _date(day: Date) -> str:
+    """Format a day as in every report: ``Mon 8 Sep 2008``."""
+    return day.format("ddd D MMM YYYY")
+
+
+@define
+class _KindGroups:
+    """Events grouped for the per-kind limits (see :meth:`_Checker.kind_rules`)."""
+
+    person_day: defaultdict[tuple[str, Date, str], list[ScheduledEvent]] = field(
+        factory=lambda: defaultdict(list)
+    )
+    region_week: defaultdict[tuple[str, Date, str], list[ScheduledEvent]] = field(
+        factory=lambda: defaultdict(list)
+    )
+    region_day: defaultdict[tuple[str, Date], dict[str, ScheduledEvent]] = field(
+        factory=lambda: defaultdict(dict)
+    )
+    same_day: defaultdict[tuple[str, Date], list[ScheduledEvent]] = field(
+        factory=lambda: defaultdict(list)
+    )
 
 
 class _Checker:
@@ -93,6 +112,10 @@ class _Checker:
     def place(self, venue_id: str) -> str:
         venue = self.s.venue_by_id.get(venue_id)
         return venue.name if venue else venue_id
+
+    def names(self, person_ids: Iterable[str]) -> str:
+        people = self.s.person_by_id
+        return ", ".join(people[p].name if p in people else p for p in person_ids)
 
     def local_date(self, moment: DateTime) -> Date:
         return moment.in_tz(self.tz).date()
@@ -146,7 +169,7 @@ class _Checker:
     ) -> Iterator[tuple[str, str, str | None]]:
         """Yield (rule, text, person) for each way *e* breaks request *r*."""
         if set(e.attendees) != set(r.attendees):
-            got, want = ", ".join(sorted(e.attendees)), ", ".join(r.attendees)
+            got, want = self.names(sorted(e.attendees)), self.names(r.attendees)
             yield "attendees", f"attended by {got}, expected {want}", None
         yield from self._event_place(e, r)
         yield from self._event_time(e, r)
@@ -174,12 +197,11 @@ class _Checker:
     def _event_place(
         self, e: ScheduledEvent, r: EventRequest
     ) -> Iterator[tuple[str, str, str | None]]:
-        candidates = {v.venue_id for v in self.s.candidate_venues(r)}
-        if e.venue_id not in candidates:
-            text = (
-                f"at {self.place(e.venue_id)}, expected one of"
-                f" {', '.join(sorted(candidates))}"
-            )
+        candidates = self.s.candidate_venues(r)
+        if e.venue_id not in {v.venue_id for v in candidates}:
+            allowed = ", ".join(sorted(v.name for v in candidates))
+            one_of = "one of " if len(candidates) > 1 else ""
+            text = f"at {self.place(e.venue_id)}, expected {one_of}{allowed}"
             yield "venue", text, None
         venue = self.s.venue_by_id.get(e.venue_id)
         if (
@@ -209,11 +231,11 @@ class _Checker:
         if not first <= day <= last:
             yield (
                 "window",
-                f"on {day:%d %b %Y}, outside {first:%d %b} to {last:%d %b %Y}",
+                f"on {_date(day)}, outside {_date(first)} to {_date(last)}",
                 None,
             )
         if is_bank_holiday(day, self.s.calendar):
-            yield "bank-holiday", f"on {day:%d %b %Y}, a bank holiday", None
+            yield "bank-holiday", f"on {_date(day)}, a bank holiday", None
         slots = [s for s in request_slots(r) if day.weekday() in s.days]
         if not slots and r.pin_on is None:
             rule = "weekend" if is_weekend(day, self.s.calendar) else "day"
@@ -232,7 +254,7 @@ class _Checker:
                 None,
             )
         if r.pin_on is not None and day != r.pin_on:
-            yield "pinned", f"on {day:%d %b %Y}, pinned to {r.pin_on:%d %b %Y}", None
+            yield "pinned", f"on {_date(day)}, pinned to {_date(r.pin_on)}", None
         if r.pin_at is not None and begin != clock_minutes(r.pin_at):
             yield "pinned", f"starts {local:%H:%M}, pinned to {r.pin_at:%H:%M}", None
 
@@ -245,7 +267,12 @@ class _Checker:
         if r.pin_at is None and (
             begin < work[0] or begin + minutes_of(e.end - e.start) > work[1]
         ):
-            yield "working-hours", f"{person.name} works {person.working_hours}"
+            end = e.end.in_tz(person.timezone)
+            text = (
+                f"{person.name} works {person.working_hours}; the event is"
+                f" {local:%H:%M}-{end:%H:%M}"
+            )
+            yield "working-hours", text
         for blackout in self.s.blackouts:
             if blackout.person_id == person.person_id and blackout.covers(local.date()):
                 yield (
@@ -255,62 +282,63 @@ class _Checker:
 
     # --- per-kind limits --------------------------------------------------------------
 
-    def kind_rules(self) -> Iterator[Violation]:  # noqa: C901 - count once, then each limit
-        requests = self.s.request_by_id
-        roots = [
-            e
-            for e in self.plan.events
-            if e.request_id in requests and requests[e.request_id].follows is None
-        ]
-        per_person_day: Counter[tuple[str, Date, str]] = Counter()
-        per_region_week: Counter[tuple[str, Date, str]] = Counter()
-        region_days: dict[tuple[str, Date], set[str]] = defaultdict(set)
-        same_day: dict[tuple[str, Date], list[ScheduledEvent]] = defaultdict(list)
-        for e in roots:
-            day = self.local_date(e.start)
-            for person_id in e.attendees:
-                per_person_day[(person_id, day, e.kind)] += 1
-            if e.region_id:
-                per_region_week[
-                    (e.region_id, day.subtract(days=day.weekday()), e.kind)
-                ] += 1
-                region_days[(e.region_id, day)].add(e.kind)
-            same_day[(e.kind, day)].append(e)
-        for (person_id, day, kind), n in sorted(per_person_day.items()):
+    def kind_rules(self) -> Iterator[Violation]:
+        groups = self._kind_groups()
+        for (person_id, day, kind), events in sorted(groups.person_day.items()):
             limit = self.s.rules.for_kind(kind).max_per_person_per_day
-            if limit is not None and n > limit:
-                name = (
-                    self.s.person_by_id[person_id].name
-                    if person_id in self.s.person_by_id
-                    else person_id
-                )
+            if limit is not None and len(events) > limit:
                 text = (
-                    f"{name} has {n} {kind} events on {day:%a %d %b %Y}, at most"
-                    f" {limit} allowed"
+                    f"{self.names([person_id])} has {len(events)} {kind} events on"
+                    f" {_date(day)}, at most {limit} allowed"
                 )
-                yield _error("per-person-day", text, person_id=person_id)
-        for (region, monday, kind), n in sorted(per_region_week.items()):
+                yield _error(
+                    "per-person-day", text, person_id=person_id, when=events[0].start
+                )
+        for (region, monday, kind), events in sorted(groups.region_week.items()):
             limit = self.s.rules.for_kind(kind).max_per_region_per_week
-            if limit is not None and n > limit:
-                week = f"the week of {monday:%d %b %Y}"
+            if limit is not None and len(events) > limit:
                 text = (
-                    f"{self._region(region)} has {n} {kind} events in {week}, at most"
-                    f" {limit} allowed"
+                    f"{self._region(region)} has {len(events)} {kind} events in the"
+                    f" week of {_date(monday)}, at most {limit} allowed"
                 )
-                yield _error("per-region-week", text)
-        for (region, day), kinds in sorted(region_days.items()):
-            for kind in sorted(kinds):
+                yield _error("per-region-week", text, when=events[0].start)
+        for (region, day), kinds in sorted(groups.region_day.items()):
+            for kind, first in sorted(kinds.items()):
                 other = self.s.rules.for_kind(kind).avoid_region_days_of
                 if other and other in kinds:
                     text = (
                         f"{self._region(region)} has {kind} and {other} events on"
-                        f" {day:%a %d %b %Y}"
+                        f" {_date(day)}"
                     )
-                    yield _error("region-day", text)
-        for (kind, _), events in sorted(same_day.items()):
+                    when = min(first.start, kinds[other].start)
+                    yield _error("region-day", text, when=when)
+        for (kind, _), events in sorted(groups.same_day.items()):
             km = self.s.rules.for_kind(kind).neighbour_km
             if km is not None:
                 yield from self._neighbours(events, km)
+
+    def _kind_groups(self) -> _KindGroups:
+        """Group the events the per-kind limits count, each in time order."""
+        groups = _KindGroups()
+        for e in self.plan.events:
+            request = self.s.request_by_id.get(e.request_id)
+            if request is None or request.follows is not None:
+                continue  # a request and those that follow it count once
+            kind, day = request.kind, self.local_date(e.start)
+            for person_id in e.attendees:
+                groups.person_day[(person_id, day, kind)].append(e)
+            # Where the event is (else where it was asked for), never the region
+            # a plan file says it is in.
+            venue = self.s.venue_by_id.get(e.venue_id)
+            region = (
+                self.s.venue_region(e.venue_id) if venue else None
+            ) or self.s.region_of(request)
+            if region:
+                monday = day.subtract(days=day.weekday())
+                groups.region_week[(region, monday, kind)].append(e)
+                groups.region_day[(region, day)].setdefault(kind, e)
+            groups.same_day[(kind, day)].append(e)
+        return groups
 
     def _neighbours(
         self, events: list[ScheduledEvent], limit: float
@@ -489,8 +517,8 @@ class _Walk:
             if previous is not None and day.subtract(days=1) != previous:
                 if self.here != self.home:
                     text = (
-                        f"away at {self.c.place(self.here)} after {previous:%d %b} with"
-                        " no overnight stay listed"
+                        f"away at {self.c.place(self.here)} after {_date(previous)}"
+                        " with no overnight stay listed"
                     )
                     yield "continuity", ERROR, text, None, None
                 self.here, self.in_row = self.home, 0
@@ -522,20 +550,23 @@ class _Walk:
                 yield (
                     "long-day",
                     WARNING,
-                    f"a {hours:.1f}-hour day on {_day(items[0][0])}",
+                    f"a day of {hours:.1f} hours on {_date(day)}",
                     items[0][0],
                     None,
                 )
 
     def _night(self, day: Date) -> Iterator[Found]:
+        items = self.by_day.get(day, [])
+        # A night's problems belong to the evening: the end of the day's last item.
+        evening = max(end for _, end, _ in items) if items else None
         stay = self.stays.get(day)
         if stay is None:
             if self.here != self.home:
                 text = (
-                    f"ends {day:%d %b} at {self.c.place(self.here)}, not home, with no"
+                    f"ends {_date(day)} at {self.c.place(self.here)}, not home, with no"
                     " overnight stay"
                 )
-                yield "continuity", ERROR, text, None, None
+                yield "continuity", ERROR, text, evening, None
             self.here, self.in_row = self.home, 0
             return
         if stay.venue_id != self.here:
@@ -543,10 +574,12 @@ class _Walk:
             yield (
                 "continuity",
                 ERROR,
-                f"sleeps near {place} on {day:%d %b} but ends the day at {there}",
-                None,
+                f"sleeps near {place} on {_date(day)} but ends the day at {there}",
+                evening,
                 None,
             )
+            # Reported once: the next day starts where the stay says they slept.
+            self.here = stay.venue_id
         limit = self.c.s.rules.min_stay_km
         home, venue = (
             self.c.s.venue_by_id.get(self.home),
@@ -554,24 +587,24 @@ class _Walk:
         )
         if limit > 0 and home and venue and within_km(home, venue, limit):
             text = (
-                f"a night near {venue.name} on {day:%d %b %Y}, under {limit:g} km from"
+                f"a night near {venue.name} on {_date(day)}, under {limit:g} km from"
                 " home"
             )
-            yield "stay-too-close", ERROR, text, None, None
+            yield "stay-too-close", ERROR, text, evening, None
         self.in_row += 1
         allowed = self.c.s.rules.max_nights_away_in_row
         if self.in_row > allowed:
             text = (
-                f"{self.in_row} nights away in a row by {day:%d %b %Y}, at most"
+                f"{self.in_row} nights away in a row by {_date(day)}, at most"
                 f" {allowed} allowed"
             )
-            yield "nights-away", ERROR, text, None, None
+            yield "nights-away", ERROR, text, evening, None
         elif self.in_row > NIGHTS_IN_A_ROW:
             yield (
                 "many-nights",
                 WARNING,
-                f"{self.in_row} nights away in a row by {day:%d %b %Y}",
-                None,
+                f"{self.in_row} nights away in a row by {_date(day)}",
+                evening,
                 None,
             )
 

@@ -71,7 +71,7 @@ def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
 
 def _register() -> None:
     # Import here so each family module can import this package's helpers.
-    from roadshow.cli import calendars, itinerary, plan, scenario, travel
+    from roadshow.cli import areas, calendars, itinerary, plan, scenario, travel
 
     for command in (
         scenario.scenarios,
@@ -80,6 +80,7 @@ def _register() -> None:
         travel.travel,
         plan.plan,
         plan.check,
+        areas.areas,
         calendars.ics,
         calendars.changes,
         calendars.serve,

@@ -32,6 +32,8 @@ from roadshow.planner._search import construct, improve, is_fixed
 
 __all__ = ["PlanParams", "Result", "TourReport", "plan", "solve"]
 
+_LARGE_DAYS_TO_TRY = 12
+
 
 @frozen(kw_only=True)
 class PlanParams:
@@ -42,11 +44,17 @@ class PlanParams:
         exact_max_groups: Tours of up to this many visits get the exact search.
         exact_max_states: The exact search gives up (keeping the heuristic tour)
             after this many states.
+        days_to_try: Each placement tries only this many days, those nearest to
+            where the group's people already are (None: every day, or 12 for
+            programmes of more than ``large_programme`` requests).
+        large_programme: See *days_to_try*.
     """
 
     max_passes: int = 8
     exact_max_groups: int = 12
     exact_max_states: int = 200_000
+    days_to_try: int | None = None
+    large_programme: int = 600
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -117,6 +125,9 @@ def solve(
     ctx = Context(scenario)
     schedule = Schedule(ctx)
     groups = list(ctx.groups)
+    days = params.days_to_try
+    if days is None and len(groups) > params.large_programme:
+        days = _LARGE_DAYS_TO_TRY
     found = tours(ctx, groups, max_groups=params.exact_max_groups)
     in_tours = [g for tour in found for g in tour]
     # Fixed groups and tours first; the rest of the programme fits around them.
@@ -138,18 +149,19 @@ def solve(
     left = [g for g in left if g.index not in schedule.placements]
     rest = [g for g in groups if g not in in_tours and not is_fixed(g)]
     say(f"Placing {len(rest)} more requests")
-    left += construct(ctx, schedule, rest)
+    left += construct(ctx, schedule, rest, days_to_try=days)
     say("Improving the plan")
     passes = improve(
         ctx,
         schedule,
         [g for g in groups if g.index not in proven],
         max_passes=params.max_passes,
+        days_to_try=days,
     )
     if left:
         # Local search may have opened room for what did not fit at first.
         left = construct(ctx, schedule, left)
-    unplaced = [explain(ctx, schedule, g) for g in left]
+    unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
     return Result(
         plan=result,

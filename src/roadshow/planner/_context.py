@@ -325,7 +325,7 @@ class Context:
         Every member must fit inside one of its request's slot windows and inside
         each of its attendees' working hours; starts lie on the scenario's step.
         """
-        key = (group.index, day)
+        key = (self._shape(group), day)
         found = self._starts.get(key)
         if found is None:
             found = self._compute_starts(group, day)
@@ -333,7 +333,31 @@ class Context:
         return found
 
     @cached_property
-    def _starts(self) -> dict[tuple[int, int], tuple[int, ...]]:
+    def _starts(self) -> dict[tuple[object, int], tuple[int, ...]]:
+        return {}
+
+    def _shape(self, group: Group) -> object:
+        """What a group's starts depend on; groups of one shape share them."""
+        found = self._shapes.get(group.index)
+        if found is None:
+            hours = {p: self.people[p].person.working_hours for p in group.people}
+            found = (
+                group.pin_minute,
+                tuple(
+                    (
+                        m.offset,
+                        m.length,
+                        m.request.slots,
+                        tuple(hours[p] for p in m.request.attendees),
+                    )
+                    for m in group.members
+                ),
+            )
+            self._shapes[group.index] = found
+        return found
+
+    @cached_property
+    def _shapes(self) -> dict[int, object]:
         return {}
 
     def _compute_starts(self, group: Group, day: int) -> tuple[int, ...]:

@@ -34,7 +34,29 @@ _RULE_TEXT = {
 }
 
 
-def explain(ctx: Context, schedule: Schedule, group: Group) -> Unplaced:
+def explain(ctx: Context, schedule: Schedule, group: Group) -> list[Unplaced]:
+    """Say why *group* cannot be placed: one entry per request in it.
+
+    The group's first request carries the reason; the requests that follow it
+    say which one they follow.
+    """
+    first = _group_reason(ctx, schedule, group)
+    out = [first]
+    for member in group.members[1:]:
+        request = member.request
+        out.append(
+            Unplaced(
+                request_id=request.request_id,
+                reason=(
+                    f"{request.title}: follows {group.title}, which could not be placed"
+                ),
+                rules=("follows",),
+            )
+        )
+    return out
+
+
+def _group_reason(ctx: Context, schedule: Schedule, group: Group) -> Unplaced:
     """Return why *group* has no feasible placement in *schedule*."""
     if group.problems:
         return Unplaced(
