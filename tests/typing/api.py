@@ -7,6 +7,13 @@ import pendulum
 import roadshow
 from roadshow.checks import Violation
 from roadshow.data import nhs2008
+from roadshow.exporters.itinerary import (
+    Itinerary,
+    build_itinerary,
+    render_itinerary,
+    render_itinerary_html,
+)
+from roadshow.exporters.programme import render_programme_csv
 from roadshow.model import EventRequest, Person, Plan, Scenario, Venue
 from roadshow.objective import Objective
 from roadshow.planner import PlanParams, Result, TourReport
@@ -50,3 +57,10 @@ scalar: int = objective.scalar
 travel_hours: float = objective.travel_hours
 nights: int = objective.nights_away
 unplaced_reasons: list[str] = [u.reason for u in planned.unplaced]
+
+# --- itineraries and the programme table (issue 6) --------------------------------
+
+itinerary: Itinerary = build_itinerary(scenario, plan, "darzi")
+page: str = render_itinerary_html([itinerary])
+document: str | bytes = render_itinerary([itinerary], "pdf")
+table: str = render_programme_csv(scenario, plan)

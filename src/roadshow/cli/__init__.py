@@ -71,7 +71,7 @@ def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
 
 def _register() -> None:
     # Import here so each family module can import this package's helpers.
-    from roadshow.cli import areas, calendars, plan, scenario, travel
+    from roadshow.cli import areas, calendars, itinerary, plan, scenario, travel
 
     for command in (
         scenario.scenarios,
@@ -85,6 +85,8 @@ def _register() -> None:
         calendars.changes,
         calendars.serve,
         calendars.import_diary,
+        itinerary.itinerary,
+        itinerary.export,
     ):
         cli.add_command(command)
 
