@@ -164,6 +164,7 @@ class Timeline:
         self.cost = 0
         """The person's routing cost over the whole window."""
         self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
+        self._night_options: dict[int, tuple[str, ...]] = {}
 
     def day_items(self, day: int) -> list[Item]:
         """The items on *day* (empty when none)."""
@@ -182,12 +183,18 @@ class Timeline:
     ) -> tuple[str, ...]:
         if night >= self.days - 1:
             return (self.home,)
-        return night_options(
+        changed = night in items_of or night + 1 in items_of
+        if not changed and night in self._night_options:
+            return self._night_options[night]
+        found = night_options(
             self.ctx,
             self.person_id,
             self._get(night, items_of),
             self._get(night + 1, items_of),
         )
+        if not changed:
+            self._night_options[night] = found
+        return found
 
     def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
         found = items_of.get(day)
@@ -292,6 +299,8 @@ class Timeline:
         else:
             self.items.pop(day, None)
         self._routes.pop(day, None)
+        self._night_options.pop(day - 1, None)
+        self._night_options.pop(day, None)
         lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
         for d in range(lo, self.days):
             out = self._step(d, self.forward[d], {})
@@ -327,6 +336,7 @@ class Timeline:
         self.anchor_cost = list(saved.anchor_cost)
         self.cost = saved.cost
         self._routes = dict(saved.routes)
+        self._night_options.clear()
 
     def _set_anchor_cost(self, night: int, cost: int) -> None:
         self.cost += cost - self.anchor_cost[night]
