@@ -10,6 +10,7 @@ so the result never depends on dict or set order.
 from __future__ import annotations
 
 import bisect
+import math
 from itertools import pairwise
 
 from roadshow.planner._context import Context, Group
@@ -203,14 +204,25 @@ def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str]:
-    """Sort key: pinned and constrained groups first, then bigger ones."""
+def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str, float, str]:
+    """Sort key for construction: constrained groups first, then a sweep.
+
+    Pinned groups and those with few possible days go first, joint ones before
+    single ones; among equals, each person's groups come in order of bearing
+    from their home, so neighbouring venues are placed one after another and
+    join up into trips (a sweep, as routing heuristics do).
+    """
     pinned = 0 if group.pin_day is not None and group.pin_minute is not None else 1
-    length = max(m.offset + m.length for m in group.members)
+    person_id = group.people[0]
+    home = ctx.scenario.venue_by_id[ctx.home[person_id]]
+    venue = ctx.scenario.venue_by_id[group.venues[0]]
+    bearing = math.atan2(venue.lat - home.lat, venue.lon - home.lon)
     return (
         pinned,
         len(ctx.candidate_days[group.index]),
-        -len(group.people) * 10_000 - length,
+        -len(group.people),
+        person_id,
+        bearing,
         group.group_id,
     )
 
