@@ -58,6 +58,11 @@ class Schedule:
         self.region_kind_day: dict[tuple[str, int, str], int] = defaultdict(int)
         self.kind_day: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.soft_cost = 0
+        # A counter of changes, and when each person's day last changed: lets
+        # estimates computed from a day's neighbourhood be reused until it moves.
+        self.clock = 0
+        self.changed_at = {p: [0] * len(ctx.days) for p in ctx.people}
+        self.estimates: dict[int, tuple[int, list[int]]] = {}
         self._avoiding = defaultdict(list)
         for rules in ctx.scenario.rules.kinds:
             if rules.avoid_region_days_of:
@@ -145,6 +150,7 @@ class Schedule:
             items = list(timeline.day_items(placement.day))
             bisect.insort(items, item)
             timeline.commit(placement.day, items)
+            self._touch(person_id, placement.day)
         self.placements[group.index] = placement
         self._count(group, placement.day, +1)
 
@@ -159,6 +165,7 @@ class Schedule:
                 i for i in timeline.day_items(placement.day) if i.group != group.index
             ]
             timeline.commit(placement.day, items)
+            self._touch(person_id, placement.day)
         return placement
 
     def take_out(self, group: Group) -> Undo:
@@ -172,6 +179,7 @@ class Schedule:
         """Undo :meth:`take_out` (nothing else may have changed in between)."""
         for person_id, saved in undo.timelines.items():
             self.timelines[person_id].restore(saved)
+            self._touch(person_id, undo.placement.day)
         self.soft_cost = undo.soft_cost
         self.placements[group.index] = undo.placement
         self._count(group, undo.placement.day, +1)
@@ -194,6 +202,16 @@ class Schedule:
                 return 0
             gain -= change
         return gain
+
+    def changed_since(self, person_id: str, day: int, moment: int) -> bool:
+        """Tell whether *person_id*'s days around *day* changed after *moment*."""
+        changed = self.changed_at[person_id]
+        first, last = max(day - 1, 0), min(day + 1, len(changed) - 1)
+        return max(changed[first : last + 1]) > moment
+
+    def _touch(self, person_id: str, day: int) -> None:
+        self.clock += 1
+        self.changed_at[person_id][day] = self.clock
 
     # --- internals --------------------------------------------------------------------
 

@@ -35,7 +35,8 @@ def best_placement(
         if schedule.rules_allow(group, d) is None
     ]
     if days_to_try is not None and len(days) > days_to_try:
-        days.sort(key=lambda d: (_nearness(ctx, schedule, group, d), d))
+        estimates = _estimates(ctx, schedule, group)
+        days.sort(key=lambda d: (estimates[d], d))
     usable = 0
     for day in days:
         starts = ctx.starts(group, day)
@@ -54,6 +55,24 @@ def best_placement(
         if days_to_try is not None and usable >= days_to_try:
             break
     return best
+
+
+def _estimates(ctx: Context, schedule: Schedule, group: Group) -> list[int]:
+    """Return :func:`_nearness` for every day, reusing those whose days did not move."""
+    moment, values = schedule.estimates.get(group.index, (-1, []))
+    if not values:
+        values = [0] * len(ctx.days)
+        stale = list(ctx.candidate_days[group.index])
+    else:
+        stale = [
+            d
+            for d in ctx.candidate_days[group.index]
+            if any(schedule.changed_since(p, d, moment) for p in group.people)
+        ]
+    for day in stale:
+        values[day] = _nearness(ctx, schedule, group, day)
+    schedule.estimates[group.index] = (schedule.clock, values)
+    return values
 
 
 def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
