@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from roadshow.importers.plan_file import load_plan_file
 from roadshow.importers.plan_ics import load_plan_ics
 from roadshow.model import Plan, Scenario
 from roadshow.objective import evaluate
-from roadshow.outputs import record_plan, write_outputs
+from roadshow.outputs import LATEST, OutputFolder, latest_folder
 from roadshow.planner import Result, solve
 
 
@@ -47,14 +48,17 @@ def plan(ctx: click.Context, scenario: str | None, out_dir: Path, no_out: bool, 
     app = ctx.find_object(AppContext)
     assert app is not None  # the root group always sets it
     loaded = _only(app.load(scenario), kinds)
-    app.progress(f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people")
-    result = solve(loaded, progress=app.progress)
-    violations = check_plan(loaded, result.plan)
-    click.echo(render_plan_summary(loaded, result.plan, result.objective, violations, _notes(result)), nl=False)
-    if not no_out:
-        version, files = record_plan(out_dir, loaded, result.plan, issued_at=issue_time())
-        write_outputs(out_dir, files)
-        app.progress(f"Wrote {len(files)} files to {out_dir} (plan version {version.number})")
+    with contextlib.ExitStack() as stack:
+        # Lock OUT before planning, so a second run fails at once, not after planning.
+        folder = None if no_out else stack.enter_context(OutputFolder.open(out_dir))
+        app.progress(f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people")
+        result = solve(loaded, progress=app.progress)
+        violations = check_plan(loaded, result.plan)
+        click.echo(render_plan_summary(loaded, result.plan, result.objective, violations, _notes(result)), nl=False)
+        if folder is not None:
+            done = folder.publish(loaded, result.plan, issued_at=issue_time())
+            what = "Wrote" if done.is_new else "Plan unchanged, kept"
+            app.progress(f"{what} {len(done.files)} files in {out_dir / LATEST} (plan version {done.version.number})")
     if result.plan.unplaced or any(v.is_hard for v in violations):
         ctx.exit(1)
 
@@ -105,7 +109,9 @@ def check(app: AppContext, target: str | None, scenario_name: str | None) -> Non
 
 def _target(app: AppContext, target: str | None, scenario_name: str | None) -> tuple[Scenario, Plan]:
     path = Path(target) if target else None
-    if path is not None and path.is_dir() and (path / "plan.json").exists():
+    if path is not None and path.is_dir() and (latest := latest_folder(path)) is not None:
+        path = latest / "plan.json"  # the latest complete version of a plan --out folder
+    elif path is not None and path.is_dir() and (path / "plan.json").exists():
         path = path / "plan.json"
     if path is not None and path.suffix == ".json":
         plan = load_plan_file(path)
