@@ -48,9 +48,7 @@ def out_dir(tmp_path, nhs2008_scenario, plan, kit) -> Path:
         stays=plan.stays,
     )
     for i, version in enumerate((plan, second)):
-        publish_plan(
-            folder, nhs2008_scenario, version, issued_at=kit.stamp.add(days=i)
-        )
+        publish_plan(folder, nhs2008_scenario, version, issued_at=kit.stamp.add(days=i))
     return folder
 
 

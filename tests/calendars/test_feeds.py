@@ -176,7 +176,9 @@ def test_serve_command_in_a_subprocess(out_dir):
         )
         assert match, line
         address = ("127.0.0.1", int(match[2]))
-        assert int(match[1]) == len(list((out_dir / "latest/calendars/public").rglob("*.ics")))
+        assert int(match[1]) == len(
+            list((out_dir / "latest/calendars/public").rglob("*.ics"))
+        )
         status, headers, body = fetch(address, "/calendars/programme.ics")
         assert status == 200
         assert headers["Content-Type"] == "text/calendar; charset=utf-8"
