@@ -16,8 +16,66 @@ import pytest
 from roadshow.history import HISTORY_FILE
 
 EPOCH = "1220256000"  # 2008-09-01T08:00:00Z: every run issues its version then
-NATIONAL = ("--only", "national")  # 2 events, about 0.4 s a run
-TOUR = ("--only", "tour")  # the 10 listening visits and clinical sessions, about 1 s
+NATIONAL = ("--only", "national")  # the default scenario's 2 national events
+TOUR = ("--only", "tour")  # its 10 listening visits and 10 clinical sessions
+
+SMALL_SCENARIO = """\
+id = "small-tour"
+name = "A small tour, November 2008"
+start = 2008-11-03
+end = 2008-11-07
+timezone = "Europe/London"
+
+[[venues]]
+id = "whitehall"
+name = "Richmond House"
+lat = 51.5025
+lon = -0.1252
+
+[[venues]]
+id = "leeds"
+name = "Leeds Civic Hall"
+lat = 53.8018
+lon = -1.5486
+
+[[venues]]
+id = "york"
+name = "York Guildhall"
+lat = 53.9600
+lon = -1.0873
+
+[[people]]
+id = "ann"
+name = "Ann Patel"
+role = "principal"
+home = "whitehall"
+
+[[requests]]
+id = "leeds"
+title = "Listening event, Leeds"
+attendees = ["ann"]
+venue = "leeds"
+duration = "2h"
+slots = ["mon-fri 10:00-16:30"]
+
+[[requests]]
+id = "york"
+title = "Round table, York"
+attendees = ["ann"]
+venue = "york"
+duration = "1h30m"
+slots = ["mon-fri 10:00-16:30"]
+
+[[requests]]
+id = "briefing"
+title = "Press briefing"
+attendees = ["ann"]
+venue = "whitehall"
+duration = "1h"
+pinned = 2008-11-07T{hour}:00:00
+"""
+"""A small scenario (one principal, three events) as TOML; ``{hour}`` is when the
+pinned press briefing on Fri 7 Nov 2008 starts. Quick to plan and to write."""
 
 
 def roadshow_env(**extra: str) -> dict[str, str]:

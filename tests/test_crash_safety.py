@@ -1,10 +1,9 @@
 """SIGKILL `roadshow plan --out DIR` anywhere: DIR/latest is always a whole version.
 
-A base folder holds KEEP_VERSIONS versions (so the next run also prunes the
-oldest). Each trial copies it, runs the real ``roadshow plan --out`` on the copy
-with a different scenario (``--only national`` after ``--only tour``; the
-quicker one to plan, so the trials spend their time writing), and kills the
-process with SIGKILL:
+A base folder holds KEEP_VERSIONS versions of a small scenario (so the next run
+also prunes the oldest); the versions differ in the time of a pinned press
+briefing. Each trial copies the base, runs the real ``roadshow plan --out`` on
+the copy with the briefing moved again, and kills the process with SIGKILL:
 
 - at every step of publishing, one trial per step, through the test hook
   ``ROADSHOW_TEST_KILL_AT=N`` (the process kills itself at its N-th step), until a
@@ -15,8 +14,12 @@ process with SIGKILL:
 After each kill, ``DIR/latest`` must hold exactly the previous version's files or
 exactly the new version's (compared byte for byte with reference runs), and the
 history must pass ``PRAGMA integrity_check`` with consecutive versions. Then the
-folder is used again: a second kill during recovery, and a run to the end, must
-leave exactly the new version.
+folder is used again, once for each kind of leftover a kill made: a second kill
+during recovery, and a run to the end, must leave exactly the new version.
+
+The scenario is small (one principal, three events) so that a run takes about a
+second: every format is still written (plan file, calendars, itineraries in
+each format, the programme table), one file a step.
 """
 
 from __future__ import annotations
@@ -33,25 +36,24 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from roadshow.data import nhs2008
+from roadshow.importers.scenario import load_scenario
 from roadshow.outputs import KEEP_VERSIONS, KILL_AT_ENV, latest_version, publish_plan
 from roadshow.planner import solve
 from safety_kit import (
     EPOCH,
-    NATIONAL,
-    TOUR,
+    SMALL_SCENARIO,
     history_numbers,
     integrity,
-    plan_into,
     roadshow_command,
     roadshow_env,
+    run_roadshow,
     snapshot,
 )
 
 pytestmark = pytest.mark.slow
 
 SIGKILLED = -9
-TIMED_KILLS = 12
+TIMED_KILLS = 10
 
 
 class Trials:
@@ -60,25 +62,34 @@ class Trials:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.base = root / "base"
-        # Versions 1..KEEP_VERSIONS alternate tour and national; the next (a
-        # national plan, differing from the last tour one) makes KEEP_VERSIONS + 1.
+        self.early, self.late = root / "early.toml", root / "late.toml"
+        self.early.write_text(SMALL_SCENARIO.format(hour=11), encoding="utf-8")
+        self.late.write_text(SMALL_SCENARIO.format(hour=15), encoding="utf-8")
+        # Versions 1..KEEP_VERSIONS alternate early and late briefings, ending
+        # early; the trials' run (late) makes KEEP_VERSIONS + 1.
+        assert KEEP_VERSIONS % 2 == 1
         for i in range(KEEP_VERSIONS):
-            plan_into(self.base, NATIONAL if i % 2 else TOUR)
-        assert KEEP_VERSIONS % 2 == 1  # so the base ends on a tour plan
+            self.plan_into(self.base, self.late if i % 2 else self.early)
         self.old_number = KEEP_VERSIONS
         self.new_number = KEEP_VERSIONS + 1
         self.old = snapshot(self.base / "latest")
         reference = self.copy("reference")
         began = time.monotonic()
-        plan_into(reference, NATIONAL)
+        self.plan_into(reference, self.late)
         self.run_seconds = time.monotonic() - began
         self.new = snapshot(reference / "latest")
         assert self.old != self.new
         assert latest_version(reference) == self.new_number
-        self.scenario = nhs2008.scenario().restricted_to(["national"])
+        self.scenario = load_scenario(self.late)
         self.plan = solve(self.scenario).plan
         self.kills = 0
         self.recovered: set[frozenset[str]] = set()
+
+    @staticmethod
+    def plan_into(folder: Path, scenario: Path) -> None:
+        """Run `roadshow -q plan SCENARIO --out FOLDER` to the end."""
+        done = run_roadshow("-q", "plan", str(scenario), "--out", str(folder))
+        assert done.returncode == 0, done.stderr
 
     def copy(self, name: str) -> Path:
         """A fresh copy of the base folder (the latest link copied as a link)."""
@@ -89,10 +100,10 @@ class Trials:
     def start(
         self, folder: Path, kill_at: int | None = None
     ) -> subprocess.Popen[bytes]:
-        """Start `roadshow -q plan --only national --out FOLDER`."""
+        """Start `roadshow -q plan late.toml --out FOLDER`."""
         env = roadshow_env(**({KILL_AT_ENV: str(kill_at)} if kill_at else {}))
         return subprocess.Popen(
-            roadshow_command("-q", "plan", *NATIONAL, "--out", str(folder)),
+            roadshow_command("-q", "plan", str(self.late), "--out", str(folder)),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -38,9 +38,9 @@ def test_read_only_folder_exits_3_and_keeps_the_outputs(tmp_path: Path) -> None:
 
 def test_full_folder_exits_3_and_keeps_the_outputs(tmp_path: Path) -> None:
     """A file system that fills up mid-version: exit 3, and the last version stands."""
-    # 256 KiB holds the national plan's version (5 files and the history) but not
-    # the tour's 25 calendars.
-    with tmpfs(tmp_path / "mount", "256k") as mount:
+    # 1 MiB holds the national plan's version (about 530 KiB with the history)
+    # but not the tour's next to it (about 900 KiB more).
+    with tmpfs(tmp_path / "mount", "1m") as mount:
         out = mount / "out"
         plan_into(out, NATIONAL)
         before = snapshot(out)

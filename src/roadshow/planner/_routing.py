@@ -42,7 +42,7 @@ class Leg(NamedTuple):
     arrive: int
 
 
-def route_day(
+def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept flat
     ctx: Context,
     person_id: str,
     day: int,
@@ -183,7 +183,10 @@ class Timeline:
         if night >= self.days - 1:
             return (self.home,)
         return night_options(
-            self.ctx, self.person_id, self._get(night, items_of), self._get(night + 1, items_of)
+            self.ctx,
+            self.person_id,
+            self._get(night, items_of),
+            self._get(night + 1, items_of),
         )
 
     def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
@@ -231,7 +234,7 @@ class Timeline:
         return out
 
     def _step_back(self, day: int, after: Table) -> Table:
-        """Costs from each state at night ``day - 1`` through *day* to the next anchor."""
+        """Cost from a state at night ``day - 1`` through *day* to the next anchor."""
         options = self._options(day, {})
         max_away = self.ctx.max_away
         starts = [(self.home, 0)]
@@ -330,7 +333,7 @@ class Timeline:
         self.anchor_cost[night] = cost
 
     def routes(self) -> list[tuple[int, list[Leg], str]]:
-        """Return, per day with travel or a night away, its legs and the night's place."""
+        """Return each day with travel or a night away: its legs and night's place."""
         empty: dict[int, Sequence[Item]] = {}
         # One forward pass with back-pointers over the whole window.
         tables: list[dict[State, tuple[int, State]]] = []
