@@ -160,7 +160,8 @@ class OutputFolder:
         self.root = root
         self.history = PlanHistory.in_folder(root)
         self._steps = 0
-        self._kill_at = int(os.environ.get(KILL_AT_ENV, "0") or 0)
+        hook = os.environ.get(KILL_AT_ENV, "")
+        self._kill_at = int(hook) if hook.isdigit() else 0
 
     @classmethod
     @contextmanager
