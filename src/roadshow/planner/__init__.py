@@ -48,6 +48,9 @@ class PlanParams:
             where the group's people already are (None: every day, or 20 for
             programmes of more than ``large_programme`` requests).
         large_programme: See *days_to_try*.
+        min_pass_gain: Local search stops after a pass that lowers the cost by
+            less than this fraction (counted, never timed: results stay the same
+            on every machine).
     """
 
     max_passes: int = 8
@@ -55,6 +58,7 @@ class PlanParams:
     exact_max_states: int = 200_000
     days_to_try: int | None = None
     large_programme: int = 600
+    min_pass_gain: float = 0.002
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -157,6 +161,7 @@ def solve(
         [g for g in groups if g.index not in proven],
         max_passes=params.max_passes,
         days_to_try=days,
+        min_gain=params.min_pass_gain,
     )
     if left:
         # Local search may have opened room for what did not fit at first.

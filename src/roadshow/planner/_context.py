@@ -172,7 +172,11 @@ class Context:
         self.travel_model = EstimatedTravel(scenario.venue_by_id, scenario.travel)
         self.max_away = scenario.rules.max_nights_away_in_row
         self.step = scenario.rules.start_step_minutes
-        self._minutes: dict[tuple[str, str, str | None], int] = {}
+        # One table of minutes per travel mode, shared by the people who use it.
+        by_mode: dict[str | None, dict[tuple[str, str], int]] = {}
+        self._tables = {
+            p.person_id: by_mode.setdefault(p.travel_mode, {}) for p in scenario.people
+        }
         self._near: dict[tuple[str, str, float], bool] = {}
         self.groups = self._build_groups()
 
@@ -180,16 +184,16 @@ class Context:
 
     def minutes(self, person_id: str, from_id: str, to_id: str) -> int:
         """Door-to-door minutes for *person_id* between two places (cached)."""
-        mode = self.people[person_id].person.travel_mode
-        key = (from_id, to_id, mode)
-        found = self._minutes.get(key)
+        table = self._tables[person_id]
+        found = table.get((from_id, to_id))
         if found is None:
+            mode = self.people[person_id].person.travel_mode
             found = (
                 0
                 if from_id == to_id
                 else self.travel_model.journey(from_id, to_id, mode).minutes
             )
-            self._minutes[key] = found
+            table[(from_id, to_id)] = found
         return found
 
     def can_stay(self, person_id: str, venue: str) -> bool:

@@ -251,10 +251,10 @@ class _Search:
 
     def _blocks_bound(self, first: int, mask: int) -> int:
         """Least relaxed travel for visits *mask* spread over blocks *first* onward."""
-        table = self._after_block.setdefault(first, [])
-        if not table:
-            table.extend(_spread(self._relaxed, self._blocks[first:], self.full))
-        return table[mask]
+        if not self._after_block:
+            tables = _spread(self._relaxed, self._blocks, self.full)
+            self._after_block.update(enumerate(tables))
+        return self._after_block[first][mask]
 
     def _entry(self, k: int, place: str, mask: int) -> int:
         """Most that person *k*, at *place*, saves going on to a visit in *mask*."""
@@ -570,12 +570,15 @@ def _ceilings(floor: int, limit: int | None) -> list[int | None]:
 
 def _spread(
     relaxed: list[int], blocks: list[tuple[list[int], int]], full: int
-) -> list[int]:
-    """For every set of visits: the least relaxed travel to fit it into *blocks*.
+) -> list[list[int]]:
+    """For blocks *i* onward and every set of visits: the least relaxed travel.
 
     A block takes at most one visit a day, and only visits allowed on its days.
+    Returns one table per starting block (the last one, past every block, has
+    room only for no visits at all).
     """
     best = [0] + [_INFINITE] * full
+    tables = [best]
     for block, eligible in reversed(blocks):
         room = len(block)
         new = [_INFINITE] * (full + 1)
@@ -584,11 +587,13 @@ def _spread(
             part = sub
             value = _INFINITE
             while True:
-                if part.bit_count() <= room and best[mask ^ part] < _INFINITE:
-                    value = min(value, relaxed[part] + best[mask ^ part])
+                rest = best[mask ^ part]
+                if rest < _INFINITE and part.bit_count() <= room:
+                    value = min(value, relaxed[part] + rest)
                 if part == 0:
                     break
                 part = (part - 1) & sub
             new[mask] = value
         best = new
-    return best
+        tables.append(best)
+    return tables[::-1]

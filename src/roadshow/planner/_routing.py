@@ -164,6 +164,7 @@ class Timeline:
         self.cost = 0
         """The person's routing cost over the whole window."""
         self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
+        self._night_options: dict[int, tuple[str, ...]] = {}
 
     def day_items(self, day: int) -> list[Item]:
         """The items on *day* (empty when none)."""
@@ -182,12 +183,18 @@ class Timeline:
     ) -> tuple[str, ...]:
         if night >= self.days - 1:
             return (self.home,)
-        return night_options(
+        changed = night in items_of or night + 1 in items_of
+        if not changed and night in self._night_options:
+            return self._night_options[night]
+        found = night_options(
             self.ctx,
             self.person_id,
             self._get(night, items_of),
             self._get(night + 1, items_of),
         )
+        if not changed:
+            self._night_options[night] = found
+        return found
 
     def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
         found = items_of.get(day)
@@ -262,7 +269,13 @@ class Timeline:
     def trial(self, day: int, items: Sequence[Item]) -> int | None:
         """Return the cost change if *day* held *items* instead (None: infeasible)."""
         changed = {day: items}
-        lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
+        # A neighbouring day needs re-routing only if a night next to it can be
+        # spent somewhere new: the day's first or last venue changed.
+        old = self.items.get(day, ())
+        first_old, first_new = old[0].venue if old else None, items[0].venue if items else None
+        last_old, last_new = old[-1].venue if old else None, items[-1].venue if items else None
+        lo = day - 1 if day > 0 and first_old != first_new else day
+        hi = day + 1 if day < self.days - 1 and last_old != last_new else day
         states = self.forward[lo]
         for d in range(lo, hi + 1):
             states = self._step(d, states, changed)
@@ -292,6 +305,8 @@ class Timeline:
         else:
             self.items.pop(day, None)
         self._routes.pop(day, None)
+        self._night_options.pop(day - 1, None)
+        self._night_options.pop(day, None)
         lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
         for d in range(lo, self.days):
             out = self._step(d, self.forward[d], {})
@@ -327,6 +342,7 @@ class Timeline:
         self.anchor_cost = list(saved.anchor_cost)
         self.cost = saved.cost
         self._routes = dict(saved.routes)
+        self._night_options.clear()
 
     def _set_anchor_cost(self, night: int, cost: int) -> None:
         self.cost += cost - self.anchor_cost[night]

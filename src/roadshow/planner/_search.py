@@ -10,6 +10,8 @@ so the result never depends on dict or set order.
 from __future__ import annotations
 
 import bisect
+import math
+from itertools import pairwise
 
 from roadshow.planner._context import Context, Group
 from roadshow.planner._schedule import Placement, Schedule, Trial
@@ -21,9 +23,10 @@ def best_placement(
 ) -> Trial | None:
     """Return the cheapest feasible placement of an unplaced *group*, or None.
 
-    With *days_to_try*, only that many days are tried: those where the group's
-    venue is nearest to where its people already are (a candidate list, as
-    routing solvers use), which keeps large programmes fast.
+    With *days_to_try*, days are tried nearest first (the group's venue against
+    where its people already are, as routing solvers' candidate lists do) and
+    the search stops after that many days that could take the group, which
+    keeps large programmes fast.
     """
     best: Trial | None = None
     days = [
@@ -32,38 +35,83 @@ def best_placement(
         if schedule.rules_allow(group, d) is None
     ]
     if days_to_try is not None and len(days) > days_to_try:
-        days = sorted(days, key=lambda d: (_nearness(ctx, schedule, group, d), d))[
-            :days_to_try
-        ]
+        days.sort(key=lambda d: (_nearness(ctx, schedule, group, d), d))
+    usable = 0
     for day in days:
         starts = ctx.starts(group, day)
+        found = False
         for venue in group.venues:
             for trial in _day_trials(
                 ctx, schedule, group, day=day, venue=venue, starts=starts
             ):
+                found = True
                 if best is None or (trial.delta, trial.placement) < (
                     best.delta,
                     best.placement,
                 ):
                     best = trial
+        usable += found
+        if days_to_try is not None and usable >= days_to_try:
+            break
     return best
 
 
 def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
-    """Estimate the travel *group* adds on *day*.
+    """Estimate the travel *group* adds on *day* (a guide for ranking days).
 
-    Each attendee's cost is the trip from the nearest place they will be around
-    then: home, or a venue the day before, the day itself or the day after.
+    For each attendee: the cheapest detour into the day's route (home, the day's
+    items in order, home), or the trip from a venue of the day before or after
+    when the day itself is empty. Days too full to take the group rank last.
     """
     venue = group.venues[0]
     total = 0
     for person_id in group.people:
         timeline = schedule.timelines[person_id]
-        places = {ctx.home[person_id]}
-        for d in (day - 1, day, day + 1):
-            places.update(item.venue for item in timeline.day_items(d))
-        total += min(ctx.minutes(person_id, place, venue) for place in places)
+        home = ctx.home[person_id]
+        items = timeline.day_items(day)
+        length = group.spans[person_id][1] - group.spans[person_id][0]
+        if items:
+            # Too full when the items inside the group's window leave it no room.
+            starts = ctx.starts(group, day)
+            if not starts:
+                return _FULL
+            begin, end = (
+                starts[0] + group.spans[person_id][0],
+                starts[-1] + group.spans[person_id][1],
+            )
+            busy = sum(
+                min(i.end, end) - max(i.start, begin)
+                for i in items
+                if i.start < end and begin < i.end
+            )
+            if busy + length > end - begin:
+                return _FULL
+            stops = [home, *(i.venue for i in items), home]
+            total += min(
+                ctx.minutes(person_id, a, venue)
+                + ctx.minutes(person_id, venue, b)
+                - ctx.minutes(person_id, a, b)
+                for a, b in pairwise(stops)
+            )
+            continue
+        trip = ctx.minutes(person_id, home, venue) + ctx.minutes(person_id, venue, home)
+        for near in (day - 1, day + 1):
+            for item in timeline.day_items(near):
+                if ctx.can_stay(person_id, item.venue) or ctx.can_stay(
+                    person_id, venue
+                ):
+                    # Chain from (or to) the next day's venue instead of home.
+                    trip = min(
+                        trip,
+                        ctx.minutes(person_id, item.venue, venue)
+                        + ctx.minutes(person_id, venue, home)
+                        - ctx.minutes(person_id, item.venue, home),
+                    )
+        total += trip
     return total
+
+
+_FULL = 10**9
 
 
 def _day_trials(
@@ -117,10 +165,11 @@ def _start_classes(
 ) -> list[list[int]]:
     """Group the starts by where they fall among each attendee's items that day.
 
-    Starts too close to an item to travel between are dropped outright.
+    Around each item lies a blocked interval of starts that would overlap it or
+    leave no time to travel; between blocked intervals every start puts the
+    group between the same items, so each gap between them is one class.
     """
     blocked: list[tuple[int, int]] = []
-    keys: list[tuple[list[int], int]] = []
     for person_id in group.people:
         items = schedule.timelines[person_id].day_items(day)
         if not items:
@@ -130,18 +179,18 @@ def _start_classes(
             there = ctx.minutes(person_id, item.venue, venue)
             back = ctx.minutes(person_id, venue, item.venue)
             blocked.append((item.start - after - back, item.end - before + there))
-        keys.append(([i.start for i in items], before))
-    blocked = _union(blocked)
-    classes: dict[tuple[int, ...], list[int]] = {}
-    b = 0
-    for start in starts:
-        while b < len(blocked) and blocked[b][1] <= start:
-            b += 1
-        if b < len(blocked) and blocked[b][0] < start:
-            continue  # the group would overlap an item, or leave no time to travel
-        position = tuple(bisect.bisect(k, start + offset) for k, offset in keys)
-        classes.setdefault(position, []).append(start)
-    return list(classes.values())
+    if not blocked:
+        return [list(starts)] if starts else []
+    classes = []
+    low = 0
+    for lo, hi in _union(blocked):
+        top = bisect.bisect_right(starts, lo)
+        if top > low:
+            classes.append(list(starts[low:top]))
+        low = max(low, bisect.bisect_left(starts, hi))
+    if low < len(starts):
+        classes.append(list(starts[low:]))
+    return classes
 
 
 def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -155,14 +204,25 @@ def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str]:
-    """Sort key: pinned and constrained groups first, then bigger ones."""
+def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str, float, str]:
+    """Sort key for construction: constrained groups first, then a sweep.
+
+    Pinned groups and those with few possible days go first, joint ones before
+    single ones; among equals, each person's groups come in order of bearing
+    from their home, so neighbouring venues are placed one after another and
+    join up into trips (a sweep, as routing heuristics do).
+    """
     pinned = 0 if group.pin_day is not None and group.pin_minute is not None else 1
-    length = max(m.offset + m.length for m in group.members)
+    person_id = group.people[0]
+    home = ctx.scenario.venue_by_id[ctx.home[person_id]]
+    venue = ctx.scenario.venue_by_id[group.venues[0]]
+    bearing = math.atan2(venue.lat - home.lat, venue.lon - home.lon)
     return (
         pinned,
         len(ctx.candidate_days[group.index]),
-        -len(group.people) * 10_000 - length,
+        -len(group.people),
+        person_id,
+        bearing,
         group.group_id,
     )
 
@@ -201,16 +261,19 @@ def improve(
     *,
     max_passes: int,
     days_to_try: int | None = None,
+    min_gain: float = 0.0,
 ) -> int:
     """Relocate groups one at a time while that lowers the cost; return passes run.
 
     After the first pass a group is looked at again only if something it depends
-    on changed: an attendee's diary, or its region's and kind's counts.
+    on changed: an attendee's diary, or its region's and kind's counts. Passes
+    stop once one lowers the cost by less than *min_gain* (a fraction).
     """
     movable = [g for g in groups if not is_fixed(g)]
     changed_people: set[str] = set(ctx.people)
     changed_regions: set[str | None] = {g.region_id for g in movable}
     for done in range(1, max_passes + 1):
+        before = schedule.cost
         touched_people: set[str] = set()
         touched_regions: set[str | None] = set()
         for group in movable:
@@ -234,7 +297,7 @@ def improve(
                 touched_regions.add(group.region_id)
             else:
                 schedule.put_back(group, undo)
-        if not touched_people:
+        if not touched_people or before - schedule.cost < min_gain * before:
             return done
         changed_people, changed_regions = touched_people, touched_regions
     return max_passes
