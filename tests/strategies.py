@@ -551,3 +551,160 @@ def plan_documents(draw: st.DrawFn) -> str:
     """A valid plan file broken in one to three places, as JSON text."""
     base = plan_to_data(draw(plans()))
     return json.dumps(draw(mutated(base, json_values())))
+
+
+# --- iCalendar diaries -----------------------------------------------------------
+
+DIARY_LINES = (
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Private Office//Diary//EN",
+    "BEGIN:VTIMEZONE",
+    "TZID:GMT Standard Time",
+    "BEGIN:STANDARD",
+    "DTSTART:16011028T020000",
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0000",
+    "END:STANDARD",
+    "BEGIN:DAYLIGHT",
+    "DTSTART:16010325T010000",
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+    "TZOFFSETFROM:+0000",
+    "TZOFFSETTO:+0100",
+    "END:DAYLIGHT",
+    "END:VTIMEZONE",
+    "BEGIN:VEVENT",
+    "UID:cabinet@example.org",
+    "DTSTAMP:20080901T080000Z",
+    "DTSTART;TZID=GMT Standard Time:20080909T093000",
+    "DTEND;TZID=GMT Standard Time:20080909T110000",
+    "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20081231T000000Z",
+    "EXDATE;TZID=GMT Standard Time:20080916T093000",
+    "SUMMARY:Cabinet",
+    "END:VEVENT",
+    "BEGIN:VEVENT",
+    "UID:pmqs@example.org",
+    "DTSTAMP:20080901T080000Z",
+    "DTSTART:20081026T003000Z",
+    "DURATION:PT2H",
+    "SUMMARY:Night sitting\\, Lords",
+    "CLASS:PRIVATE",
+    "END:VEVENT",
+    "BEGIN:VEVENT",
+    "UID:conference@example.org",
+    "DTSTAMP:20080901T080000Z",
+    "DTSTART;VALUE=DATE:20080929",
+    "DTEND;VALUE=DATE:20081001",
+    "SUMMARY:Party conference",
+    "BEGIN:VALARM",
+    "ACTION:DISPLAY",
+    "TRIGGER:-PT15M",
+    "END:VALARM",
+    "END:VEVENT",
+    "BEGIN:VTODO",
+    "UID:todo@example.org",
+    "SUMMARY:Read the review",
+    "END:VTODO",
+    "END:VCALENDAR",
+)
+"""A small valid diary as Outlook writes one: a Windows zone, a weekly meeting
+with an exception, an event across the end of summer time, an all-day event."""
+
+ICS_NEAR_MISSES = st.sampled_from(
+    [
+        "",
+        ":",
+        ";",
+        "\\",
+        "20080931T090000",
+        "20081026T013000",
+        "99991231T235959Z",
+        "00000000T000000",
+        "20080909",
+        "FREQ=SECONDLY",
+        "FREQ=MINUTELY;INTERVAL=0",
+        "FREQ=DAILY;COUNT=-1",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "FREQ=YEARLY;BYMONTH=13",
+        "FREQ=MONTHLY;BYMONTHDAY=31;BYDAY=2TU",
+        "FREQ=DAILY;UNTIL=20080101",
+        "P-1D",
+        "PT0S",
+        "-PT15M",
+        "+2500",
+        "GMT",
+        "Europe/Londn",
+        "TRANSPARENT",
+        "CANCELLED",
+        "VEVENT",
+        "VCALENDAR",
+        "X",
+    ]
+)
+ICS_NAMES = st.sampled_from(
+    [
+        "BEGIN",
+        "END",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "RRULE",
+        "RDATE",
+        "EXDATE",
+        "RECURRENCE-ID",
+        "TZOFFSETTO",
+        "TZID",
+        "UID",
+        "STATUS",
+        "TRANSP",
+        "X-A",
+    ]
+)
+ICS_PARAMS = st.sampled_from(
+    [
+        "",
+        ";TZID=GMT Standard Time",
+        ";TZID=Mars/Olympus",
+        ";VALUE=DATE",
+        ";VALUE=PERIOD",
+        ";TZID=",
+        ';X="a:b"',
+    ]
+)
+
+
+@st.composite
+def ics_lines(draw: st.DrawFn) -> str:
+    """One content line: a plausible name, parameters and value, or any text."""
+    if draw(st.booleans()):
+        return draw(st.text(max_size=40))
+    value = draw(st.one_of(ICS_NEAR_MISSES, st.text(max_size=20)))
+    return f"{draw(ICS_NAMES)}{draw(ICS_PARAMS)}:{value}"
+
+
+@st.composite
+def ics_documents(draw: st.DrawFn) -> str:
+    """The valid diary broken in one to three places (a line, a value, the end)."""
+    lines = list(DIARY_LINES)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "double", "value", "line", "insert"]))
+        if action == "drop":
+            del lines[at]
+        elif action == "double":
+            lines.insert(at, lines[at])
+        elif action == "value":
+            name = lines[at].split(":", 1)[0]
+            value = draw(st.one_of(ICS_NEAR_MISSES, st.text(max_size=20)))
+            lines[at] = f"{name}:{value}"
+        elif action == "line":
+            lines[at] = draw(ics_lines())
+        else:
+            lines.insert(at, draw(ics_lines()))
+        if not lines:
+            break
+    text = "\r\n".join(lines) + "\r\n"
+    if draw(st.integers(0, 9)) == 0:  # now and then, cut the file short
+        text = text[: draw(st.integers(0, len(text)))]
+    return text

@@ -19,8 +19,6 @@ from attrs import frozen
 from click.testing import CliRunner
 
 from roadshow.cli import cli
-from roadshow.errors import PlanFileError
-from roadshow.importers.plan_file import load_plan_file
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 
@@ -64,23 +62,22 @@ def run_csv(case: Path, scratch: Path, runner: CliRunner) -> Outcome:
 
 
 def run_plan(case: Path, scratch: Path, runner: CliRunner) -> Outcome:
-    """Read a plan file with load_plan_file (no CLI command reads plan files yet).
-
-    A PlanFileError stands for exit 2 with its message; anything else escapes
-    and fails the test.
-    """
+    """`roadshow check CASE.json`: check a (hand-edited) plan file."""
     shutil.copy(case, scratch / case.name)
-    try:
-        load_plan_file(case.name)
-    except PlanFileError as exc:
-        return Outcome(2, "", f"Error: {exc}\n")
-    return Outcome(0, "", "")
+    return _invoke(runner, ["check", case.name])
+
+
+def run_diary(case: Path, scratch: Path, runner: CliRunner) -> Outcome:
+    """`roadshow import-diary CASE.ics --person darzi`: read a diary's busy time."""
+    shutil.copy(case, scratch / case.name)
+    return _invoke(runner, ["import-diary", case.name, "--person", "darzi"])
 
 
 KINDS: dict[str, tuple[str, Runner]] = {
     "scenario": (".toml", run_scenario),
     "csv": (".csv", run_csv),
     "plan": (".json", run_plan),
+    "ics": (".ics", run_diary),
 }
 """Each corpus folder: the suffix of its inputs and how to run one."""
 
@@ -133,9 +130,30 @@ def test_corpus_is_complete() -> None:
     assert len(CASES) >= 40
 
 
+# The diary's own limits: roadshow's calendars have no recurring events, so
+# `check FILE.ics` skips these with a warning instead.
+DIARY_ONLY = ("rule-every-second.ics", "rule-every-minute.ics")
+CALENDARS = [
+    case for kind, case in CASES if kind == "ics" and case.name not in DIARY_ONLY
+]
+
+
+@pytest.mark.parametrize("case", CALENDARS, ids=[case.name for case in CALENDARS])
+def test_bad_calendar_fails_check_the_same_way(
+    case: Path, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`roadshow check CASE.ics` (an edited calendar) gives the same message."""
+    expected = expected_of(case).read_text(encoding="utf-8").strip()
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(case, tmp_path / case.name)
+    outcome = _invoke(runner, ["check", case.name])
+    assert outcome.exit_code == 2, outcome
+    assert (outcome.stdout, outcome.stderr) == ("", f"Error: {expected}\n")
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_kind_has_cases(kind: str) -> None:
-    """Each kind of input (scenario TOML, CSV tables, plan JSON) has ten or more."""
+    """Each kind of input (scenario, CSV table, plan file, .ics) has ten or more."""
     assert sum(1 for k, _ in CASES if k == kind) >= 10
 
 

@@ -113,15 +113,15 @@ def test_plan_progress_goes_to_stderr_only(planned: Planned) -> None:
     result = planned.result
     assert result.stderr.startswith("Planning 174 requests for 12 people\n")
     assert "Searching 1 tour(s) of 10 visits exactly" in result.stderr
-    assert f"files to {planned.out} (plan version 1)" in result.stderr
+    assert f"files in {planned.out / 'latest'} (plan version 1)" in result.stderr
     assert "Planning" not in result.stdout
     assert "Wrote" not in result.stdout
 
 
 def test_plan_writes_the_outputs(planned: Planned, nhs2008_scenario: Scenario) -> None:
     """--out holds the plan file, the history and the calendars, stamped as pinned."""
-    out = planned.out
-    assert (out / "history.sqlite").is_file()
+    assert (planned.out / "history.sqlite").is_file()
+    out = planned.out / "latest"  # the version just written
     plan = load_plan_file(out / "plan.json")
     assert len(plan.events) == 174
     assert check(nhs2008_scenario, plan) == ()
@@ -216,7 +216,7 @@ def test_follow_on_of_unplaced_visit_is_listed_unplaced(blocked_check: Result) -
 
 def test_check_plan_file(runner: CliRunner, planned: Planned) -> None:
     """Checking the written plan.json finds no problems and prints the figures."""
-    result = runner.invoke(cli, ["check", str(planned.out / "plan.json")])
+    result = runner.invoke(cli, ["check", str(planned.out / "latest/plan.json")])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("No problems found.\nObjective: travel ")
     assert "0 unplaced\n" in result.stdout
@@ -225,7 +225,7 @@ def test_check_plan_file(runner: CliRunner, planned: Planned) -> None:
 def test_check_out_folder(runner: CliRunner, planned: Planned) -> None:
     """Checking the --out folder reads its plan.json: the same report."""
     by_folder = runner.invoke(cli, ["check", str(planned.out)])
-    by_file = runner.invoke(cli, ["check", str(planned.out / "plan.json")])
+    by_file = runner.invoke(cli, ["check", str(planned.out / "latest/plan.json")])
     assert by_folder.exit_code == 0, by_folder.output
     assert by_folder.stdout == by_file.stdout
 
@@ -244,7 +244,7 @@ def test_check_hand_broken_plan_file(
     runner: CliRunner, planned: Planned, tmp_path: Path
 ) -> None:
     """A plan.json edited by hand: problems grouped by person and day, exit 1."""
-    data = json.loads((planned.out / "plan.json").read_text(encoding="utf-8"))
+    data = json.loads((planned.out / "latest/plan.json").read_text(encoding="utf-8"))
     (hsj,) = [e for e in data["events"] if e["request"] == "hsj-change-management"]
     assert hsj["start"] == "2008-10-22T10:00:00+01:00"
     hsj["start"], hsj["end"] = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,15 +20,19 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadshow.data import locate_place
+from roadshow.data import locate_place, nhs2008
 from roadshow.errors import (
+    DiaryFileError,
     InputError,
     InvalidModelError,
     PlanFileError,
     ScenarioFileError,
+    SkippedContentWarning,
 )
 from roadshow.exporters.plan_file import render_plan_file
+from roadshow.importers.diary import load_diary, parse_diary
 from roadshow.importers.plan_file import load_plan_file, parse_plan_file
+from roadshow.importers.plan_ics import parse_plan_ics
 from roadshow.importers.scenario import load_scenario, parse_scenario
 from roadshow.importers.tables import decode_text, read_rows
 from roadshow.model import Plan, Scenario, TravelLeg
@@ -35,6 +40,7 @@ from strategies import (
     BASE_SCENARIO,
     TABLE_COLUMNS,
     csv_tables,
+    ics_documents,
     plan_documents,
     plans,
     scenario_documents,
@@ -143,6 +149,50 @@ def read_plan_bytes(data: bytes) -> Plan | None:
             return None
 
 
+DIARY_WINDOW = {
+    "person_id": "darzi",
+    "start_on": pendulum.date(2008, 9, 8),
+    "end_on": pendulum.date(2008, 11, 28),
+    "timezone": "Europe/London",
+}
+"""The bundled scenario's planning window, as import-diary passes it."""
+
+NHS2008 = nhs2008.scenario()
+
+
+def read_diary(text: str) -> object:
+    """Read diary text as busy time and as an edited roadshow calendar.
+
+    Each reader returns, or raises a DiaryFileError naming the file; skipped
+    parts are warnings, not errors.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedContentWarning)
+        try:
+            parse_diary(text, source="fuzz.ics", **DIARY_WINDOW)
+        except DiaryFileError as exc:
+            check_message(exc, "fuzz.ics")
+        try:
+            return parse_plan_ics(text, source="fuzz.ics", scenario=NHS2008)
+        except DiaryFileError as exc:
+            check_message(exc, "fuzz.ics")
+            return None
+
+
+def read_diary_bytes(data: bytes) -> object:
+    """Load diary bytes from a file like import-diary does."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.ics"
+        path.write_bytes(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SkippedContentWarning)
+            try:
+                return load_diary(path, **DIARY_WINDOW)
+            except DiaryFileError as exc:
+                check_message(exc, str(path))
+                return None
+
+
 # --- the properties, each run twice: quick by default, long under -m fuzz ----------
 
 PROPERTIES: list[tuple[str, st.SearchStrategy[Any], Callable[..., object]]] = [
@@ -154,6 +204,9 @@ PROPERTIES: list[tuple[str, st.SearchStrategy[Any], Callable[..., object]]] = [
     ("plan-text", st.text(), read_plan),
     ("plan-bytes", st.binary(), read_plan_bytes),
     ("plan-document", plan_documents(), read_plan),
+    ("ics-text", st.text(), read_diary),
+    ("ics-bytes", st.binary(), read_diary_bytes),
+    ("ics-document", ics_documents(), read_diary),
 ]
 """(name, inputs, check) for each reader; the check raises on any other error."""
 

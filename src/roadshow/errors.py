@@ -173,6 +173,10 @@ class OutputError(RoadshowError, OSError):
     """An output, history or cache file could not be written or read."""
 
 
+class FolderInUseError(OutputError):
+    """Another roadshow run is writing the same output folder (exit 3)."""
+
+
 class GeocodeError(RoadshowError):
     """The geocoding service could not be reached, was too slow, or answered junk.
 

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from roadshow.errors import InputError, OutputError
 from roadshow.exporters.choices import AUDIENCES
+from roadshow.outputs import latest_folder
 
 CALENDAR_TYPE: Final = "text/calendar; charset=utf-8"
 
@@ -60,10 +61,14 @@ _ROW = string.Template(
 def calendar_folder(folder: str | Path, audience: str | None = None) -> Path:
     """Return the folder of feeds under a ``plan --out`` folder.
 
+    That is ``DIR/latest/calendars``, through the link, so the server follows each
+    new version as soon as it is complete; a folder without ``latest`` (a version
+    folder itself) is served as it is.
+
     Raises:
         InputError: there are no calendars there, or the audience is unknown.
     """
-    root = Path(folder) / "calendars"
+    root = (latest_folder(folder) or Path(folder)) / "calendars"
     if audience is not None:
         if audience not in AUDIENCES:
             raise InputError(

@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -220,7 +220,13 @@ class PlanHistory:
         """Tell whether anything has been recorded yet."""
         return self.path.is_file()
 
-    def record(self, plan: Plan, *, issued_at: DateTime) -> PlanVersion:
+    def record(
+        self,
+        plan: Plan,
+        *,
+        issued_at: DateTime,
+        before_commit: Callable[[PlanVersion], None] | None = None,
+    ) -> PlanVersion:
         """Record *plan* as a new version and return it.
 
         A plan identical to the latest version's is not recorded again: the
@@ -230,6 +236,10 @@ class PlanHistory:
         Args:
             plan: The plan to record.
             issued_at: When the plan is issued (the CLI reads the clock once).
+            before_commit: Called with the new version while its transaction is
+                still open (never for an unchanged plan). If it raises, nothing is
+                recorded: :mod:`roadshow.outputs` writes the version's files here,
+                so a recorded version always has its files.
 
         Raises:
             InputError: the history holds another scenario's plans.
@@ -283,12 +293,19 @@ class PlanHistory:
                         for uid, s in states.items()
                     ],
                 )
+                version = self._version(db, number)
+                if before_commit is not None:
+                    try:
+                        before_commit(version)
+                    except BaseException:
+                        db.execute("ROLLBACK")
+                        raise
                 db.execute("COMMIT")
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
                 raise self._error(exc) from None
-            return self._version(db, number)
+            return version
 
     def latest(self) -> PlanVersion | None:
         """Return the latest version, or None when nothing has been recorded.
@@ -301,6 +318,19 @@ class PlanHistory:
         with self._connect() as db:
             row = db.execute("SELECT max(number) FROM versions").fetchone()
             return None if row[0] is None else self._version(db, row[0])
+
+    def latest_number(self) -> int:
+        """Return the latest version's number, 0 when nothing has been recorded.
+
+        Raises:
+            OutputError: the history cannot be read.
+        """
+        if not self.exists:
+            return 0
+        with self._connect() as db:
+            return int(
+                db.execute("SELECT max(number) FROM versions").fetchone()[0] or 0
+            )
 
     def version(self, number: int) -> PlanVersion:
         """Return version *number*.

@@ -17,7 +17,7 @@ from roadshow.cli import cli
 from roadshow.exporters.ics import event_uid
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.model import Plan
-from roadshow.outputs import record_plan, write_outputs
+from roadshow.outputs import publish_plan
 
 EPOCH = "1220256000"  # 2008-09-01T08:00:00Z
 ENV = {"SOURCE_DATE_EPOCH": EPOCH}
@@ -48,10 +48,7 @@ def out_dir(tmp_path, nhs2008_scenario, plan, kit) -> Path:
         stays=plan.stays,
     )
     for i, version in enumerate((plan, second)):
-        _, files = record_plan(
-            folder, nhs2008_scenario, version, issued_at=kit.stamp.add(days=i)
-        )
-        write_outputs(folder, files)
+        publish_plan(folder, nhs2008_scenario, version, issued_at=kit.stamp.add(days=i))
     return folder
 
 
@@ -104,7 +101,7 @@ def test_ics_splits_from_a_plan_folder(runner, out_dir, tmp_path):
     darzi = events_of((target / "people" / "darzi.ics").read_bytes())
     assert darzi[VISIT]["SEQUENCE"] == 1
     assert (target / "programme.ics").read_bytes() == (
-        out_dir / "calendars" / "internal" / "programme.ics"
+        out_dir / "latest" / "calendars" / "internal" / "programme.ics"
     ).read_bytes()
 
 

@@ -199,7 +199,7 @@ def test_load_diary_reads_a_file(tmp_path, recwarn):
                 "DTSTART;TZID=Mars/Olympus:20080908T100000\nDTEND:20080908T110000Z\n"
                 "END:VEVENT\nEND:VCALENDAR\n"
             ),
-            "diary.ics, line 4: unknown time zone 'Mars/Olympus'",
+            'diary.ics, line 4: unknown time zone "Mars/Olympus"',
         ),
         (
             (

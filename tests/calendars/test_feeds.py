@@ -17,7 +17,7 @@ import pytest
 
 from roadshow.errors import InputError, OutputError
 from roadshow.feeds import calendar_folder, make_server
-from roadshow.outputs import record_plan, write_outputs
+from roadshow.outputs import publish_plan
 
 FEED = "/calendars/internal/programme.ics"
 
@@ -25,8 +25,7 @@ FEED = "/calendars/internal/programme.ics"
 @pytest.fixture
 def out_dir(tmp_path, nhs2008_scenario, plan, kit) -> Path:
     """A plan --out folder with calendars and a history."""
-    _, files = record_plan(tmp_path, nhs2008_scenario, plan, issued_at=kit.stamp)
-    write_outputs(tmp_path, files)
+    publish_plan(tmp_path, nhs2008_scenario, plan, issued_at=kit.stamp)
     return tmp_path
 
 
@@ -63,7 +62,7 @@ def test_feed_is_served_as_text_calendar(server, out_dir):
     assert headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert re.fullmatch(r'"[0-9a-f]{32}"', headers["ETag"])
     assert email.utils.parsedate_to_datetime(headers["Last-Modified"]).tzinfo
-    assert body == (out_dir / "calendars/internal/programme.ics").read_bytes()
+    assert body == (out_dir / "latest/calendars/internal/programme.ics").read_bytes()
     assert icalendar.Calendar.from_ical(body).walk("VEVENT")
 
 
@@ -94,7 +93,7 @@ def test_conditional_get_with_date(server):
 def test_updated_file_is_served_with_a_new_etag(server, out_dir):
     """After a new plan --out, the old ETag no longer matches and the new bytes come."""
     _, headers, _ = fetch(server, FEED)
-    path = out_dir / "calendars/internal/programme.ics"
+    path = out_dir / "latest/calendars/internal/programme.ics"
     path.write_bytes(path.read_bytes().replace(b"SEQUENCE:0", b"SEQUENCE:1"))
     status, fresh, body = fetch(
         server, FEED, headers={"If-None-Match": headers["ETag"]}
@@ -118,7 +117,7 @@ def test_index_page_links_every_feed(server, out_dir):
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     page = body.decode()
     host = f"{server[0]}:{server[1]}"
-    count = len(list((out_dir / "calendars").rglob("*.ics")))
+    count = len(list((out_dir / "latest/calendars").rglob("*.ics")))
     assert page.count('href="webcal://') == count
     assert f'href="webcal://{host}{FEED}"' in page
     assert f'href="http://{host}/calendars/public/programme.ics"' in page
@@ -149,9 +148,9 @@ def test_hostile_host_header_is_not_echoed(server):
 
 def test_audience_folder(out_dir):
     """--audience picks one subfolder; a folder without calendars is bad input."""
-    assert calendar_folder(out_dir, "public") == out_dir / "calendars" / "public"
+    assert calendar_folder(out_dir, "public") == out_dir / "latest/calendars/public"
     with pytest.raises(InputError, match="no calendars here"):
-        calendar_folder(out_dir / "calendars")
+        calendar_folder(out_dir / "latest/calendars")
 
 
 def test_port_in_use(server, out_dir):
@@ -177,7 +176,9 @@ def test_serve_command_in_a_subprocess(out_dir):
         )
         assert match, line
         address = ("127.0.0.1", int(match[2]))
-        assert int(match[1]) == len(list((out_dir / "calendars/public").rglob("*.ics")))
+        assert int(match[1]) == len(
+            list((out_dir / "latest/calendars/public").rglob("*.ics"))
+        )
         status, headers, body = fetch(address, "/calendars/programme.ics")
         assert status == 200
         assert headers["Content-Type"] == "text/calendar; charset=utf-8"

@@ -20,7 +20,7 @@ from roadshow.history import (
     advance,
 )
 from roadshow.model import OvernightStay, Plan
-from roadshow.outputs import plan_outputs, record_plan, write_outputs
+from roadshow.outputs import plan_outputs, publish_plan
 
 VISIT = event_uid("nhs-2008", "listening-Q30")
 CONSULTATION = event_uid("nhs-2008", "consultation-5ND")
@@ -220,16 +220,18 @@ def test_advance_rules():
     }
 
 
-def test_record_plan_writes_calendars_and_history(
+def test_publish_plan_writes_calendars_and_history(
     nhs2008_scenario, plan, kit, tmp_path
 ):
-    """record_plan and write_outputs give plan.json, calendars and the history."""
-    version, files = record_plan(tmp_path, nhs2008_scenario, plan, issued_at=kit.stamp)
-    write_outputs(tmp_path, files)
+    """publish_plan gives plan.json and calendars in DIR/latest, and the history."""
+    done = publish_plan(tmp_path, nhs2008_scenario, plan, issued_at=kit.stamp)
+    version, files = done.version, done.files
+    latest = tmp_path / "latest"
     written = sorted(
-        str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()
+        p.relative_to(latest).as_posix() for p in latest.rglob("*") if p.is_file()
     )
-    assert written == sorted([*files, HISTORY_FILE])
+    assert written == sorted(files)
+    assert (tmp_path / HISTORY_FILE).is_file()
     assert "calendars/internal/people/darzi.ics" in files
     assert "calendars/public/regions/Q30.ics" in files
     assert not any(name.startswith("calendars/public/people/") for name in files)

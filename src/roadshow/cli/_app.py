@@ -103,11 +103,19 @@ def issue_time() -> DateTime:
         ) from None
 
 
+SHOWN_WARNINGS = 20
+"""The most warnings shown one by one; the rest are counted (a hostile file may
+hold a hundred thousand skipped parts)."""
+
+
 @contextmanager
 def warnings_to_stderr() -> Iterator[None]:
     """Show roadshow's warnings (skipped content) as one line each on stderr."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
-    for warning in caught:
+    for warning in caught[:SHOWN_WARNINGS]:
         click.echo(f"Warning: {warning.message}", err=True)
+    if len(caught) > SHOWN_WARNINGS:
+        more = len(caught) - SHOWN_WARNINGS
+        click.echo(f"Warning: {more:,} more warnings like these not shown", err=True)

@@ -25,7 +25,7 @@ from roadshow.history import PlanHistory
 from roadshow.importers.diary import load_diary
 from roadshow.importers.plan_file import load_plan_file
 from roadshow.model import Plan, Scenario
-from roadshow.outputs import write_outputs
+from roadshow.outputs import latest_version, write_outputs
 
 
 def _plan_and_version(
@@ -34,10 +34,7 @@ def _plan_and_version(
     """The plan to export: a plan --out folder's history, a plan file, or a new plan."""
     if plan_path is not None and Path(plan_path).is_dir():
         history = PlanHistory.in_folder(plan_path)
-        version = history.latest() if number is None else history.version(number)
-        if version is None:
-            msg = "no plan recorded here yet"
-            raise InputError(msg, source=plan_path, expected="a plan --out folder")
+        version = history.version(number or _latest(plan_path))
         return history.plan(version.number), version
     if number is not None:
         msg = "--version needs --plan with a plan --out folder"
@@ -54,6 +51,15 @@ def _plan_and_version(
     app.progress("Planning...")
     plan: Plan = planner.plan(scenario)
     return plan, PlanVersion.unrecorded(issue_time())
+
+
+def _latest(folder: str) -> int:
+    """The version a plan --out folder's ``latest`` shows (its last complete one)."""
+    number = latest_version(folder)
+    if number is None:
+        msg = "no plan recorded here yet"
+        raise InputError(msg, source=folder, expected="a plan --out folder")
+    return number
 
 
 def _scenario_for(
@@ -185,12 +191,13 @@ def changes(
 ) -> None:
     """Show what changed between plan versions recorded by plan --out FOLDER."""
     history = PlanHistory.in_folder(folder)
-    latest = history.latest()
-    if latest is None:
-        msg = "no plan recorded here yet"
-        raise InputError(msg, source=folder, expected="a plan --out folder")
+    latest = history.version(_latest(folder))
     since = max(latest.number - 1, 0) if since is None else since
-    found = [c for c in history.changes(since) if travel or c.item.kind == "event"]
+    found = [
+        c
+        for c in history.changes(since, latest.number)
+        if travel or c.item.kind == "event"
+    ]
     loaded = (
         _scenario_for(app, scenario, folder) if scenario or _bundled(history) else None
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,29 +50,31 @@ def plan(
     """
     from roadshow.checks import check as check_plan
     from roadshow.exporters.summary import render_plan_summary
-    from roadshow.outputs import record_plan, write_outputs
+    from roadshow.outputs import LATEST, OutputFolder
     from roadshow.planner import solve
 
     loaded = _only(app.load(scenario), kinds)
-    app.progress(
-        f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people"
-    )
-    result = solve(loaded, progress=app.progress)
-    violations = check_plan(loaded, result.plan)
-    click.echo(
-        render_plan_summary(
-            loaded, result.plan, result.objective, violations, _notes(result)
-        ),
-        nl=False,
-    )
-    if not no_out:
-        version, files = record_plan(
-            out_dir, loaded, result.plan, issued_at=issue_time()
-        )
-        write_outputs(out_dir, files)
+    with contextlib.ExitStack() as stack:
+        # Lock OUT before planning, so a second run fails at once, not after it.
+        folder = None if no_out else stack.enter_context(OutputFolder.open(out_dir))
         app.progress(
-            f"Wrote {len(files)} files to {out_dir} (plan version {version.number})"
+            f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people"
         )
+        result = solve(loaded, progress=app.progress)
+        violations = check_plan(loaded, result.plan)
+        click.echo(
+            render_plan_summary(
+                loaded, result.plan, result.objective, violations, _notes(result)
+            ),
+            nl=False,
+        )
+        if folder is not None:
+            done = folder.publish(loaded, result.plan, issued_at=issue_time())
+            what = "Wrote" if done.is_new else "Plan unchanged, kept"
+            app.progress(
+                f"{what} {len(done.files)} files in {out_dir / LATEST}"
+                f" (plan version {done.version.number})"
+            )
     if result.plan.unplaced or any(v.is_hard for v in violations):
         click.get_current_context().exit(1)
 
@@ -143,10 +146,13 @@ def _target(
 ) -> tuple[Scenario, Plan]:
     from roadshow.importers.plan_file import load_plan_file
     from roadshow.importers.plan_ics import load_plan_ics
+    from roadshow.outputs import latest_folder
     from roadshow.planner import solve
 
     path = Path(target) if target else None
-    if path is not None and path.is_dir() and (path / "plan.json").exists():
+    if path is not None and path.is_dir() and (latest := latest_folder(path)):
+        path = latest / "plan.json"  # a plan --out folder's latest complete version
+    elif path is not None and path.is_dir() and (path / "plan.json").exists():
         path = path / "plan.json"
     if path is not None and path.suffix == ".json":
         plan = load_plan_file(path)

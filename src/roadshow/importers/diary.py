@@ -15,7 +15,9 @@ All-day events block the whole day in the person's time zone, and floating times
 Private events (``CLASS:PRIVATE`` or ``CONFIDENTIAL``) are labelled "Busy".
 
 A malformed file raises :class:`~roadshow.errors.DiaryFileError` naming the file
-and the line. Valid content roadshow does not read (to-dos, journal entries,
+and the line, and so does a file whose recurrence rules would take too long to
+expand (a rule repeating every second, say): see :data:`MAX_RULE_STEPS` and
+:data:`MAX_OCCURRENCES`. Valid content roadshow does not read (to-dos, journal entries,
 free/busy blocks) is skipped with a :class:`~roadshow.errors.SkippedContentWarning`
 that names the line, never silently.
 """
@@ -25,18 +27,44 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from pathlib import Path
+from typing import Final
 
 import icalendar
 import pendulum
 import recurring_ical_events
 from pendulum import Date, DateTime
 
-from roadshow.errors import DiaryFileError
-from roadshow.importers._ics import read_ics, value_of
+from roadshow.errors import Described, DiaryFileError
+from roadshow.importers._ics import Block, read_ics, value_of
 from roadshow.importers.tables import decode_text
 from roadshow.model import Commitment
 
 _PRIVATE = frozenset({"PRIVATE", "CONFIDENTIAL"})
+
+MAX_RULE_STEPS: Final = 1_000_000
+"""The most steps a diary's recurrence rules may take, all together, from their
+starts to the end of the planning window (the expansion walks every step: a
+million take a few seconds)."""
+
+MAX_OCCURRENCES: Final = 20_000
+"""The most occurrences a diary's recurrence rules may have in the planning
+window (over 200 a day for three months)."""
+
+_EXPANSION_FAILURES = (ValueError, TypeError, AttributeError, OverflowError)
+"""What recurring-ical-events (and dateutil under it) raise on values the checks
+in :mod:`roadshow.importers._ics` let through: reported without a line, but as
+bad input, never as a traceback."""
+
+_SECONDS = {
+    "SECONDLY": 1,
+    "MINUTELY": 60,
+    "HOURLY": 3600,
+    "DAILY": 86400,
+    "WEEKLY": 7 * 86400,
+    "MONTHLY": 28 * 86400,
+    "YEARLY": 365 * 86400,
+}
+_TIME_PARTS = (("BYHOUR", 3600), ("BYMINUTE", 60), ("BYSECOND", 1))
 
 
 def load_diary(
@@ -96,7 +124,7 @@ def parse_diary(
         DiaryFileError: the text is not valid iCalendar (with the line), or an
             event has no start, ends before it starts, or names an unknown zone.
     """
-    calendars, _components = read_ics(
+    calendars, components = read_ics(
         text, source, reads="roadshow reads only events (VEVENT) as busy time"
     )
     zone = zoneinfo.ZoneInfo(timezone)
@@ -105,11 +133,12 @@ def parse_diary(
         dt.datetime(end_on.year, end_on.month, end_on.day, tzinfo=zone)
         + dt.timedelta(days=1),
     )
+    _check_repetition(components, window, source)
     found: set[Commitment] = set()
     for calendar in calendars:
         try:
             occurrences = list(recurring_ical_events.of(calendar).between(*window))
-        except (recurring_ical_events.InvalidCalendar, ValueError) as exc:
+        except (recurring_ical_events.InvalidCalendar, *_EXPANSION_FAILURES) as exc:
             msg = f"the events cannot be expanded ({exc})"
             raise DiaryFileError(msg, source=source) from None
         for occurrence in occurrences:
@@ -117,6 +146,115 @@ def parse_diary(
             if commitment is not None:
                 found.add(commitment)
     return tuple(sorted(found, key=lambda c: (c.start, c.end, c.label)))
+
+
+# --- how much the rules repeat ------------------------------------------------------
+
+
+def _check_repetition(
+    components: list[tuple[icalendar.Component, Block]],
+    window: tuple[dt.datetime, dt.datetime],
+    source: str,
+) -> None:
+    """Refuse rules that would take too long to expand, before expanding them.
+
+    The counts are upper bounds worked out from each rule's frequency, interval
+    and BY parts, from its start to the end of the window (the steps taken) and
+    within the window (the occurrences made).
+    """
+    begin, end = (_naive(moment) for moment in window)
+    steps = occurrences = 0
+    for component, block in components:
+        first = value_of(component, "DTSTART")
+        if block.name != "VEVENT" or first is None:
+            continue
+        rules = component.get("RRULE", [])
+        for rule in rules if isinstance(rules, list) else [rules]:
+            steps += _repeats(rule, _naive(first), end)
+            occurrences += _repeats(rule, max(_naive(first), begin), end, counted=True)
+            line = f"line {block.properties['RRULE']}"
+            if steps > MAX_RULE_STEPS:
+                msg = "the recurrence rules repeat too often to expand"
+                raise DiaryFileError(
+                    msg,
+                    source=source,
+                    location=line,
+                    expected=f"at most {MAX_RULE_STEPS:,} repetitions in all up to"
+                    " the end of the planning window",
+                    got=Described(f"about {steps:,}"),
+                )
+            if occurrences > MAX_OCCURRENCES:
+                msg = "the recurring events happen too often in the planning window"
+                raise DiaryFileError(
+                    msg,
+                    source=source,
+                    location=line,
+                    expected=f"at most {MAX_OCCURRENCES:,} occurrences in all",
+                    got=Described(f"about {occurrences:,}"),
+                )
+
+
+def _repeats(
+    rule: icalendar.vRecur,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    counted: bool = False,
+) -> int:
+    """An upper bound on the times *rule* repeats from *start* to *end*.
+
+    With *counted*, a COUNT caps it (the occurrences made); without, only when the
+    rule has no BY parts (each step is then an occurrence, so the expansion stops
+    after COUNT steps).
+    """
+    freq = str(rule.get("FREQ", ["DAILY"])[0]).upper()
+    unit = _SECONDS.get(freq, 1)
+    until = rule.get("UNTIL")
+    if until:
+        end = min(end, _naive(until[0]))
+    interval = max(int(rule.get("INTERVAL", [1])[0]), 1)
+    span = (end - start).total_seconds()
+    if span < 0:
+        return 0
+    total = (int(span) // (unit * interval) + 1) * _per_step(rule, freq, unit)
+    count = rule.get("COUNT")
+    if count and (counted or not any(key.startswith("BY") for key in rule)):
+        total = min(total, int(count[0]))
+    return total
+
+
+def _per_step(rule: icalendar.vRecur, freq: str, unit: int) -> int:
+    """The most occurrences one step of the rule's frequency can make."""
+    count = 1
+    for part, size in _TIME_PARTS:  # finer times expand each step
+        if unit > size and rule.get(part):
+            count *= len(rule[part])
+    weekdays = rule.get("BYDAY", [])
+    monthdays = rule.get("BYMONTHDAY", [])
+    # A weekday with an ordinal ("2TU") falls once a month; without, up to 5 times.
+    in_month = len(monthdays) or sum(1 if str(day)[:-2] else 5 for day in weekdays)
+    if freq == "WEEKLY":
+        count *= len(weekdays) or 1
+    elif freq == "MONTHLY":
+        count *= in_month or 1
+    elif freq == "YEARLY":
+        if rule.get("BYYEARDAY"):
+            count *= len(rule["BYYEARDAY"])
+        elif rule.get("BYWEEKNO"):
+            count *= 7 * len(rule["BYWEEKNO"])
+        else:
+            months = len(rule.get("BYMONTH", [])) or (12 if in_month else 1)
+            count *= months * (in_month or 1)
+    return count
+
+
+def _naive(value: dt.date) -> dt.datetime:
+    """A naive date-time for rough spans (the hours of a zone do not matter here)."""
+    if not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)  # noqa: DTZ001
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None)
 
 
 # --- converting ------------------------------------------------------------------
