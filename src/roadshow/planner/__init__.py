@@ -58,7 +58,7 @@ class PlanParams:
     exact_max_states: int = 200_000
     days_to_try: int | None = None
     large_programme: int = 600
-    min_pass_gain: float = 0.002
+    min_pass_gain: float = 0.005
 
     def __attrs_post_init__(self) -> None:
         if (

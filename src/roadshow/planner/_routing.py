@@ -272,8 +272,14 @@ class Timeline:
         # A neighbouring day needs re-routing only if a night next to it can be
         # spent somewhere new: the day's first or last venue changed.
         old = self.items.get(day, ())
-        first_old, first_new = old[0].venue if old else None, items[0].venue if items else None
-        last_old, last_new = old[-1].venue if old else None, items[-1].venue if items else None
+        first_old, first_new = (
+            old[0].venue if old else None,
+            items[0].venue if items else None,
+        )
+        last_old, last_new = (
+            old[-1].venue if old else None,
+            items[-1].venue if items else None,
+        )
         lo = day - 1 if day > 0 and first_old != first_new else day
         hi = day + 1 if day < self.days - 1 and last_old != last_new else day
         states = self.forward[lo]
