@@ -280,3 +280,20 @@ def test_check_bad_plan_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert str(bad) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["areas", "--region", "Q30"], ["itinerary", "--person", "darzi"], ["export"]],
+    ids=["areas", "itinerary", "export"],
+)
+def test_plan_out_folder_feeds_other_commands(
+    runner: CliRunner, planned: Planned, command: list[str]
+) -> None:
+    """--plan takes a plan --out folder (its latest version) as well as a plan file."""
+    by_folder = runner.invoke(cli, ["-q", *command, "--plan", str(planned.out)])
+    plan_json = planned.out / "latest" / "plan.json"
+    by_file = runner.invoke(cli, ["-q", *command, "--plan", str(plan_json)])
+    assert by_folder.exit_code == 0, by_folder.output
+    assert by_folder.stdout == by_file.stdout
+    assert by_folder.stdout

@@ -119,3 +119,18 @@ def warnings_to_stderr() -> Iterator[None]:
     if len(caught) > SHOWN_WARNINGS:
         more = len(caught) - SHOWN_WARNINGS
         click.echo(f"Warning: {more:,} more warnings like these not shown", err=True)
+
+
+def plan_file(path: str | Path) -> Path:
+    """Resolve a ``--plan`` argument: a plan file, or a ``plan --out`` folder.
+
+    A folder gives its latest complete version's ``plan.json`` (or a
+    ``plan.json`` directly inside it).
+    """
+    from roadshow.outputs import latest_folder
+
+    path = Path(path)
+    if path.is_dir():
+        latest = latest_folder(path)
+        return (latest or path) / "plan.json"
+    return path

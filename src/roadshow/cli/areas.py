@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from roadshow.cli._app import AppContext, pass_app
+from roadshow.cli._app import AppContext, pass_app, plan_file
 from roadshow.errors import InputError, closest, quote
 
 if TYPE_CHECKING:
     from roadshow.model import Scenario
-
-PLAN_FILE = "plan.json"
 
 
 @click.command()
@@ -50,9 +48,7 @@ def areas(
 
     plan = None
     if plan_path is not None:
-        plan = load_plan_file(
-            plan_path / PLAN_FILE if plan_path.is_dir() else plan_path
-        )
+        plan = load_plan_file(plan_file(plan_path))
     loaded = app.load(scenario or (plan.scenario_id if plan else None))
     if region_id is not None:
         _check_region(loaded, region_id)  # before planning: bad input fails fast

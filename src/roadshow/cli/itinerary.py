@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from roadshow.cli._app import AppContext, emit, pass_app
+from roadshow.cli._app import AppContext, emit, pass_app, plan_file
 from roadshow.errors import InputError
 from roadshow.exporters.itinerary import (
     FORMATS,
@@ -24,10 +24,10 @@ _SCENARIO = click.argument("scenario", required=False, metavar="[SCENARIO]")
 _PLAN = click.option(
     "--plan",
     "plan_path",
-    type=click.Path(dir_okay=False),
-    metavar="PLAN.json",
-    help="A plan file (from `roadshow plan --out`); by default the scenario is "
-    "planned.",
+    type=click.Path(),
+    metavar="PLAN",
+    help="A plan file (plan.json) or a plan --out folder; by default the scenario "
+    "is planned.",
 )
 _OUT = click.option(
     "-o",
@@ -46,7 +46,7 @@ def plan_for(app: AppContext, scenario: Scenario, plan_path: str | None) -> Plan
     if plan_path is None:
         app.progress(f"Planning {scenario.scenario_id} (give --plan to reuse a plan)")
         return plan_scenario(scenario)
-    plan = load_plan_file(plan_path)
+    plan = load_plan_file(plan_file(plan_path))
     if plan.scenario_id != scenario.scenario_id:
         msg = "the plan belongs to another scenario"
         raise InputError(

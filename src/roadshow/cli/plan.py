@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from roadshow.cli._app import AppContext, issue_time, pass_app, warnings_to_stderr
+from roadshow.cli._app import (
+    AppContext,
+    issue_time,
+    pass_app,
+    plan_file,
+    warnings_to_stderr,
+)
 from roadshow.errors import InputError, closest
 
 if TYPE_CHECKING:
@@ -146,14 +152,11 @@ def _target(
 ) -> tuple[Scenario, Plan]:
     from roadshow.importers.plan_file import load_plan_file
     from roadshow.importers.plan_ics import load_plan_ics
-    from roadshow.outputs import latest_folder
     from roadshow.planner import solve
 
     path = Path(target) if target else None
-    if path is not None and path.is_dir() and (latest := latest_folder(path)):
-        path = latest / "plan.json"  # a plan --out folder's latest complete version
-    elif path is not None and path.is_dir() and (path / "plan.json").exists():
-        path = path / "plan.json"
+    if path is not None and path.is_dir() and plan_file(path).exists():
+        path = plan_file(path)  # a plan --out folder's latest complete version
     if path is not None and path.suffix == ".json":
         plan = load_plan_file(path)
         return app.load(scenario_name or plan.scenario_id), plan
