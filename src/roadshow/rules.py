@@ -16,7 +16,6 @@ from roadshow.errors import InvalidModelError
 from roadshow.model import (
     CalendarRules,
     EventRequest,
-    Person,
     Scenario,
     Slot,
     TimeWindow,
@@ -124,13 +123,3 @@ def is_allowed_day(day: Date, request: EventRequest, scenario: Scenario) -> bool
 def slot_windows(day: Date, request: EventRequest) -> list[tuple[int, int]]:
     """Return the request's clock windows on *day* as minutes after midnight."""
     return [s.window.minutes for s in request_slots(request) if day.weekday() in s.days]
-
-
-def working_window(person: Person) -> tuple[int, int]:
-    """Return a person's working hours as minutes after midnight."""
-    return person.working_hours.minutes
-
-
-def travel_window(person: Person) -> tuple[int, int]:
-    """Return a person's travel hours as minutes after midnight."""
-    return person.travel_hours.minutes

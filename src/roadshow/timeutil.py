@@ -162,20 +162,6 @@ def day_minute(day: Date, minutes_after_midnight: int, tz: str) -> int:
     return epoch_minute(local_datetime(day, minutes_after_midnight, tz))
 
 
-def parse_date(text: str) -> Date:
-    """Parse an ISO date ``YYYY-MM-DD`` (impossible dates such as 2008-02-30 fail).
-
-    Raises:
-        ValueError: the text is not a real date.
-    """
-    try:
-        value = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        msg = f"not a date: {text!r}"
-        raise ValueError(msg) from None
-    return Date(value.year, value.month, value.day)
-
-
 def as_date(value: dt.date) -> Date:
     """Return a stdlib or pendulum date as a pendulum Date."""
     return (

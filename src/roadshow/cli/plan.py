@@ -81,7 +81,7 @@ def plan(
                 f"{what} {len(done.files)} files in {out_dir / LATEST}"
                 f" (plan version {done.version.number})"
             )
-    if result.plan.unplaced or any(v.is_hard for v in violations):
+    if not result.plan.is_complete or any(v.is_hard for v in violations):
         click.get_current_context().exit(1)
 
 
