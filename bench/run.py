@@ -1,0 +1,277 @@
+"""The benchmark harness: roadshow's planner against the OR-Tools reference.
+
+``python -m bench`` runs the full set (under 20 minutes on a 2-core machine);
+``python -m bench --quick`` a smaller set with shorter reference time limits
+(under two minutes). It prints a table, writes the same figures as JSON, and
+plots time against events. Each measurement runs in a fresh process
+(:mod:`bench.worker`), one at a time, so runs neither share caches nor cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import math
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import calendars
+from bench.instances import FULL, QUICK, SMOKE, Case, scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALE = ("synthetic-1000", "synthetic-5000", "synthetic-20000")
+
+
+def _worker(args: list[str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.worker", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-20:]}
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def measure_roadshow(case: Case, save: Path | None) -> dict[str, Any]:
+    """Run roadshow *case.repeats* times; keep the median time and the peak memory."""
+    runs = [
+        _worker(["roadshow", case.name, *(["--save-plan", str(save)] if save and i == 0 else [])])
+        for i in range(case.repeats)
+    ]
+    if any("error" in r for r in runs):
+        return next(r for r in runs if "error" in r)
+    out = runs[0]
+    out["seconds_runs"] = [r["seconds"] for r in runs]
+    out["seconds"] = statistics.median(out["seconds_runs"])
+    out["peak_mib"] = max(r["peak_mib"] for r in runs)
+    return out
+
+
+def measure_reference(case: Case) -> dict[str, Any] | None:
+    """Run the reference once with the case's time limit (None when it is skipped)."""
+    if case.reference_s is None:
+        return None
+    return _worker(["reference", case.name, "--limit", str(case.reference_s)])
+
+
+def cli_times() -> dict[str, float]:
+    """Wall time of ``roadshow --help`` and ``roadshow plan nhs-2008`` (median of 3)."""
+    exe = str(Path(sys.executable).with_name("roadshow"))
+    out = {}
+    for label, args in (("help", ["--help"]), ("plan", ["-q", "plan", "nhs-2008"])):
+        times = []
+        for _ in range(3):
+            began = time.perf_counter()
+            subprocess.run([exe, *args], capture_output=True, check=False)
+            times.append(time.perf_counter() - began)
+        out[label] = round(statistics.median(times), 3)
+    return out
+
+
+def growth_exponent(rows: list[dict[str, Any]], side: str) -> float | None:
+    """Least-squares slope of log(time) against log(events) over the scale instances."""
+    points = [
+        (math.log(r["events"]), math.log(r[side]["seconds"]))
+        for r in rows
+        if r["instance"] in SCALE and r.get(side) and "seconds" in r[side]
+    ]
+    if len(points) < 2:  # noqa: PLR2004 - a line needs two points
+        return None
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return round(sum((x - mx) * (y - my) for x, y in points) / sxx, 2)
+
+
+def _objective(side: dict[str, Any] | None) -> str:
+    if not side or "objective" not in side:
+        return "n/a"
+    o = side["objective"]
+    return f"{o['travel_minutes'] / 60:.1f} h / {o['nights_away']} n / {o['late_finishes']} l"
+
+
+def compare(row: dict[str, Any]) -> None:
+    """Add the roadshow/reference ratios and the lexicographic verdict to *row*."""
+    rs, ref = row.get("roadshow"), row.get("reference")
+    if not rs or not ref or "key" not in rs or "key" not in ref:
+        return
+    row["verdict"] = (
+        "equal" if rs["key"] == ref["key"] else "better" if rs["key"] < ref["key"] else "worse"
+    )
+    travel = ref["objective"]["travel_minutes"]
+    if rs["unplaced"] == ref["unplaced"] and travel:
+        row["objective_ratio"] = round(rs["objective"]["travel_minutes"] / travel, 3)
+    row["time_ratio"] = round(rs["seconds"] / ref["seconds"], 3)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The results as a Markdown table."""
+    head = (
+        "| instance | events | people | days | roadshow s | MiB | objective (travel / nights / late) "
+        "| hard | unplaced | reference s | MiB | objective | bound travel h | hard | unplaced "
+        "| obj ratio | time ratio | lex |"
+    )
+    lines = [head, "|" + "---|" * 18]
+    for r in rows:
+        rs, ref = r.get("roadshow") or {}, r.get("reference") or {}
+        bound = ref.get("bound", {}).get("travel")
+        lines.append(
+            "| "
+            + " | ".join(
+                str(c)
+                for c in (
+                    r["instance"],
+                    r["events"],
+                    r["people"],
+                    r["days"],
+                    rs.get("seconds", "error"),
+                    rs.get("peak_mib", ""),
+                    _objective(rs),
+                    rs.get("hard_violations", ""),
+                    rs.get("unplaced", ""),
+                    f"{ref['seconds']} ({ref['status'].lower()})" if "seconds" in ref else "not run" if not ref else "error",
+                    ref.get("peak_mib", ""),
+                    _objective(ref),
+                    "" if bound is None else f"{bound / 60:.1f}",
+                    ref.get("hard_violations", ""),
+                    ref.get("unplaced", ""),
+                    r.get("objective_ratio", ""),
+                    r.get("time_ratio", ""),
+                    r.get("verdict", ""),
+                )
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    """Plot time against events (log-log) for both sides."""
+    import matplotlib as mpl  # noqa: PLC0415 - an optional extra
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    mpl.rcParams["svg.hashsalt"] = "roadshow-bench"  # stable SVG ids
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for side, marker, label in (
+        ("roadshow", "o", "roadshow planner"),
+        ("reference", "s", "OR-Tools CP-SAT reference (time-limited)"),
+    ):
+        points = sorted(
+            (r["events"], r[side]["seconds"])
+            for r in rows
+            if r["instance"].startswith("synthetic") and r.get(side) and "seconds" in r[side]
+        )
+        if points:
+            ax.plot(*zip(*points, strict=True), marker=marker, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("events (requests) in the synthetic programme")
+    ax.set_ylabel("wall time (s)")
+    ax.set_title("Time against programme size")
+    ax.grid(visible=True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Date": None})
+    plt.close(fig)
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def run(cases: tuple[Case, ...], *, mode: str, calendars_from: str | None) -> dict[str, Any]:
+    """Measure every case, the CLI and the calendar export; return the figures."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        saved: dict[str, Path] = {}
+        for case in cases:
+            print(f"... {case.name}", file=sys.stderr, flush=True)
+            save = Path(folder, f"{case.name}.json") if case.name == calendars_from else None
+            rs = measure_roadshow(case, save)
+            if save is not None and save.exists():
+                saved[case.name] = save
+            ref = measure_reference(case)
+            row = {
+                "instance": case.name,
+                "events": rs.get("events", (ref or {}).get("events")),
+                "people": rs.get("people", (ref or {}).get("people")),
+                "days": rs.get("days", (ref or {}).get("days")),
+                "roadshow_repeats": case.repeats,
+                "reference_limit_s": case.reference_s,
+                "roadshow": rs,
+                "reference": ref,
+            }
+            compare(row)
+            rows.append(row)
+        cal = None
+        if calendars_from in saved:
+            print("... calendar export", file=sys.stderr, flush=True)
+            cal = calendars.measure(scenario(calendars_from), saved[calendars_from])
+    return {
+        "mode": mode,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+        "commit": _commit(),
+        "ortools": importlib.metadata.version("ortools"),
+        "rows": rows,
+        "growth_exponent": {
+            "roadshow": growth_exponent(rows, "roadshow"),
+            "reference": growth_exponent(rows, "reference"),
+        },
+        "cli_seconds": cli_times(),
+        "calendar_export": cal,
+    }
+
+
+def _cores() -> int:
+    import os  # noqa: PLC0415
+
+    return os.cpu_count() or 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options, run, print the table, write JSON and the plot."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small instances, short limits (< 2 min)")
+    mode.add_argument("--smoke", action="store_true", help="one tiny instance (the test suite's)")
+    parser.add_argument("--json", type=Path, help="where to write the figures (default bench/results/MODE.json)")
+    parser.add_argument("--plot", type=Path, help="where to write the plot (default docs/performance.svg, full run only)")
+    args = parser.parse_args(argv)
+    name = "quick" if args.quick else "smoke" if args.smoke else "full"
+    cases = QUICK if args.quick else SMOKE if args.smoke else FULL
+    biggest = None if args.smoke else cases[-2].name if name == "full" else cases[-1].name
+    figures = run(cases, mode=name, calendars_from=biggest)
+    out = args.json or ROOT / "bench" / "results" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"{name} run, {figures['date']}, {figures['machine']}, commit {figures['commit']}")
+    print(table(figures["rows"]))
+    print(f"growth exponent (time vs events, {', '.join(SCALE)}): {figures['growth_exponent']}")
+    print(f"CLI wall time (s): {figures['cli_seconds']}")
+    if figures["calendar_export"]:
+        print(f"calendar export: {figures['calendar_export']}")
+    plot_path = args.plot or (ROOT / "docs" / "performance.svg" if name == "full" else None)
+    if plot_path is not None:
+        plot(figures["rows"], plot_path)
+    print(f"figures: {out}")
+
+
+if __name__ == "__main__":
+    main()
