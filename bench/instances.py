@@ -54,9 +54,9 @@ class Case:
 
 QUICK = (
     Case("nhs-2008-tour", 3, 10),
-    Case("nhs-2008", 3, 20),
+    Case("nhs-2008", 3, 15),
     Case("synthetic-200", 3, 10),
-    Case("synthetic-1000", 1, 20),
+    Case("synthetic-1000", 1, 15),
 )
 FULL = (
     Case("nhs-2008-tour", 3, 30),

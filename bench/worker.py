@@ -22,6 +22,11 @@ from roadshow.model import Plan, Scenario
 from roadshow.objective import evaluate
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_mib() -> float:
     # ru_maxrss is in KiB on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -58,14 +63,17 @@ def run_roadshow(scenario: Scenario, save: Path | None) -> dict[str, Any]:
     from roadshow.planner import solve  # noqa: PLC0415 - timed from a cold import
 
     base = _peak_mib()
+    cpu = _cpu()
     began = time.perf_counter()
     result = solve(scenario)
     seconds = time.perf_counter() - began
+    cpu = _cpu() - cpu
     peak = _peak_mib()
     if save is not None:
         save.write_text(render_plan_file(result.plan), encoding="utf-8")
     out = {
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
         "peak_mib": round(peak, 1),
         "base_mib": round(base, 1),
         "passes": result.passes,
@@ -79,12 +87,15 @@ def run_reference(scenario: Scenario, limit: float) -> dict[str, Any]:
     from bench import reference  # noqa: PLC0415 - OR-Tools is an optional extra
 
     base = _peak_mib()
+    cpu = _cpu()
     began = time.perf_counter()
     result = reference.solve(scenario, reference.ReferenceParams(time_limit_s=limit))
     seconds = time.perf_counter() - began
+    cpu = _cpu() - cpu
     peak = _peak_mib()
     out = {
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
         "peak_mib": round(peak, 1),
         "base_mib": round(base, 1),
         "time_limit_s": limit,
