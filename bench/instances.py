@@ -32,7 +32,10 @@ def _nhs_tour() -> Scenario:
 BUILDERS: dict[str, Callable[[], Scenario]] = {
     "nhs-2008": _nhs,
     "nhs-2008-tour": _nhs_tour,
-    **{name: (lambda spec=spec: national_programme(spec)) for name, spec in SYNTHETIC.items()},
+    **{
+        name: (lambda spec=spec: national_programme(spec))
+        for name, spec in SYNTHETIC.items()
+    },
     "pct-tour": pct_tour,
 }
 

@@ -52,6 +52,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Generic, TypeVar
 
 from attrs import frozen
 from ortools.sat.python import cp_model
@@ -74,6 +75,7 @@ from roadshow.rules import (
 from roadshow.timeutil import clock_minutes, local_datetime, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
 
+_T = TypeVar("_T")
 _INT_LIMIT = 2**61
 _LOG = False
 _EXTRA: dict[str, object] = {}
@@ -88,6 +90,8 @@ class ReferenceParams:
         workers: CP-SAT search workers (its portfolio; they share the machine's cores).
         max_arcs: Above this many arcs in a part, keep only nearest-venue arcs.
         neighbours: How many nearest venues each node keeps when thinning.
+        split_choices: Above this many (group, venue, day) choices, a part is
+            split by people and the pieces are solved one after another.
         seed: CP-SAT's random seed.
     """
 
@@ -95,6 +99,7 @@ class ReferenceParams:
     workers: int = 8
     max_arcs: int = 600_000
     neighbours: int = 12
+    split_choices: int = 3000
     seed: int = 1
 
 
@@ -120,6 +125,8 @@ class ReferenceResult:
     bound_names: tuple[str, ...]
     optimal: bool
     """True when every part was proven optimal (for all criteria)."""
+    sequential: bool
+    """True when a part too big for one model was split by people and solved in turn."""
     parts: tuple[PartReport, ...]
     build_seconds: float
     solve_seconds: float
@@ -161,6 +168,7 @@ class _Group:
         self.root = root
         self.kind = root.kind
         self.rules = scenario.rules.for_kind(root.kind)
+        self.rules_all = scenario.rules.kinds
         spans: dict[str, list[int]] = {}
         finish: dict[str, int] = {}
         for m in members:
@@ -173,9 +181,7 @@ class _Group:
                     spans[person_id][1] = max(spans[person_id][1], hi)
                 else:
                     spans[person_id] = [lo, hi]
-                finish[person_id] = max(
-                    finish.get(person_id, 0), m.offset + m.length
-                )
+                finish[person_id] = max(finish.get(person_id, 0), m.offset + m.length)
         self.people = tuple(sorted(spans))
         self.span = {p: (s[0], s[1]) for p, s in spans.items()}
         self.finish = finish
@@ -244,9 +250,7 @@ class _Calendar:
             day = start.date()
             while day <= end.date():
                 if day in self.index:
-                    lo = (
-                        start.hour * 60 + start.minute if day == start.date() else 0
-                    )
+                    lo = start.hour * 60 + start.minute if day == start.date() else 0
                     hi = end.hour * 60 + end.minute if day == end.date() else 24 * 60
                     if hi > lo:
                         self.busy[(c.person_id, self.index[day])].append((lo, hi))
@@ -323,7 +327,9 @@ class _Calendar:
                 {
                     s
                     for lo, hi in slot_windows(date, root) or [(0, 24 * 60)]
-                    for s in range(-(-lo // step) * step, hi - group.members[0].length + 1, step)
+                    for s in range(
+                        -(-lo // step) * step, hi - group.members[0].length + 1, step
+                    )
                 }
             )
         out = []
@@ -357,7 +363,27 @@ class _Calendar:
 # --- decomposition ---------------------------------------------------------------
 
 
-def _parts(groups: list[_Group], days: dict[int, list[int]], scenario: Scenario) -> list[tuple[list[_Group], list[int]]]:
+class _UnionFind(Generic[_T]):
+    """Disjoint sets; each set is named by its smallest member."""
+
+    def __init__(self) -> None:
+        self.parent: dict[_T, _T] = {}
+
+    def find(self, item: _T) -> _T:
+        while self.parent.setdefault(item, item) != item:
+            item = self.parent[item]
+        return item
+
+    def union(self, a: _T, b: _T) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))  # type: ignore[type-var]
+            self.parent[hi] = lo
+
+
+def _parts(
+    groups: list[_Group], days: dict[int, list[int]], scenario: Scenario
+) -> list[tuple[list[_Group], list[int]]]:
     """Split the groups into independent parts: (groups, sorted candidate days)."""
     parent = list(range(len(groups)))
 
@@ -402,22 +428,13 @@ def _parts(groups: list[_Group], days: dict[int, list[int]], scenario: Scenario)
         used = sorted({d for g in placeable for d in days[g.index]})
         blocks: list[list[int]] = []
         for d in used:
-            if blocks and d - blocks[-1][-1] <= 2:  # noqa: PLR2004 - one empty day can be bridged
+            if blocks and d - blocks[-1][-1] <= 2:
                 blocks[-1].append(d)
             else:
                 blocks.append([d])
         block_of = {d: i for i, b in enumerate(blocks) for d in b}
-        bparent = list(range(len(blocks)))
-
-        def bfind(i: int) -> int:
-            while bparent[i] != i:
-                i = bparent[i]
-            return i
-
-        def bunion(i: int, j: int) -> None:
-            a, b = bfind(i), bfind(j)
-            if a != b:
-                bparent[max(a, b)] = min(a, b)
+        joined: _UnionFind[int] = _UnionFind()
+        bfind, bunion = joined.find, joined.union
 
         for g in placeable:
             ds = days[g.index]
@@ -445,15 +462,95 @@ def _parts(groups: list[_Group], days: dict[int, list[int]], scenario: Scenario)
     return out
 
 
+def _size(
+    members: list[_Group], ds: list[int], starts: dict[tuple[int, int], list[int]]
+) -> int:
+    """A part's size before it is built: its (group, venue, day) choices."""
+    return sum(len(g.venues) for g in members for d in ds if (g.index, d) in starts)
+
+
+def _split(
+    parts: list[tuple[list[_Group], list[int]]],
+    starts: dict[tuple[int, int], list[int]],
+    params: ReferenceParams,
+) -> list[tuple[list[_Group], list[int], bool]]:
+    """Split parts with over ``split_choices`` choices by people, to solve in turn.
+
+    The pieces share no person; only regional rules join them. Pieces with kinds
+    that others must avoid (the tour, which consultations keep clear of) go
+    first, then the larger ones; each later piece sees the regions' days and
+    weekly counts the earlier ones used. Returns (groups, days, sequential).
+    """
+    out = []
+    for members, ds in parts:
+        if not ds or _size(members, ds, starts) <= params.split_choices:
+            out.append((members, ds, False))
+            continue
+        together: _UnionFind[str] = _UnionFind()
+        find = together.find
+        for g in members:
+            for p in g.people[1:]:
+                together.union(g.people[0], p)
+        pieces: dict[str, list[_Group]] = defaultdict(list)
+        for g in members:
+            pieces[find(g.people[0])].append(g)
+        avoided = {
+            r.avoid_region_days_of
+            for r in members[0].rules_all
+            if r.avoid_region_days_of
+        }
+        ordered = sorted(
+            pieces.values(),
+            key=lambda gs: (
+                not any(g.kind in avoided for g in gs),
+                -_size(gs, ds, starts),
+                min(g.index for g in gs),
+            ),
+        )
+        for piece in ordered:
+            piece_days = sorted(
+                {d for g in piece for d in ds if (g.index, d) in starts}
+            )
+            out.append((sorted(piece, key=lambda g: g.index), piece_days, True))
+    return out
+
+
 # --- the model --------------------------------------------------------------------
 
 
 class _Arc:
-    __slots__ = ("day", "kind", "late", "leg_day", "leg_depart", "lit", "nights", "person", "src", "dst", "travel")
+    __slots__ = (
+        "day",
+        "dst",
+        "kind",
+        "late",
+        "leg_day",
+        "leg_depart",
+        "lit",
+        "nights",
+        "person",
+        "src",
+        "travel",
+    )
 
     def __init__(self, **kw: object) -> None:
         for k, v in kw.items():
             setattr(self, k, v)
+
+
+class _Fixed:
+    """Region counts that parts solved earlier fixed (for a sequential split)."""
+
+    def __init__(self) -> None:
+        self.region_week: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.region_day: dict[tuple[str, int, str], int] = defaultdict(int)
+
+    def add(self, scenario: Scenario, g: _Group, venue: str, day: int) -> None:
+        region = g.region[venue]
+        if region is not None:
+            week = (day + scenario.start_on.weekday()) // 7
+            self.region_week[(region, week, g.kind)] += 1
+            self.region_day[(region, day, g.kind)] += 1
 
 
 class _Part:
@@ -466,8 +563,10 @@ class _Part:
         days: list[int],
         starts: dict[tuple[int, int], list[int]],
         params: ReferenceParams,
+        fixed: _Fixed,
     ) -> None:
         self.cal = cal
+        self.fixed = fixed
         self.groups = groups
         self.days = days
         self.starts = starts
@@ -482,16 +581,20 @@ class _Part:
         self.terms: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         self.by_index = {g.index: g for g in groups}
         self.x_of: dict[int, list[tuple[str, int, cp_model.IntVar]]] = defaultdict(list)
+        self.placed: dict[int, tuple[str, int, int]] = {}
+        self.stages: list[list[tuple[str, int]]] = []
         self._build()
 
     # --- variables ------------------------------------------------------------------
 
-    def _build(self) -> None:  # noqa: C901, PLR0912, PLR0915 - one pass over the model's parts
+    def _build(self) -> None:
         m = self.model
         cal = self.cal
         day_set = set(self.days)
         for g in self.groups:
-            values = sorted({s for d in self.days for s in self.starts.get((g.index, d), [])})
+            values = sorted(
+                {s for d in self.days for s in self.starts.get((g.index, d), [])}
+            )
             u = m.NewBoolVar(f"u{g.index}")
             self.unplaced[g.index] = u
             self.terms["unplaced"].append((u, g.size))
@@ -524,7 +627,7 @@ class _Part:
         self._neighbours()
         # Nodes per person and day.
         nodes: dict[tuple[str, int], list[tuple[_Group, str]]] = defaultdict(list)
-        for (gi, v, d) in self.x:
+        for gi, v, d in self.x:
             g = self._group(gi)
             for p in g.people:
                 nodes[(p, d)].append((g, v))
@@ -534,15 +637,17 @@ class _Part:
         if estimate > self.params.max_arcs:
             self.thinned = True
             keep = self._nearest(nodes, people)
-        lo, hi = self.days[0], self.days[-1]
+        hi = self.days[-1]
         last_day = len(cal.dates) - 1
         for p in people:
-            self._person(p, nodes, lo, hi, last_day, day_set, keep)
+            self._person(p, nodes, hi, last_day, day_set, keep)
 
     def _group(self, index: int) -> _Group:
         return self.by_index[index]
 
-    def _estimate(self, nodes: dict[tuple[str, int], list[tuple[_Group, str]]], people: list[str]) -> int:
+    def _estimate(
+        self, nodes: dict[tuple[str, int], list[tuple[_Group, str]]], people: list[str]
+    ) -> int:
         total = 0
         for p in people:
             for d in self.days:
@@ -552,12 +657,16 @@ class _Part:
                 total += n * n + 2 * n * nxt + n * after + 4 * n
         return total
 
-    def _nearest(self, nodes: dict[tuple[str, int], list[tuple[_Group, str]]], people: list[str]) -> dict[tuple[str, str], set[str]]:
+    def _nearest(
+        self, nodes: dict[tuple[str, int], list[tuple[_Group, str]]], people: list[str]
+    ) -> dict[tuple[str, str], set[str]]:
         """Per person and venue: the venues of its nearest nodes (by travel time)."""
         keep: dict[tuple[str, str], set[str]] = {}
         k = self.params.neighbours
         for p in people:
-            venues = sorted({v for (q, _), ns in nodes.items() if q == p for _, v in ns})
+            venues = sorted(
+                {v for (q, _), ns in nodes.items() if q == p for _, v in ns}
+            )
             for a in venues:
                 ranked = sorted(venues, key=lambda b: (self.cal.minutes(p, a, b), b))
                 keep[(p, a)] = set(ranked[: k + 1])
@@ -569,9 +678,15 @@ class _Part:
         m = self.model
         cal = self.cal
         scenario = cal.scenario
-        by_person_day: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(list)
-        by_region_week: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(list)
-        by_region_day: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(list)
+        by_person_day: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(
+            list
+        )
+        by_region_week: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(
+            list
+        )
+        by_region_day: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(
+            list
+        )
         monday = scenario.start_on.weekday()
         for (gi, v, d), x in self.x.items():
             g = self._group(gi)
@@ -581,21 +696,29 @@ class _Part:
             if region is not None:
                 by_region_week[(region, (d + monday) // 7, g.kind)].append(x)
                 by_region_day[(region, d, g.kind)].append(x)
-        for (p, d, kind), xs in by_person_day.items():
+        for (_p, _d, kind), xs in by_person_day.items():
             limit = scenario.rules.for_kind(kind).max_per_person_per_day
             # A person attends at most one group at a time anyway; the path
             # model handles that. Here only the kind's daily limit.
             if limit is not None and len(xs) > limit:
                 m.Add(sum(xs) <= limit)
-        for (region, _week, kind), xs in by_region_week.items():
+        used = self.fixed
+        for (region, week, kind), xs in by_region_week.items():
             limit = scenario.rules.for_kind(kind).max_per_region_per_week
-            if limit is not None and len(xs) > limit:
-                m.Add(sum(xs) <= limit)
+            if limit is not None:
+                limit -= used.region_week[(region, week, kind)]
+                if len(xs) > limit:
+                    m.Add(sum(xs) <= max(limit, 0))
         for rules in scenario.rules.kinds:
             other = rules.avoid_region_days_of
             if not other:
                 continue
             for (region, d, kind), xs in by_region_day.items():
+                # Days an earlier part already gave the other kind, both ways.
+                if kind == rules.kind and used.region_day[(region, d, other)]:
+                    m.Add(sum(xs) == 0)
+                if kind == other and used.region_day[(region, d, rules.kind)]:
+                    m.Add(sum(xs) == 0)
                 if kind != rules.kind:
                     continue
                 blockers = by_region_day.get((region, d, other), [])
@@ -611,7 +734,9 @@ class _Part:
         scenario = self.cal.scenario
         venues = scenario.venue_by_id
         near: dict[tuple[str, str, float], bool] = {}
-        by_kind_day: dict[tuple[str, int], list[tuple[int, str, cp_model.IntVar]]] = defaultdict(list)
+        by_kind_day: dict[tuple[str, int], list[tuple[int, str, cp_model.IntVar]]] = (
+            defaultdict(list)
+        )
         for (gi, v, d), x in self.x.items():
             g = self._group(gi)
             if g.rules.neighbour_km is not None:
@@ -632,11 +757,10 @@ class _Part:
 
     # --- people ----------------------------------------------------------------------
 
-    def _person(  # noqa: C901, PLR0912, PLR0915 - every arc type in one place
+    def _person(
         self,
         p: str,
         nodes: dict[tuple[str, int], list[tuple[_Group, str]]],
-        lo: int,
         hi: int,
         last_day: int,
         day_set: set[int],
@@ -652,13 +776,17 @@ class _Part:
         starts_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         nights: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         needs_empty: list[tuple[cp_model.IntVar, int]] = []
-        late_terms: dict[int, list[tuple[cp_model.IntVar, int, int]]] = defaultdict(list)
+        late_terms: dict[int, list[tuple[cp_model.IntVar, int, int]]] = defaultdict(
+            list
+        )
 
         def allowed_start(g: _Group, d: int) -> list[int]:
             return self.starts[(g.index, d)]
 
-        def leg_ok(values: list[int], d: int, off: int, minutes: int, moves: bool = True) -> list[int]:
-            """Starts S whose leg [S+off, S+off+minutes) fits travel hours and the diary."""
+        def leg_ok(
+            values: list[int], d: int, off: int, minutes: int, *, moves: bool = True
+        ) -> list[int]:
+            """Starts S whose leg [S+off, S+off+minutes) fits travel hours, diary."""
             if not moves:
                 return values
             busy = cal.busy.get((p, d), ())
@@ -683,9 +811,8 @@ class _Part:
             leg: tuple[int, int] | None = None,
         ) -> _Arc | None:
             # Prune impossible arcs before making a variable.
-            for g, dd, values in restrict:
-                if not values:
-                    return None
+            if any(not values for _, _, values in restrict):
+                return None
             lit = m.NewBoolVar("")
             for g, dd, values in restrict:
                 if len(values) < len(allowed_start(g, dd)):
@@ -693,8 +820,16 @@ class _Part:
                         self.start[g.index], cp_model.Domain.FromValues(values)
                     ).OnlyEnforceIf(lit)
             arc = _Arc(
-                person=p, kind=kind, day=d, src=src, dst=dst, travel=travel,
-                nights=n_nights, lit=lit, late=static_late, leg_day=leg[0] if leg else None,
+                person=p,
+                kind=kind,
+                day=d,
+                src=src,
+                dst=dst,
+                travel=travel,
+                nights=n_nights,
+                lit=lit,
+                late=static_late,
+                leg_day=leg[0] if leg else None,
                 leg_depart=leg[1] if leg else None,
             )
             self.arcs.append(arc)
@@ -722,7 +857,9 @@ class _Part:
             if g1.kind != g2.kind:
                 return False
             if g1.kind not in daily_limit:
-                daily_limit[g1.kind] = cal.scenario.rules.for_kind(g1.kind).max_per_person_per_day
+                daily_limit[g1.kind] = cal.scenario.rules.for_kind(
+                    g1.kind
+                ).max_per_person_per_day
             return daily_limit[g1.kind] == 1
 
         days = self.days
@@ -736,21 +873,46 @@ class _Part:
                 t_in = cal.minutes(p, home, v)
                 t_out = cal.minutes(p, v, home)
                 # home > n
-                arc = add_arc("home>n", d, None, node, t_in, 0,
-                              [(g, d, leg_ok(values, d, b0 - t_in, t_in, v != home))], None)
+                arc = add_arc(
+                    "home>n",
+                    d,
+                    None,
+                    node,
+                    t_in,
+                    0,
+                    [(g, d, leg_ok(values, d, b0 - t_in, t_in, moves=v != home))],
+                    None,
+                )
                 if arc is not None:
                     starts_of[d].append(arc.lit)
                 # n > home
-                add_arc("n>home", d, node, None, t_out, 0,
-                        [(g, d, leg_ok(values, d, b1, t_out, v != home))],
-                        (g, d, b1 + t_out if v != home else f))
+                add_arc(
+                    "n>home",
+                    d,
+                    node,
+                    None,
+                    t_out,
+                    0,
+                    [(g, d, leg_ok(values, d, b1, t_out, moves=v != home))],
+                    (g, d, b1 + t_out if v != home else f),
+                )
                 stay_here = cal.can_stay(p, v)
                 # n =T> home: night near v, home the next (empty) day.
                 if stay_here and d + 1 <= last_day:
                     depart = cal.free_leg(p, d + 1, t_out)
                     if depart is not None:
-                        arc = add_arc("n=T>home", d, node, None, t_out, 1, [(g, d, values)],
-                                      (g, d, f), int(depart + t_out > late), (d + 1, depart))
+                        arc = add_arc(
+                            "n=T>home",
+                            d,
+                            node,
+                            None,
+                            t_out,
+                            1,
+                            [(g, d, values)],
+                            (g, d, f),
+                            int(depart + t_out > late),
+                            (d + 1, depart),
+                        )
                         if arc is not None:
                             nights[d].append(arc.lit)
                             needs_empty.append((arc.lit, d + 1))
@@ -758,8 +920,18 @@ class _Part:
                 if stay_here and d - 1 >= 0:
                     depart = cal.free_leg(p, d - 1, t_in)
                     if depart is not None:
-                        arc = add_arc("home=N>n", d, None, node, t_in, 1, [(g, d, values)],
-                                      None, int(depart + t_in > late), (d - 1, depart))
+                        arc = add_arc(
+                            "home=N>n",
+                            d,
+                            None,
+                            node,
+                            t_in,
+                            1,
+                            [(g, d, values)],
+                            None,
+                            int(depart + t_in > late),
+                            (d - 1, depart),
+                        )
                         if arc is not None:
                             nights[d - 1].append(arc.lit)
                             starts_of[d].append(arc.lit)
@@ -770,16 +942,20 @@ class _Part:
                         continue
                     t = cal.minutes(p, v, v2)
                     c0, _ = g2.span[p]
-                    first = leg_ok(values, d, b1, t, v != v2)
+                    first = leg_ok(values, d, b1, t, moves=v != v2)
                     second = allowed_start(g2, d)
                     if not first or not second:
                         continue
                     gap = b1 + t - c0  # s2 - s1 >= gap
                     if max(second) - min(first) < gap:
                         continue
-                    arc = add_arc("n>n", d, node, (g2, v2, d), t, 0, [(g, d, first)], None)
+                    arc = add_arc(
+                        "n>n", d, node, (g2, v2, d), t, 0, [(g, d, first)], None
+                    )
                     if arc is not None and min(second) - max(first) < gap:
-                        m.Add(self.start[g2.index] - self.start[g.index] >= gap).OnlyEnforceIf(arc.lit)
+                        m.Add(
+                            self.start[g2.index] - self.start[g.index] >= gap
+                        ).OnlyEnforceIf(arc.lit)
                 # Overnight to tomorrow, and across one empty day.
                 for step_days, kinds in ((1, ("T", "N")), (2, ("B",))):
                     d2 = d + step_days
@@ -796,24 +972,59 @@ class _Part:
                             if variant == "T":
                                 if not stay_here:
                                     continue
-                                arc = add_arc("n=T>n", d, node, (g2, v2, d2), t, 1,
-                                              [(g, d, values), (g2, d2, leg_ok(second, d2, c0 - t, t, v != v2))],
-                                              (g, d, f))
+                                arc = add_arc(
+                                    "n=T>n",
+                                    d,
+                                    node,
+                                    (g2, v2, d2),
+                                    t,
+                                    1,
+                                    [
+                                        (g, d, values),
+                                        (
+                                            g2,
+                                            d2,
+                                            leg_ok(
+                                                second, d2, c0 - t, t, moves=v != v2
+                                            ),
+                                        ),
+                                    ],
+                                    (g, d, f),
+                                )
                             elif variant == "N":
                                 if v2 == v or not stay_there:
                                     continue
-                                arc = add_arc("n=N>n", d, node, (g2, v2, d2), t, 1,
-                                              [(g, d, leg_ok(values, d, b1, t)), (g2, d2, second)],
-                                              (g, d, b1 + t))
+                                arc = add_arc(
+                                    "n=N>n",
+                                    d,
+                                    node,
+                                    (g2, v2, d2),
+                                    t,
+                                    1,
+                                    [
+                                        (g, d, leg_ok(values, d, b1, t)),
+                                        (g2, d2, second),
+                                    ],
+                                    (g, d, b1 + t),
+                                )
                             else:
                                 if not (stay_here and stay_there):
                                     continue
                                 depart = cal.free_leg(p, d + 1, t)
                                 if depart is None:
                                     continue
-                                arc = add_arc("n=>n", d, node, (g2, v2, d2), t, 2,
-                                              [(g, d, values), (g2, d2, second)], (g, d, f),
-                                              int(v != v2 and depart + t > late), (d + 1, depart) if v != v2 else None)
+                                arc = add_arc(
+                                    "n=>n",
+                                    d,
+                                    node,
+                                    (g2, v2, d2),
+                                    t,
+                                    2,
+                                    [(g, d, values), (g2, d2, second)],
+                                    (g, d, f),
+                                    int(v != v2 and depart + t > late),
+                                    (d + 1, depart) if v != v2 else None,
+                                )
                                 if arc is not None:
                                     nights[d + 1].append(arc.lit)
                                     needs_empty.append((arc.lit, d + 1))
@@ -901,20 +1112,24 @@ class _Part:
         ]
 
     def solve(self, seconds: float) -> tuple[str, list[tuple[str, int, int]]]:
-        """Solve stage by stage; return the status and per stage (names, value, bound)."""
+        """Solve stage by stage; return the status and (names, value, bound) each."""
         m = self.model
         stages = self.objective_stages()
-        self._stages = stages
+        self.stages = stages
         began = time.perf_counter()
         report = []
         status_name = "OPTIMAL"
         shares = (0.7, 0.67, 1.0)
         for i, stage in enumerate(stages):
-            pairs = [(var, c * w) for name, w in stage for var, c in self.terms.get(name, [])]
+            pairs = [
+                (var, c * w) for name, w in stage for var, c in self.terms.get(name, [])
+            ]
             if not pairs:
                 report.append((",".join(n for n, _ in stage), 0, 0))
                 continue
-            expr = cp_model.LinearExpr.WeightedSum([v for v, _ in pairs], [c for _, c in pairs])
+            expr = cp_model.LinearExpr.WeightedSum(
+                [v for v, _ in pairs], [c for _, c in pairs]
+            )
             m.Minimize(expr)
             left = seconds - (time.perf_counter() - began)
             solver = cp_model.CpSolver()
@@ -935,8 +1150,8 @@ class _Part:
                 break
             if status == cp_model.FEASIBLE:
                 status_name = "FEASIBLE"
-            value = int(round(solver.ObjectiveValue()))
-            bound = int(math.floor(solver.BestObjectiveBound() + 1e-6))
+            value = round(solver.ObjectiveValue())
+            bound = math.floor(solver.BestObjectiveBound() + 1e-6)
             report.append((",".join(n for n, _ in stage), value, bound))
             self._solution = {id(v): solver.Value(v) for v in self._all_vars()}
             # Hold this stage's value and hint the next with the solution.
@@ -987,15 +1202,10 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
                     starts[(g.index, d)] = values
                     found.append(d)
         days[g.index] = found
-    parts_spec = _parts(groups, days, scenario)
-    parts: list[tuple[_Part | None, list[_Group]]] = []
-    for members, ds in parts_spec:
-        if not ds:
-            parts.append((None, members))
-            continue
-        parts.append((_Part(cal, members, ds, starts, params), members))
-    built = time.perf_counter()
-    left_size = sum(len(p.arcs) + len(p.x) for p, _ in parts if p is not None) or 1
+    parts_spec = _split(_parts(groups, days, scenario), starts, params)
+    exact = all(not sequential for _, _, sequential in parts_spec)
+    fixed = _Fixed()
+    left_size = sum(_size(members, ds, starts) for members, ds, _ in parts_spec) or 1
     deadline = time.perf_counter() + params.time_limit_s
     reports = []
     events: list[ScheduledEvent] = []
@@ -1004,47 +1214,79 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
     unplaced: list[Unplaced] = []
     bounds: list[list[int]] = []
     optimal = True
-    solve_began = time.perf_counter()
-    for part, members in parts:
-        if part is None:
+    build_seconds = time.perf_counter() - began
+    for members, ds, _ in parts_spec:
+        if not ds:
             for g in members:
-                unplaced += _unplaced(g, "no day, venue and start fit the calendar and diaries")
-            reports.append(PartReport(groups=len(members), days=0, arcs=0, status="OPTIMAL", seconds=0.0, thinned=False))
+                unplaced += _unplaced(
+                    g, "no day, venue and start fit the calendar and diaries"
+                )
+            reports.append(
+                PartReport(
+                    groups=len(members),
+                    days=0,
+                    arcs=0,
+                    status="OPTIMAL",
+                    seconds=0.0,
+                    thinned=False,
+                )
+            )
             continue
         # Each part gets the time left in proportion to its size.
-        size = len(part.arcs) + len(part.x)
+        size = _size(members, ds, starts)
         share = (deadline - time.perf_counter()) * size / left_size
         left_size -= size
         t = time.perf_counter()
-        status, stage_report = part.solve(max(share, 0.2))
+        part = _Part(cal, members, ds, starts, params, fixed)
+        build_seconds += time.perf_counter() - t
+        t = time.perf_counter()
+        status, stage_report = part.solve(max(share - (t - began) * 0, 0.2))
         seconds = time.perf_counter() - t
-        reports.append(PartReport(groups=len(members), days=len(part.days), arcs=len(part.arcs),
-                                  status=status, seconds=seconds, thinned=part.thinned))
+        reports.append(
+            PartReport(
+                groups=len(members),
+                days=len(part.days),
+                arcs=len(part.arcs),
+                status=status,
+                seconds=seconds,
+                thinned=part.thinned,
+            )
+        )
         if not stage_report:
             optimal = False
             for g in members:
                 unplaced += _unplaced(g, f"the reference found no solution ({status})")
             bounds.append([])
             continue
-        if status != "OPTIMAL" or len(stage_report) < len(part._stages):
+        if status != "OPTIMAL" or len(stage_report) < len(part.stages):
             optimal = False
         bounds.append(_decode_bound(part, stage_report))
         e, lg, st, un = _extract(cal, part)
+        for gi, (v, d, _) in part.placed.items():
+            fixed.add(scenario, part.by_index[gi], v, d)
         events += e
         legs += lg
         stays += st
         unplaced += un
     solved = time.perf_counter()
-    plan = Plan(scenario_id=scenario.scenario_id, events=events, legs=legs, stays=stays, unplaced=unplaced)
-    known = min((len(b) for b in bounds), default=0)
+    plan = Plan(
+        scenario_id=scenario.scenario_id,
+        events=events,
+        legs=legs,
+        stays=stays,
+        unplaced=unplaced,
+    )
+    # Parts solved one after another are not a relaxation: no global bound.
+    known = min((len(b) for b in bounds), default=0) if exact else 0
     return ReferenceResult(
         plan=plan,
         bound=tuple(sum(b[i] for b in bounds) for i in range(known)),
         bound_names=_CRITERIA[:known],
-        optimal=optimal,
+        optimal=optimal and exact,
+        sequential=not exact,
         parts=tuple(reports),
-        build_seconds=built - began,
-        solve_seconds=solved - solve_began,
+        build_seconds=build_seconds,
+        solve_seconds=solved - began - build_seconds,
     )
 
 
@@ -1058,7 +1300,7 @@ def _decode_bound(part: _Part, report: list[tuple[str, int, int]]) -> list[int]:
     better than the optimum; its i-th criterion bounds the optimum's only while
     the criteria before it equal the found solution's (hence the optimum's).
     """
-    stage = part._stages[0]
+    stage = part.stages[0]
     _, value, bound = report[0]
     found, low = [], []
     rest_v, rest_b = value, max(bound, 0)
@@ -1077,17 +1319,23 @@ def _decode_bound(part: _Part, report: list[tuple[str, int, int]]) -> list[int]:
 
 def _unplaced(g: _Group, why: str) -> list[Unplaced]:
     return [
-        Unplaced(request_id=m.request.request_id, reason=f"{m.request.title}: {why}", rules=("reference",))
+        Unplaced(
+            request_id=m.request.request_id,
+            reason=f"{m.request.title}: {why}",
+            rules=("reference",),
+        )
         for m in g.members
     ]
 
 
-def _extract(cal: _Calendar, part: _Part) -> tuple[list[ScheduledEvent], list[TravelLeg], list[OvernightStay], list[Unplaced]]:
+def _extract(
+    cal: _Calendar, part: _Part
+) -> tuple[list[ScheduledEvent], list[TravelLeg], list[OvernightStay], list[Unplaced]]:
     scenario = cal.scenario
     tz = cal.tz
     events = []
     unplaced: list[Unplaced] = []
-    where: dict[int, tuple[str, int, int]] = {}
+    where: dict[int, tuple[str, int, int]] = part.placed
     for g in part.groups:
         if part.value(part.unplaced[g.index]):
             unplaced += _unplaced(g, "the reference left it unplaced")
@@ -1125,10 +1373,15 @@ def _extract(cal: _Calendar, part: _Part) -> tuple[list[ScheduledEvent], list[Tr
         journey = cal.travel.journey(a, b, person.travel_mode)
         date = cal.dates[d]
         legs.append(
-            TravelLeg(person_id=p, from_id=a, to_id=b, mode=journey.mode,
-                      depart=local_datetime(date, depart, tz),
-                      arrive=local_datetime(date, depart + minutes, tz),
-                      distance_km=journey.distance_km)
+            TravelLeg(
+                person_id=p,
+                from_id=a,
+                to_id=b,
+                mode=journey.mode,
+                depart=local_datetime(date, depart, tz),
+                arrive=local_datetime(date, depart + minutes, tz),
+                distance_km=journey.distance_km,
+            )
         )
 
     def stay(p: str, d: int, venue: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import importlib.util
 import json
 import math
 import os
@@ -47,7 +48,13 @@ def _worker(args: list[str]) -> dict[str, Any]:
 def measure_roadshow(case: Case, save: Path | None) -> dict[str, Any]:
     """Run roadshow *case.repeats* times; keep the median time and the peak memory."""
     runs = [
-        _worker(["roadshow", case.name, *(["--save-plan", str(save)] if save and i == 0 else [])])
+        _worker(
+            [
+                "roadshow",
+                case.name,
+                *(["--save-plan", str(save)] if save and i == 0 else []),
+            ]
+        )
         for i in range(case.repeats)
     ]
     if any("error" in r for r in runs):
@@ -59,9 +66,14 @@ def measure_roadshow(case: Case, save: Path | None) -> dict[str, Any]:
     return out
 
 
+def has_ortools() -> bool:
+    """Tell whether OR-Tools is installed (``pip install -e '.[bench]'``)."""
+    return importlib.util.find_spec("ortools") is not None
+
+
 def measure_reference(case: Case) -> dict[str, Any] | None:
     """Run the reference once with the case's time limit (None when it is skipped)."""
-    if case.reference_s is None:
+    if case.reference_s is None or not has_ortools():
         return None
     return _worker(["reference", case.name, "--limit", str(case.reference_s)])
 
@@ -91,7 +103,7 @@ def growth_exponent(rows: list[dict[str, Any]], side: str) -> float | None:
         for r in rows
         if r["instance"] in SCALE and r.get(side) and "seconds" in r[side]
     ]
-    if len(points) < 2:  # noqa: PLR2004 - a line needs two points
+    if len(points) < 2:
         return None
     mx = statistics.fmean(x for x, _ in points)
     my = statistics.fmean(y for _, y in points)
@@ -103,7 +115,8 @@ def _objective(side: dict[str, Any] | None) -> str:
     if not side or "objective" not in side:
         return "n/a"
     o = side["objective"]
-    return f"{o['travel_minutes'] / 60:.1f} h / {o['nights_away']} n / {o['late_finishes']} l"
+    hours = o["travel_minutes"] / 60
+    return f"{hours:.1f} h / {o['nights_away']} n / {o['late_finishes']} l"
 
 
 def compare(row: dict[str, Any]) -> None:
@@ -112,7 +125,11 @@ def compare(row: dict[str, Any]) -> None:
     if not rs or not ref or "key" not in rs or "key" not in ref:
         return
     row["verdict"] = (
-        "equal" if rs["key"] == ref["key"] else "better" if rs["key"] < ref["key"] else "worse"
+        "equal"
+        if rs["key"] == ref["key"]
+        else "better"
+        if rs["key"] < ref["key"]
+        else "worse"
     )
     travel = ref["objective"]["travel_minutes"]
     if rs["unplaced"] == ref["unplaced"] and travel:
@@ -123,8 +140,9 @@ def compare(row: dict[str, Any]) -> None:
 def table(rows: list[dict[str, Any]]) -> str:
     """The results as a Markdown table."""
     head = (
-        "| instance | events | people | days | roadshow s | MiB | objective (travel / nights / late) "
-        "| hard | unplaced | reference s | MiB | objective | bound travel h | hard | unplaced "
+        "| instance | events | people | days | roadshow s | MiB "
+        "| objective (travel / nights / late) | hard | unplaced "
+        "| reference s | MiB | objective | bound travel h | hard | unplaced "
         "| obj ratio | time ratio | lex |"
     )
     lines = [head, "|" + "---|" * 18]
@@ -145,7 +163,11 @@ def table(rows: list[dict[str, Any]]) -> str:
                     _objective(rs),
                     rs.get("hard_violations", ""),
                     rs.get("unplaced", ""),
-                    f"{ref['seconds']} ({ref['status'].lower()})" if "seconds" in ref else "not run" if not ref else "error",
+                    f"{ref['seconds']} ({ref['status'].lower()})"
+                    if "seconds" in ref
+                    else "not run"
+                    if not ref
+                    else "error",
                     ref.get("peak_mib", ""),
                     _objective(ref),
                     "" if bound is None else f"{bound / 60:.1f}",
@@ -177,7 +199,9 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
         points = sorted(
             (r["events"], r[side]["seconds"])
             for r in rows
-            if r["instance"].startswith("synthetic") and r.get(side) and "seconds" in r[side]
+            if r["instance"].startswith("synthetic")
+            and r.get(side)
+            and "seconds" in r[side]
         )
         if points:
             ax.plot(*zip(*points, strict=True), marker=marker, label=label)
@@ -195,12 +219,18 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 def _commit() -> str:
     done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.stdout.strip() or "unknown"
 
 
-def run(cases: tuple[Case, ...], *, mode: str, calendars_from: str | None) -> dict[str, Any]:
+def run(
+    cases: tuple[Case, ...], *, mode: str, calendars_from: str | None, cli: bool = True
+) -> dict[str, Any]:
     """Measure every case, the CLI and the calendar export; return the figures."""
     rows = []
     load_before = os.getloadavg()
@@ -208,7 +238,11 @@ def run(cases: tuple[Case, ...], *, mode: str, calendars_from: str | None) -> di
         saved: dict[str, Path] = {}
         for case in cases:
             print(f"... {case.name}", file=sys.stderr, flush=True)
-            save = Path(folder, f"{case.name}.json") if case.name == calendars_from else None
+            save = (
+                Path(folder, f"{case.name}.json")
+                if case.name == calendars_from
+                else None
+            )
             rs = measure_roadshow(case, save)
             if save is not None and save.exists():
                 saved[case.name] = save
@@ -232,9 +266,12 @@ def run(cases: tuple[Case, ...], *, mode: str, calendars_from: str | None) -> di
     return {
         "mode": mode,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {_cores()} cores, "
+            f"Python {platform.python_version()}"
+        ),
         "commit": _commit(),
-        "ortools": importlib.metadata.version("ortools"),
+        "ortools": importlib.metadata.version("ortools") if has_ortools() else None,
         # Other work on the machine inflates wall times; CPU times are kept too.
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "rows": rows,
@@ -242,7 +279,7 @@ def run(cases: tuple[Case, ...], *, mode: str, calendars_from: str | None) -> di
             "roadshow": growth_exponent(rows, "roadshow"),
             "reference": growth_exponent(rows, "reference"),
         },
-        "cli_seconds": cli_times(),
+        "cli_seconds": cli_times() if cli else None,
         "calendar_export": cal,
     }
 
@@ -255,26 +292,48 @@ def main(argv: list[str] | None = None) -> None:
     """Parse the options, run, print the table, write JSON and the plot."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="small instances, short limits (< 2 min)")
-    mode.add_argument("--smoke", action="store_true", help="one tiny instance (the test suite's)")
-    parser.add_argument("--json", type=Path, help="where to write the figures (default bench/results/MODE.json)")
-    parser.add_argument("--plot", type=Path, help="where to write the plot (default docs/performance.svg, full run only)")
+    mode.add_argument(
+        "--quick", action="store_true", help="small instances, short limits (< 2 min)"
+    )
+    mode.add_argument(
+        "--smoke", action="store_true", help="one tiny instance (the test suite's)"
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="where to write the figures (default bench/results/MODE.json)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        help="where to write the plot (default docs/performance.svg, full run only)",
+    )
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "smoke" if args.smoke else "full"
     cases = QUICK if args.quick else SMOKE if args.smoke else FULL
-    biggest = None if args.smoke else cases[-2].name if name == "full" else cases[-1].name
-    figures = run(cases, mode=name, calendars_from=biggest)
+    biggest = (
+        None if args.smoke else cases[-2].name if name == "full" else cases[-1].name
+    )
+    figures = run(cases, mode=name, calendars_from=biggest, cli=name != "smoke")
     out = args.json or ROOT / "bench" / "results" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"{name} run, {figures['date']}, {figures['machine']}, commit {figures['commit']}")
+    print(
+        f"{name} run, {figures['date']}, {figures['machine']}, "
+        f"commit {figures['commit']}"
+    )
     print(table(figures["rows"]))
-    print(f"growth exponent (time vs events, {', '.join(SCALE)}): {figures['growth_exponent']}")
+    print(
+        f"growth exponent (time vs events, {', '.join(SCALE)}): "
+        f"{figures['growth_exponent']}"
+    )
     print(f"CLI wall time (s): {figures['cli_seconds']}")
     print(f"load average before/after: {figures['load_average']}")
     if figures["calendar_export"]:
         print(f"calendar export: {figures['calendar_export']}")
-    plot_path = args.plot or (ROOT / "docs" / "performance.svg" if name == "full" else None)
+    plot_path = args.plot or (
+        ROOT / "docs" / "performance.svg" if name == "full" else None
+    )
     if plot_path is not None:
         plot(figures["rows"], plot_path)
     print(f"figures: {out}")

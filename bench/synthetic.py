@@ -57,7 +57,7 @@ class ProgrammeSpec:
 
 
 def national_programme(spec: ProgrammeSpec) -> Scenario:
-    """Build a national programme of ``spec.events`` requests (see the module docstring)."""
+    """Build a national programme of ``spec.events`` requests (module docstring)."""
     rng = random.Random(spec.seed)
     base = nhs2008.scenario()
     regions = [r.region_id for r in base.regions]
@@ -101,7 +101,7 @@ def national_programme(spec: ProgrammeSpec) -> Scenario:
             "earliest_on": monday,
             "latest_on": monday.add(days=4),
         }
-        if rng.random() < 0.2:  # noqa: PLR2004 - a fifth are evening meetings
+        if rng.random() < 0.2:
             requests.append(
                 EventRequest(
                     request_id=f"e{n:05d}",
@@ -117,7 +117,7 @@ def national_programme(spec: ProgrammeSpec) -> Scenario:
             continue
         attendees = [person.person_id]
         mates = [p for p in by_region[region] if p is not person]
-        if mates and rng.random() < 0.1:  # noqa: PLR2004
+        if mates and rng.random() < 0.1:
             attendees.append(rng.choice(mates).person_id)
         preferred = rng.choice((None, None, Time(10, 0), Time(14, 0)))
         root = EventRequest(
@@ -132,7 +132,7 @@ def national_programme(spec: ProgrammeSpec) -> Scenario:
             **common,
         )
         requests.append(root)
-        if rng.random() < 0.1:  # noqa: PLR2004
+        if rng.random() < 0.1:
             requests.append(
                 EventRequest(
                     request_id=f"f{n:05d}",
@@ -205,7 +205,7 @@ def _diaries(
                     label="Diary commitment",
                 )
             )
-        if rng.random() < 0.5:  # noqa: PLR2004
+        if rng.random() < 0.5:
             first = START_ON.add(days=rng.randrange(weeks * 7))
             blackouts.append(
                 Blackout(

@@ -116,8 +116,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("side", choices=("roadshow", "reference"))
     parser.add_argument("instance")
-    parser.add_argument("--limit", type=float, default=60.0, help="reference time limit (s)")
-    parser.add_argument("--save-plan", type=Path, help="write roadshow's plan file here")
+    parser.add_argument(
+        "--limit", type=float, default=60.0, help="reference time limit (s)"
+    )
+    parser.add_argument(
+        "--save-plan", type=Path, help="write roadshow's plan file here"
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     scenario = build(args.instance)
