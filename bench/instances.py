@@ -56,10 +56,10 @@ class Case:
 
 
 QUICK = (
-    Case("nhs-2008-tour", 3, 10),
-    Case("nhs-2008", 3, 15),
-    Case("synthetic-200", 3, 10),
-    Case("synthetic-1000", 1, 15),
+    Case("nhs-2008-tour", 3, 8),
+    Case("nhs-2008", 3, 12),
+    Case("synthetic-200", 3, 8),
+    Case("synthetic-1000", 1, 12),
 )
 FULL = (
     Case("nhs-2008-tour", 3, 30),

@@ -34,16 +34,24 @@ forbid a plan roadshow may find (a documented restriction of the reference).
 Per-kind rules (per person and day, per region and week, region days of another
 kind) are linear constraints; neighbour clashes and preferred starts are costs.
 
-The objective is roadshow's, lexicographic (:mod:`roadshow.objective`): as many
-leading criteria as fit in 64-bit weights are optimised first (unplaced, travel,
-nights, late finishes), then the rest with the first stage's value held.
+The objective is roadshow's, lexicographic (:mod:`roadshow.objective`), in
+three CP-SAT solves: (unplaced, travel), then (nights, late finishes), then
+(neighbour clashes, preference minutes), each holding the value the one before
+reached and starting from its solution. Within a stage the weights are exact.
+CP-SAT runs its portfolio of ``workers`` (8) on the machine's cores.
 
 Decomposition: groups that share a person or a regional rule form a component;
 a component's days split where two days in a row have no candidate day of any
 of its groups (everyone sleeps at home there). Each part is its own model. This
-is exact for hard rules; neighbour clashes between parts are not modelled.
-Where a part's arc count would pass ``max_arcs``, arcs between groups are kept
-only to each node's ``neighbours`` nearest venues (a restriction; reported).
+is exact for hard rules (neighbour clashes between parts, a soft cost, are not
+modelled), and the parts' bounds add up to a lower bound. A part with more than
+``split_choices`` (group, venue, day) choices is split by people and the pieces
+are solved one after another, each keeping to the regional days and weekly
+counts the earlier ones used (the tour of the default programme first, then
+each chair's consultations): a heuristic decomposition, so no bound is reported
+then. Where a part's arc count would pass ``max_arcs``, arcs between groups are
+kept only to each node's ``neighbours`` nearest venues (a restriction; reported).
+Each part gets a share of the time limit in proportion to its size.
 """
 
 from __future__ import annotations
@@ -494,6 +502,9 @@ def _split(
         pieces: dict[str, list[_Group]] = defaultdict(list)
         for g in members:
             pieces[find(g.people[0])].append(g)
+        if len(pieces) == 1:  # nothing to split: one model, still exact
+            out.append((members, ds, False))
+            continue
         avoided = {
             r.avoid_region_days_of
             for r in members[0].rules_all

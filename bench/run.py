@@ -137,6 +137,22 @@ def compare(row: dict[str, Any]) -> None:
     row["time_ratio"] = round(rs["seconds"] / ref["seconds"], 3)
 
 
+def _reference_time(ref: dict[str, Any]) -> str:
+    """The reference's time, with how its parts ended."""
+    if not ref:
+        return "not run"
+    if "seconds" not in ref:
+        return "error"
+    text = f"{ref['seconds']} ({ref['status'].lower()}"
+    if ref.get("parts_unsolved"):
+        text += f"; no solution in {ref['parts_unsolved']} of {ref['parts']} parts"
+    if ref.get("thinned"):
+        text += "; nearest-venue arcs only"
+    if ref.get("sequential"):
+        text += "; split by people"
+    return text + ")"
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     """The results as a Markdown table."""
     head = (
@@ -163,11 +179,7 @@ def table(rows: list[dict[str, Any]]) -> str:
                     _objective(rs),
                     rs.get("hard_violations", ""),
                     rs.get("unplaced", ""),
-                    f"{ref['seconds']} ({ref['status'].lower()})"
-                    if "seconds" in ref
-                    else "not run"
-                    if not ref
-                    else "error",
+                    _reference_time(ref),
                     ref.get("peak_mib", ""),
                     _objective(ref),
                     "" if bound is None else f"{bound / 60:.1f}",
@@ -219,7 +231,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 def _commit() -> str:
     done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
+        ["git", "describe", "--always", "--dirty", "--abbrev=7"],
         cwd=ROOT,
         capture_output=True,
         text=True,

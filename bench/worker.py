@@ -105,6 +105,10 @@ def run_reference(scenario: Scenario, limit: float) -> dict[str, Any]:
         "optimal": result.optimal,
         "bound": dict(zip(result.bound_names, result.bound, strict=True)),
         "parts": len(result.parts),
+        "parts_unsolved": sum(
+            p.status not in {"OPTIMAL", "FEASIBLE"} for p in result.parts
+        ),
+        "sequential": result.sequential,
         "arcs": result.arcs,
         "thinned": result.thinned,
     }
