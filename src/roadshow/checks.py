@@ -10,27 +10,31 @@ Hard rules: every request placed once (or listed as unplaced), with the right
 people, venue, length, days and times; nobody in two places at once; every
 journey at least as long as the travel model says and inside travel hours; each
 person's day starting and ending where they slept; blackouts, diary commitments,
-pins, follow-on sessions and the per-kind limits honoured. Soft: under 15
-minutes between back-to-back items, days over 11 hours door to door, more than 3
-nights away in a row, events in neighbouring areas on the same day.
+pins, follow-on sessions, nights away and the per-kind limits honoured. Soft:
+under 15 minutes to spare between back-to-back events, days over 11 hours door
+to door, more than 3 nights away in a row, events in neighbouring areas on the
+same day.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from itertools import pairwise
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import combinations, pairwise
 
-from attrs import frozen
+from attrs import define, field, frozen
 from pendulum import Date, DateTime
 
-from roadshow.model import EventRequest, Plan, Scenario, ScheduledEvent, TravelLeg
-from roadshow.rules import (
-    is_bank_holiday,
-    is_weekend,
-    request_slots,
-    request_window,
+from roadshow.model import (
+    EventRequest,
+    OvernightStay,
+    Person,
+    Plan,
+    Scenario,
+    ScheduledEvent,
+    TravelLeg,
 )
+from roadshow.rules import is_bank_holiday, is_weekend, request_slots, request_window
 from roadshow.timeutil import clock_minutes, format_duration, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
 
@@ -40,6 +44,8 @@ WARNING = "warning"
 TIGHT_MINUTES = 15
 LONG_DAY_HOURS = 11
 NIGHTS_IN_A_ROW = 3
+
+Item = tuple[DateTime, DateTime, ScheduledEvent | TravelLeg]
 
 
 @frozen(kw_only=True)
@@ -62,17 +68,38 @@ class Violation:
 def check(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     """Return every violation of *scenario*'s rules in *plan*, in a stable order."""
     checker = _Checker(scenario, plan)
-    found = [
-        *checker.requests(),
-        *checker.events(),
-        *checker.kind_rules(),
-        *checker.people(),
-    ]
+    found = [*checker.requests(), *checker.events(), *checker.kind_rules()]
+    for person in scenario.people:
+        found += checker.person(person)
     return tuple(sorted(found, key=_order))
 
 
 def _order(v: Violation) -> tuple[str, str, str, str, str]:
-    return (v.person_id or "", v.when.isoformat() if v.when else "", v.rule, v.request_id or "", v.message)
+    when = v.when.isoformat() if v.when else ""
+    return (v.person_id or "", when, v.rule, v.request_id or "", v.message)
+
+
+def _date(day: Date) -> str:
+    """Format a day as in every report: ``Mon 8 Sep 2008``."""
+    return day.format("ddd D MMM YYYY")
+
+
+@define
+class _KindGroups:
+    """Events grouped for the per-kind limits (see :meth:`_Checker.kind_rules`)."""
+
+    person_day: defaultdict[tuple[str, Date, str], list[ScheduledEvent]] = field(
+        factory=lambda: defaultdict(list)
+    )
+    region_week: defaultdict[tuple[str, Date, str], list[ScheduledEvent]] = field(
+        factory=lambda: defaultdict(list)
+    )
+    region_day: defaultdict[tuple[str, Date], dict[str, ScheduledEvent]] = field(
+        factory=lambda: defaultdict(dict)
+    )
+    same_day: defaultdict[tuple[str, Date], list[ScheduledEvent]] = field(
+        factory=lambda: defaultdict(list)
+    )
 
 
 class _Checker:
@@ -82,319 +109,519 @@ class _Checker:
         self.travel = EstimatedTravel(scenario.venue_by_id, scenario.travel)
         self.tz = scenario.timezone
 
-    # --- helpers ------------------------------------------------------------------
-
-    def name(self, person_id: str) -> str:
-        person = self.s.person_by_id.get(person_id)
-        return person.name if person else person_id
-
     def place(self, venue_id: str) -> str:
         venue = self.s.venue_by_id.get(venue_id)
         return venue.name if venue else venue_id
 
-    def when(self, moment: DateTime) -> str:
-        local = moment.in_tz(self.tz)
-        return f"{local.format('ddd D MMM YYYY HH:mm')} {local.tzname()}"
+    def names(self, person_ids: Iterable[str]) -> str:
+        people = self.s.person_by_id
+        return ", ".join(people[p].name if p in people else p for p in person_ids)
 
     def local_date(self, moment: DateTime) -> Date:
         return moment.in_tz(self.tz).date()
 
-    # --- requests --------------------------------------------------------------------
+    # --- requests: each placed once, or listed as unplaced ----------------------------
 
     def requests(self) -> Iterator[Violation]:
         placed = Counter(e.request_id for e in self.plan.events)
         unplaced = {u.request_id: u for u in self.plan.unplaced}
         for request_id, count in sorted(placed.items()):
-            if request_id not in self.s.request_by_id:
-                yield Violation(rule="unknown-request", severity=ERROR, request_id=request_id,
-                                message=f"{request_id}: the plan has an event for a request the scenario does not have")
+            request = self.s.request_by_id.get(request_id)
+            if request is None:
+                text = (
+                    f"{request_id}: an event for a request the scenario does not have"
+                )
+                yield _error("unknown-request", text, request_id=request_id)
             elif count > 1:
-                yield Violation(rule="duplicate", severity=ERROR, request_id=request_id,
-                                message=f"{self.s.request_by_id[request_id].title}: scheduled {count} times, once expected")
+                text = f"{request.title}: scheduled {count} times, once expected"
+                yield _error("duplicate", text, request_id=request_id)
         for request in self.s.requests:
             if request.request_id in placed:
                 continue
             if request.request_id in unplaced:
-                yield Violation(rule="unplaced", severity=ERROR, request_id=request.request_id,
-                                message=unplaced[request.request_id].reason)
+                text = unplaced[request.request_id].reason
+                yield _error("unplaced", text, request_id=request.request_id)
             else:
-                yield Violation(rule="missing", severity=ERROR, request_id=request.request_id,
-                                message=f"{request.title}: not in the plan and not listed as unplaced")
+                text = f"{request.title}: not in the plan and not listed as unplaced"
+                yield _error("missing", text, request_id=request.request_id)
 
-    # --- events ----------------------------------------------------------------------
+    # --- each event against its request -----------------------------------------------
 
     def events(self) -> Iterator[Violation]:
         by_request = {e.request_id: e for e in self.plan.events}
         for event in self.plan.events:
             request = self.s.request_by_id.get(event.request_id)
             if request is not None:
-                yield from self.event(event, request, by_request)
+                for rule, text, person_id in self._event(event, request, by_request):
+                    yield _error(
+                        rule,
+                        f"{request.title}: {text}",
+                        person_id=person_id,
+                        when=event.start,
+                        request_id=request.request_id,
+                    )
 
-    def event(self, e: ScheduledEvent, r: EventRequest, by_request: dict[str, ScheduledEvent]) -> Iterator[Violation]:
-        def bad(rule: str, text: str, person_id: str | None = None) -> Violation:
-            return Violation(rule=rule, severity=ERROR, message=f"{r.title}: {text}", person_id=person_id,
-                             when=e.start, request_id=r.request_id)
-
-        day = self.local_date(e.start)
+    def _event(
+        self,
+        e: ScheduledEvent,
+        r: EventRequest,
+        by_request: Mapping[str, ScheduledEvent],
+    ) -> Iterator[tuple[str, str, str | None]]:
+        """Yield (rule, text, person) for each way *e* breaks request *r*."""
         if set(e.attendees) != set(r.attendees):
-            yield bad("attendees", f"attended by {', '.join(sorted(e.attendees))}, expected {', '.join(r.attendees)}")
-        candidates = {v.venue_id for v in self.s.candidate_venues(r)}
-        if e.venue_id not in candidates:
-            yield bad("venue", f"at {self.place(e.venue_id)}, expected one of {', '.join(sorted(candidates))}")
-        capacity = r.min_capacity
-        venue = self.s.venue_by_id.get(e.venue_id)
-        if capacity and venue is not None and (venue.capacity or 0) < capacity:
-            yield bad("capacity", f"{venue.name} holds {venue.capacity or 'an unknown number'}, {capacity} needed")
-        length = minutes_of(e.end - e.start)
-        if length != r.duration_minutes:
-            yield bad("duration", f"lasts {format_duration(length)}, {format_duration(r.duration_minutes)} expected")
-        first, last = request_window(r, self.s)
-        if not first <= day <= last:
-            yield bad("window", f"on {day:%d %b %Y}, outside {first:%d %b} to {last:%d %b %Y}")
-        if is_bank_holiday(day, self.s.calendar):
-            yield bad("bank-holiday", f"on {day:%d %b %Y}, a bank holiday")
-        slots = [s for s in request_slots(r) if day.weekday() in s.days]
-        if not slots and r.pin_on is None:
-            weekend = is_weekend(day, self.s.calendar)
-            yield bad("weekend" if weekend else "day", f"on a {day:%A}, not one of the request's days")
-        start_local = e.start.in_tz(self.tz)
-        begin = start_local.hour * 60 + start_local.minute
-        end = begin + length
-        if slots and r.pin_at is None and not any(s.window.minutes[0] <= begin and end <= s.window.minutes[1] for s in slots):
-            yield bad("slot", f"at {start_local:%H:%M}, outside the request's times {', '.join(str(s.window) for s in slots)}")
-        if r.pin_on is not None and day != r.pin_on:
-            yield bad("pinned", f"on {day:%d %b %Y}, pinned to {r.pin_on:%d %b %Y}")
-        if r.pin_at is not None and begin != clock_minutes(r.pin_at):
-            yield bad("pinned", f"starts {start_local:%H:%M}, pinned to {r.pin_at:%H:%M}")
+            got, want = self.names(sorted(e.attendees)), self.names(r.attendees)
+            yield "attendees", f"attended by {got}, expected {want}", None
+        yield from self._event_place(e, r)
+        yield from self._event_time(e, r)
         for person_id in e.attendees:
             person = self.s.person_by_id.get(person_id)
-            if person is None:
-                continue
-            local = e.start.in_tz(person.timezone)
-            work = person.working_hours.minutes
-            p_begin = local.hour * 60 + local.minute
-            if r.pin_at is None and (p_begin < work[0] or p_begin + length > work[1]):
-                yield bad("working-hours", f"{person.name} works {person.working_hours}", person_id)
-            for blackout in self.s.blackouts:
-                if blackout.person_id == person_id and blackout.covers(local.date()):
-                    yield bad("blackout", f"{person.name} is unavailable ({blackout.reason or 'blackout'})", person_id)
-        if r.follows is not None:
-            before = by_request.get(r.follows)
-            if before is not None:
-                gap = max(minutes_of(self.s.request_by_id[r.follows].gap_after), minutes_of(r.gap_before))
-                if (
-                    self.local_date(before.start) != day
-                    or before.venue_id != e.venue_id
-                    or minutes_of(e.start - before.end) < gap
-                ):
-                    yield bad("follows", f"must follow {before.title} at the same venue on the same day, {gap} minutes after")
+            if person is not None:
+                for rule, text in self._event_person(e, r, person):
+                    yield rule, text, person_id
+        before = by_request.get(r.follows) if r.follows else None
+        if before is not None:
+            earlier = self.s.request_by_id[before.request_id]
+            gap = max(minutes_of(earlier.gap_after), minutes_of(r.gap_before))
+            same_day = self.local_date(before.start) == self.local_date(e.start)
+            if (
+                not same_day
+                or before.venue_id != e.venue_id
+                or minutes_of(e.start - before.end) < gap
+            ):
+                text = (
+                    f"must follow {before.title} at the same venue, the same day, {gap}"
+                    " minutes after"
+                )
+                yield "follows", text, None
 
-    # --- per-kind limits ---------------------------------------------------------------
+    def _event_place(
+        self, e: ScheduledEvent, r: EventRequest
+    ) -> Iterator[tuple[str, str, str | None]]:
+        candidates = self.s.candidate_venues(r)
+        if e.venue_id not in {v.venue_id for v in candidates}:
+            allowed = ", ".join(sorted(v.name for v in candidates))
+            one_of = "one of " if len(candidates) > 1 else ""
+            text = f"at {self.place(e.venue_id)}, expected {one_of}{allowed}"
+            yield "venue", text, None
+        venue = self.s.venue_by_id.get(e.venue_id)
+        if (
+            r.min_capacity
+            and venue is not None
+            and (venue.capacity or 0) < r.min_capacity
+        ):
+            holds = venue.capacity or "an unknown number"
+            yield (
+                "capacity",
+                f"{venue.name} holds {holds}, {r.min_capacity} needed",
+                None,
+            )
+
+    def _event_time(
+        self, e: ScheduledEvent, r: EventRequest
+    ) -> Iterator[tuple[str, str, str | None]]:
+        day = self.local_date(e.start)
+        length = minutes_of(e.end - e.start)
+        if length != r.duration_minutes:
+            text = (
+                f"lasts {format_duration(length)},"
+                f" {format_duration(r.duration_minutes)} expected"
+            )
+            yield "duration", text, None
+        first, last = request_window(r, self.s)
+        if not first <= day <= last:
+            yield (
+                "window",
+                f"on {_date(day)}, outside {_date(first)} to {_date(last)}",
+                None,
+            )
+        if is_bank_holiday(day, self.s.calendar):
+            yield "bank-holiday", f"on {_date(day)}, a bank holiday", None
+        slots = [s for s in request_slots(r) if day.weekday() in s.days]
+        if not slots and r.pin_on is None:
+            rule = "weekend" if is_weekend(day, self.s.calendar) else "day"
+            yield rule, f"on a {day:%A}, not one of the request's days", None
+        local = e.start.in_tz(self.tz)
+        begin = local.hour * 60 + local.minute
+        inside = any(
+            s.window.minutes[0] <= begin and begin + length <= s.window.minutes[1]
+            for s in slots
+        )
+        if slots and r.pin_at is None and not inside:
+            windows = ", ".join(str(s.window) for s in slots)
+            yield (
+                "slot",
+                f"at {local:%H:%M}, outside the request's times {windows}",
+                None,
+            )
+        if r.pin_on is not None and day != r.pin_on:
+            yield "pinned", f"on {_date(day)}, pinned to {_date(r.pin_on)}", None
+        if r.pin_at is not None and begin != clock_minutes(r.pin_at):
+            yield "pinned", f"starts {local:%H:%M}, pinned to {r.pin_at:%H:%M}", None
+
+    def _event_person(
+        self, e: ScheduledEvent, r: EventRequest, person: Person
+    ) -> Iterator[tuple[str, str]]:
+        local = e.start.in_tz(person.timezone)
+        begin = local.hour * 60 + local.minute
+        work = person.working_hours.minutes
+        if r.pin_at is None and (
+            begin < work[0] or begin + minutes_of(e.end - e.start) > work[1]
+        ):
+            end = e.end.in_tz(person.timezone)
+            text = (
+                f"{person.name} works {person.working_hours}; the event is"
+                f" {local:%H:%M}-{end:%H:%M}"
+            )
+            yield "working-hours", text
+        for blackout in self.s.blackouts:
+            if blackout.person_id == person.person_id and blackout.covers(local.date()):
+                yield (
+                    "blackout",
+                    f"{person.name} is unavailable ({blackout.reason or 'blackout'})",
+                )
+
+    # --- per-kind limits --------------------------------------------------------------
 
     def kind_rules(self) -> Iterator[Violation]:
-        roots = [e for e in self.plan.events if (r := self.s.request_by_id.get(e.request_id)) and r.follows is None]
-        per_person_day: Counter[tuple[str, Date, str]] = Counter()
-        per_region_week: Counter[tuple[str, Date, str]] = Counter()
-        region_days: dict[tuple[str, Date], set[str]] = defaultdict(set)
-        same_day: dict[tuple[str, Date], list[ScheduledEvent]] = defaultdict(list)
-        for e in roots:
-            day = self.local_date(e.start)
-            region = e.region_id
-            for person_id in e.attendees:
-                per_person_day[(person_id, day, e.kind)] += 1
-            if region:
-                per_region_week[(region, day.subtract(days=day.weekday()), e.kind)] += 1
-                region_days[(region, day)].add(e.kind)
-            same_day[(e.kind, day)].append(e)
-        for (person_id, day, kind), n in sorted(per_person_day.items()):
+        groups = self._kind_groups()
+        for (person_id, day, kind), events in sorted(groups.person_day.items()):
             limit = self.s.rules.for_kind(kind).max_per_person_per_day
-            if limit is not None and n > limit:
-                yield Violation(rule="per-person-day", severity=ERROR, person_id=person_id,
-                                message=f"{self.name(person_id)} has {n} {kind} events on {day:%a %d %b %Y}, at most {limit} allowed")
-        for (region, monday, kind), n in sorted(per_region_week.items()):
+            if limit is not None and len(events) > limit:
+                text = (
+                    f"{self.names([person_id])} has {len(events)} {kind} events on"
+                    f" {_date(day)}, at most {limit} allowed"
+                )
+                yield _error(
+                    "per-person-day", text, person_id=person_id, when=events[0].start
+                )
+        for (region, monday, kind), events in sorted(groups.region_week.items()):
             limit = self.s.rules.for_kind(kind).max_per_region_per_week
-            if limit is not None and n > limit:
-                yield Violation(rule="per-region-week", severity=ERROR,
-                                message=f"{self._region(region)} has {n} {kind} events in the week of {monday:%d %b %Y}, at most {limit} allowed")
-        for (region, day), kinds in sorted(region_days.items()):
-            for kind in sorted(kinds):
+            if limit is not None and len(events) > limit:
+                text = (
+                    f"{self._region(region)} has {len(events)} {kind} events in the"
+                    f" week of {_date(monday)}, at most {limit} allowed"
+                )
+                yield _error("per-region-week", text, when=events[0].start)
+        for (region, day), kinds in sorted(groups.region_day.items()):
+            for kind, first in sorted(kinds.items()):
                 other = self.s.rules.for_kind(kind).avoid_region_days_of
                 if other and other in kinds:
-                    yield Violation(rule="region-day", severity=ERROR,
-                                    message=f"{self._region(region)} has {kind} and {other} events on {day:%a %d %b %Y}")
-        for (kind, day), events in sorted(same_day.items()):
-            limit = self.s.rules.for_kind(kind).neighbour_km
-            if limit is None:
-                continue
-            for a, b in _pairs(events):
-                va, vb = self.s.venue_by_id.get(a.venue_id), self.s.venue_by_id.get(b.venue_id)
-                if va and vb and within_km(va, vb, limit):
-                    yield Violation(rule="neighbours", severity=WARNING, when=a.start, request_id=a.request_id,
-                                    message=f"{a.title} and {b.title} are on the same day less than {limit:g} km apart")
+                    text = (
+                        f"{self._region(region)} has {kind} and {other} events on"
+                        f" {_date(day)}"
+                    )
+                    when = min(first.start, kinds[other].start)
+                    yield _error("region-day", text, when=when)
+        for (kind, _), events in sorted(groups.same_day.items()):
+            km = self.s.rules.for_kind(kind).neighbour_km
+            if km is not None:
+                yield from self._neighbours(events, km)
+
+    def _kind_groups(self) -> _KindGroups:
+        """Group the events the per-kind limits count, each in time order."""
+        groups = _KindGroups()
+        for e in self.plan.events:
+            request = self.s.request_by_id.get(e.request_id)
+            if request is None or request.follows is not None:
+                continue  # a request and those that follow it count once
+            kind, day = request.kind, self.local_date(e.start)
+            for person_id in e.attendees:
+                groups.person_day[(person_id, day, kind)].append(e)
+            # Where the event is (else where it was asked for), never the region
+            # a plan file says it is in.
+            venue = self.s.venue_by_id.get(e.venue_id)
+            region = (
+                self.s.venue_region(e.venue_id) if venue else None
+            ) or self.s.region_of(request)
+            if region:
+                monday = day.subtract(days=day.weekday())
+                groups.region_week[(region, monday, kind)].append(e)
+                groups.region_day[(region, day)].setdefault(kind, e)
+            groups.same_day[(kind, day)].append(e)
+        return groups
+
+    def _neighbours(
+        self, events: list[ScheduledEvent], limit: float
+    ) -> Iterator[Violation]:
+        for a, b in combinations(events, 2):
+            va, vb = (
+                self.s.venue_by_id.get(a.venue_id),
+                self.s.venue_by_id.get(b.venue_id),
+            )
+            if va and vb and within_km(va, vb, limit):
+                text = (
+                    f"{a.title} and {b.title} are on the same day less than {limit:g}"
+                    " km apart"
+                )
+                yield Violation(
+                    rule="neighbours",
+                    severity=WARNING,
+                    message=text,
+                    when=a.start,
+                    request_id=a.request_id,
+                )
 
     def _region(self, region_id: str) -> str:
         region = self.s.region_by_id.get(region_id)
         return region.name if region else region_id
 
-    # --- each person's days --------------------------------------------------------------
+    # --- each person's days -----------------------------------------------------------
 
-    def people(self) -> Iterator[Violation]:
-        for person in self.s.people:
-            yield from self.person(person.person_id)
-        for leg in self.plan.legs:
-            if leg.person_id not in self.s.person_by_id:
-                yield Violation(rule="unknown-person", severity=ERROR, person_id=leg.person_id,
-                                message=f"a travel leg for {leg.person_id}, who is not in the scenario")
-
-    def person(self, person_id: str) -> Iterator[Violation]:  # noqa: C901, PLR0912 - one walk through the person's plan
-        person = self.s.person_by_id[person_id]
-        home = person.home_venue_id
+    def person(self, person: Person) -> list[Violation]:
+        items: list[Item] = [
+            (e.start, e.end, e) for e in self.plan.events_for(person.person_id)
+        ]
+        items += [
+            (leg.depart, leg.arrive, leg)
+            for leg in self.plan.legs_for(person.person_id)
+        ]
+        items.sort(key=lambda i: (i[0], i[1], isinstance(i[2], ScheduledEvent)))
+        found = [
+            *self._overlaps(items),
+            *self._tight(person, items),
+            *self._commitments(person, items),
+            *self._journeys(person),
+            *_Walk(self, person, items).run(),
+        ]
         name = person.name
-        items: list[tuple[DateTime, DateTime, str, object]] = []
-        for e in self.plan.events_for(person_id):
-            items.append((e.start, e.end, "event", e))
-        for leg in self.plan.legs_for(person_id):
-            items.append((leg.depart, leg.arrive, "leg", leg))
-        items.sort(key=lambda i: (i[0], i[1], i[2]))
-        stays = {s.night_of: s for s in self.plan.stays_for(person_id)}
+        return [
+            Violation(
+                rule=rule,
+                severity=severity,
+                message=f"{name}: {text}",
+                person_id=person.person_id,
+                when=when,
+                request_id=request_id,
+            )
+            for rule, severity, text, when, request_id in found
+        ]
 
-        def v(rule: str, text: str, when: DateTime | None, severity: str = ERROR, request_id: str | None = None) -> Violation:
-            return Violation(rule=rule, severity=severity, person_id=person_id, when=when, message=f"{name}: {text}",
-                             request_id=request_id)
+    def _label(self, obj: ScheduledEvent | TravelLeg) -> str:
+        if isinstance(obj, ScheduledEvent):
+            return obj.title
+        return f"travel to {self.place(obj.to_id)}"
 
-        # Nobody in two places at once.
-        for (_, e1, k1, o1), (s2, _, k2, o2) in pairwise(items):
-            if s2 < e1:
-                yield v("overlap", f"{self._label(k1, o1)} and {self._label(k2, o2)} overlap", s2)
-        # Back-to-back events: the time between them, less any travel, is the slack.
-        events = [(start, end, obj) for start, end, kind, obj in items if kind == "event"]
+    def _overlaps(self, items: list[Item]) -> Iterator[Found]:
+        """Nobody in two places at once."""
+        for (_, end, first), (start, _, second) in pairwise(items):
+            if start < end:
+                yield (
+                    "overlap",
+                    ERROR,
+                    f"{self._label(first)} and {self._label(second)} overlap",
+                    start,
+                    None,
+                )
+
+    def _tight(self, person: Person, items: list[Item]) -> Iterator[Found]:
+        """Back-to-back events: the time between them, less any travel, is the slack."""
+        events = [
+            (start, end, obj)
+            for start, end, obj in items
+            if isinstance(obj, ScheduledEvent)
+        ]
+        legs = self.plan.legs_for(person.person_id)
         for (_, end, first), (start, _, second) in pairwise(events):
             if self.local_date(end) != self.local_date(start):
                 continue
             travel = sum(
-                leg.minutes for leg in self.plan.legs_for(person_id) if end <= leg.depart and leg.arrive <= start
+                leg.minutes for leg in legs if end <= leg.depart and leg.arrive <= start
             )
             slack = minutes_of(start - end) - travel
             if 0 <= slack < TIGHT_MINUTES:
-                yield v("tight", f"only {slack} minutes to spare between {self._label('event', first)} and "
-                        f"{self._label('event', second)}", start, WARNING)
-        # Diary commitments.
-        for c in self.s.commitments:
-            if c.person_id != person_id:
-                continue
-            for start, end, kind, obj in items:
-                if start < c.end and c.start < end:
-                    yield v("commitment", f"{self._label(kind, obj)} clashes with {c.label or 'a diary commitment'}", start)
-        # Travel: long enough, inside travel hours.
-        for leg in self.plan.legs_for(person_id):
-            if leg.from_id == leg.to_id:
-                continue
-            if leg.from_id not in self.s.venue_by_id or leg.to_id not in self.s.venue_by_id:
-                yield v("place", f"a journey to or from an unknown place ({leg.from_id} to {leg.to_id})", leg.depart)
-                continue
-            need = self.travel.journey(leg.from_id, leg.to_id, person.travel_mode).minutes
-            if leg.minutes < need:
-                yield v("travel-too-short",
-                        f"{self.place(leg.from_id)} to {self.place(leg.to_id)} takes {format_duration(need)}, "
-                        f"the plan allows {format_duration(leg.minutes)}", leg.depart)
-            local_dep, local_arr = leg.depart.in_tz(person.timezone), leg.arrive.in_tz(person.timezone)
-            t0, t1 = person.travel_hours.minutes
-            if (
-                local_dep.date() != local_arr.date()
-                or local_dep.hour * 60 + local_dep.minute < t0
-                or local_arr.hour * 60 + local_arr.minute > t1
-            ):
-                yield v("travel-hours", f"travels {local_dep:%H:%M}-{local_arr:%H:%M}, travel hours are {person.travel_hours}",
-                        leg.depart)
-        # Where the person is: days start and end where they slept.
-        yield from self._continuity(person_id, home, items, stays)
+                text = (
+                    f"only {slack} minutes to spare between {self._label(first)} and"
+                    f" {self._label(second)}"
+                )
+                yield "tight", WARNING, text, start, None
 
-    def _continuity(
-        self, person_id: str, home: str, items: list[tuple[DateTime, DateTime, str, object]], stays: dict[Date, object]
-    ) -> Iterator[Violation]:
-        person = self.s.person_by_id[person_id]
-        name = person.name
-        by_day: dict[Date, list[tuple[DateTime, DateTime, str, object]]] = defaultdict(list)
+    def _commitments(self, person: Person, items: list[Item]) -> Iterator[Found]:
+        for c in self.s.commitments:
+            if c.person_id == person.person_id:
+                for start, end, obj in items:
+                    if start < c.end and c.start < end:
+                        text = (
+                            f"{self._label(obj)} clashes with"
+                            f" {c.label or 'a diary commitment'}"
+                        )
+                        yield "commitment", ERROR, text, start, None
+
+    def _journeys(self, person: Person) -> Iterator[Found]:
+        """Every journey long enough and inside travel hours."""
+        t0, t1 = person.travel_hours.minutes
+        for leg in self.plan.legs_for(person.person_id):
+            if (
+                leg.from_id not in self.s.venue_by_id
+                or leg.to_id not in self.s.venue_by_id
+            ):
+                text = (
+                    f"a journey to or from an unknown place ({leg.from_id} to"
+                    f" {leg.to_id})"
+                )
+                yield "place", ERROR, text, leg.depart, None
+                continue
+            need = self.travel.journey(
+                leg.from_id, leg.to_id, person.travel_mode
+            ).minutes
+            if leg.minutes < need:
+                route = f"{self.place(leg.from_id)} to {self.place(leg.to_id)}"
+                text = (
+                    f"{route} takes {format_duration(need)}, the plan allows"
+                    f" {format_duration(leg.minutes)}"
+                )
+                yield "travel-too-short", ERROR, text, leg.depart, None
+            depart, arrive = (
+                leg.depart.in_tz(person.timezone),
+                leg.arrive.in_tz(person.timezone),
+            )
+            if (
+                depart.date() != arrive.date()
+                or depart.hour * 60 + depart.minute < t0
+                or arrive.hour * 60 + arrive.minute > t1
+            ):
+                text = (
+                    f"travels {depart:%H:%M}-{arrive:%H:%M}, travel hours are"
+                    f" {person.travel_hours}"
+                )
+                yield "travel-hours", ERROR, text, leg.depart, None
+
+
+Found = tuple[str, str, str, DateTime | None, str | None]
+"""(rule, severity, text, when, request id) before the person's name is added."""
+
+
+class _Walk:
+    """Follow one person through the plan: where they are, where they sleep.
+
+    Every day starts where the person slept and ends at home or at the place of
+    that night's listed stay; every journey leaves from where they are; every
+    event is where they are.
+    """
+
+    def __init__(self, checker: _Checker, person: Person, items: list[Item]) -> None:
+        self.c = checker
+        self.person = person
+        self.home = person.home_venue_id
+        self.by_day: dict[Date, list[Item]] = defaultdict(list)
         for item in items:
-            by_day[item[0].in_tz(person.timezone).date()].append(item)
-        here = home
-        in_row = 0
-        days = sorted(set(by_day) | set(stays))
+            self.by_day[item[0].in_tz(person.timezone).date()].append(item)
+        self.stays: dict[Date, OvernightStay] = {
+            s.night_of: s for s in checker.plan.stays_for(person.person_id)
+        }
+        self.here = self.home
+        self.in_row = 0
+
+    def run(self) -> Iterator[Found]:
         previous: Date | None = None
-        for day in days:
-            if previous is not None and day.subtract(days=1) != previous and here != home:
-                # A night between with no stay listed: the person must have been home.
-                yield Violation(rule="continuity", severity=ERROR, person_id=person_id,
-                                message=f"{name}: away at {self.place(here)} after {previous:%d %b} with no overnight stay listed")
-                here = home
+        for day in sorted(set(self.by_day) | set(self.stays)):
             if previous is not None and day.subtract(days=1) != previous:
-                in_row = 0
-            day_start = by_day[day][0][0] if by_day[day] else None
-            first_leg = True
-            long_start: DateTime | None = None
-            long_end: DateTime | None = None
-            for start, end, kind, obj in by_day[day]:
-                long_start = long_start or start
-                long_end = end
-                if kind == "leg":
-                    leg: TravelLeg = obj  # type: ignore[assignment]
-                    if leg.from_id != here:
-                        where = "the start of the day" if first_leg else "the previous item"
-                        yield Violation(rule="continuity", severity=ERROR, person_id=person_id, when=start,
-                                        message=f"{name}: leaves {self.place(leg.from_id)} but is at {self.place(here)} at {where}")
-                    here = leg.to_id
-                    first_leg = False
-                else:
-                    event: ScheduledEvent = obj  # type: ignore[assignment]
-                    if event.venue_id != here:
-                        yield Violation(rule="continuity", severity=ERROR, person_id=person_id, when=start,
-                                        request_id=event.request_id,
-                                        message=f"{name}: at {self.place(here)} but {event.title} is at {self.place(event.venue_id)}")
-                        here = event.venue_id
-            stay = stays.get(day)
-            if stay is not None:
-                venue = stay.venue_id  # type: ignore[attr-defined]
-                yield from self._stay_distance(person_id, venue, day)
-                if venue != here:
-                    yield Violation(rule="continuity", severity=ERROR, person_id=person_id,
-                                    message=f"{name}: sleeps near {self.place(venue)} on {day:%d %b} but ends the day at {self.place(here)}")
-                in_row += 1
-                if in_row > self.s.rules.max_nights_away_in_row:
-                    yield Violation(rule="nights-away", severity=ERROR, person_id=person_id,
-                                    message=f"{name}: {in_row} nights away in a row by {day:%d %b %Y}, at most {self.s.rules.max_nights_away_in_row} allowed")
-                elif in_row > NIGHTS_IN_A_ROW:
-                    yield Violation(rule="many-nights", severity=WARNING, person_id=person_id,
-                                    message=f"{name}: {in_row} nights away in a row by {day:%d %b %Y}")
-            else:
-                if here != home:
-                    yield Violation(rule="continuity", severity=ERROR, person_id=person_id,
-                                    message=f"{name}: ends {day:%d %b} at {self.place(here)}, not home, with no overnight stay")
-                    here = home
-                in_row = 0
-            if day_start is not None and long_start is not None and long_end is not None:
-                hours = (long_end - long_start).total_seconds() / 3600
-                if hours > LONG_DAY_HOURS:
-                    yield Violation(rule="long-day", severity=WARNING, person_id=person_id, when=long_start,
-                                    message=f"{name}: a {hours:.1f}-hour day on {day:%a %d %b %Y}")
+                if self.here != self.home:
+                    text = (
+                        f"away at {self.c.place(self.here)} after {_date(previous)}"
+                        " with no overnight stay listed"
+                    )
+                    yield "continuity", ERROR, text, None, None
+                self.here, self.in_row = self.home, 0
+            yield from self._day(day)
+            yield from self._night(day)
             previous = day
 
-    def _stay_distance(self, person_id: str, venue_id: str, day: Date) -> Iterator[Violation]:
-        person = self.s.person_by_id[person_id]
-        limit = self.s.rules.min_stay_km
-        home, venue = self.s.venue_by_id.get(person.home_venue_id), self.s.venue_by_id.get(venue_id)
+    def _day(self, day: Date) -> Iterator[Found]:
+        items = self.by_day.get(day, [])
+        for start, _, obj in items:
+            if isinstance(obj, TravelLeg):
+                if obj.from_id != self.here:
+                    text = (
+                        f"leaves {self.c.place(obj.from_id)} but is at"
+                        f" {self.c.place(self.here)}"
+                    )
+                    yield "continuity", ERROR, text, start, None
+                self.here = obj.to_id
+            elif obj.venue_id != self.here:
+                text = (
+                    f"at {self.c.place(self.here)} but {obj.title} is at"
+                    f" {self.c.place(obj.venue_id)}"
+                )
+                yield "continuity", ERROR, text, start, obj.request_id
+                self.here = obj.venue_id
+        if items:
+            hours = (items[-1][1] - items[0][0]).total_seconds() / 3600
+            if hours > LONG_DAY_HOURS:
+                yield (
+                    "long-day",
+                    WARNING,
+                    f"a day of {hours:.1f} hours on {_date(day)}",
+                    items[0][0],
+                    None,
+                )
+
+    def _night(self, day: Date) -> Iterator[Found]:
+        items = self.by_day.get(day, [])
+        # A night's problems belong to the evening: the end of the day's last item.
+        evening = max(end for _, end, _ in items) if items else None
+        stay = self.stays.get(day)
+        if stay is None:
+            if self.here != self.home:
+                text = (
+                    f"ends {_date(day)} at {self.c.place(self.here)}, not home, with no"
+                    " overnight stay"
+                )
+                yield "continuity", ERROR, text, evening, None
+            self.here, self.in_row = self.home, 0
+            return
+        if stay.venue_id != self.here:
+            place, there = self.c.place(stay.venue_id), self.c.place(self.here)
+            yield (
+                "continuity",
+                ERROR,
+                f"sleeps near {place} on {_date(day)} but ends the day at {there}",
+                evening,
+                None,
+            )
+            # Reported once: the next day starts where the stay says they slept.
+            self.here = stay.venue_id
+        limit = self.c.s.rules.min_stay_km
+        home, venue = (
+            self.c.s.venue_by_id.get(self.home),
+            self.c.s.venue_by_id.get(stay.venue_id),
+        )
         if limit > 0 and home and venue and within_km(home, venue, limit):
-            yield Violation(rule="stay-too-close", severity=ERROR, person_id=person_id,
-                            message=f"{person.name}: a night near {venue.name} on {day:%d %b %Y}, "
-                            f"under {limit:g} km from home")
+            text = (
+                f"a night near {venue.name} on {_date(day)}, under {limit:g} km from"
+                " home"
+            )
+            yield "stay-too-close", ERROR, text, evening, None
+        self.in_row += 1
+        allowed = self.c.s.rules.max_nights_away_in_row
+        if self.in_row > allowed:
+            text = (
+                f"{self.in_row} nights away in a row by {_date(day)}, at most"
+                f" {allowed} allowed"
+            )
+            yield "nights-away", ERROR, text, evening, None
+        elif self.in_row > NIGHTS_IN_A_ROW:
+            yield (
+                "many-nights",
+                WARNING,
+                f"{self.in_row} nights away in a row by {_date(day)}",
+                evening,
+                None,
+            )
 
-    def _label(self, kind: str, obj: object) -> str:
-        if kind == "event":
-            return obj.title  # type: ignore[attr-defined,no-any-return]
-        leg: TravelLeg = obj  # type: ignore[assignment]
-        return f"travel to {self.place(leg.to_id)}"
 
-
-def _pairs(items: list[ScheduledEvent]) -> Iterator[tuple[ScheduledEvent, ScheduledEvent]]:
-    for i, a in enumerate(items):
-        for b in items[i + 1 :]:
-            yield a, b
+def _error(
+    rule: str,
+    message: str,
+    *,
+    person_id: str | None = None,
+    when: DateTime | None = None,
+    request_id: str | None = None,
+) -> Violation:
+    return Violation(
+        rule=rule,
+        severity=ERROR,
+        message=message,
+        person_id=person_id,
+        when=when,
+        request_id=request_id,
+    )

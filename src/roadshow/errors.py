@@ -181,6 +181,10 @@ class GeocodeError(RoadshowError):
     """
 
 
+class MissingDependencyError(RoadshowError, ImportError):
+    """An optional extra the request needs is not installed (the message says how)."""
+
+
 class RoadshowWarning(UserWarning):
     """Base of roadshow's warnings."""
 

@@ -29,9 +29,9 @@ from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from roadshow.errors import InputError, OutputError
+from roadshow.exporters.choices import AUDIENCES
 
 CALENDAR_TYPE: Final = "text/calendar; charset=utf-8"
-AUDIENCES: Final = ("internal", "public")
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
 _PAGE = string.Template("""\

@@ -685,7 +685,10 @@ class PlanningRules:
             )
         if not math.isfinite(self.min_stay_km) or self.min_stay_km < 0:
             raise InvalidModelError(
-                obj="rules", field="min_stay_km", expected="0 or more kilometres", got=self.min_stay_km
+                obj="rules",
+                field="min_stay_km",
+                expected="0 or more kilometres",
+                got=self.min_stay_km,
             )
         if not 1 <= self.start_step_minutes <= 60 or 60 % self.start_step_minutes:  # noqa: PLR2004
             raise InvalidModelError(
@@ -1032,7 +1035,9 @@ class Scenario:
         wanted = frozenset(kinds)
         if not wanted:
             return self
-        return attrs.evolve(self, requests=[r for r in self.requests if r.kind in wanted])
+        return attrs.evolve(
+            self, requests=[r for r in self.requests if r.kind in wanted]
+        )
 
     def summary(self) -> dict[str, int]:
         """Counts of the scenario's parts (for ``roadshow show``)."""

@@ -1,4 +1,4 @@
-"""The objective: one function that scores any plan, shared by planner, checker and bench.
+"""The objective: one function that scores any plan (planner, checker and bench use it).
 
 Plans are compared lexicographically on, in order:
 
@@ -21,6 +21,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from attrs import frozen
+from pendulum import Date
 
 from roadshow.model import Plan, Scenario, ScheduledEvent
 from roadshow.timeutil import clock_minutes, day_minute, epoch_minute
@@ -90,9 +91,9 @@ def evaluate(scenario: Scenario, plan: Plan) -> Objective:
 
 def _late_finishes(scenario: Scenario, plan: Plan) -> int:
     """Count person-days whose last event or arrival is after the person's late time."""
-    day_ends: dict[tuple[str, object], int] = {}
+    day_ends: dict[tuple[str, Date], int] = {}
 
-    def note(person_id: str, when: object, end: int) -> None:
+    def note(person_id: str, when: Date, end: int) -> None:
         key = (person_id, when)
         day_ends[key] = max(day_ends.get(key, end), end)
 
@@ -106,7 +107,7 @@ def _late_finishes(scenario: Scenario, plan: Plan) -> int:
     late = 0
     for (person_id, day), end in day_ends.items():
         person = scenario.person_by_id[person_id]
-        if end > day_minute(day, person.late_after_minutes, person.timezone):  # type: ignore[arg-type]
+        if end > day_minute(day, person.late_after_minutes, person.timezone):
             late += 1
     return late
 

@@ -13,7 +13,6 @@ import math
 from typing import Protocol
 
 from attrs import frozen
-from geopy.distance import geodesic
 
 from roadshow.errors import InputError, UnknownReferenceError, closest
 from roadshow.model import Scenario, TravelSettings, Venue
@@ -43,6 +42,8 @@ class TravelModel(Protocol):
 
 def distance_km(a: Venue, b: Venue) -> float:
     """Return the geodesic distance between two venues in kilometres."""
+    from geopy.distance import geodesic  # noqa: PLC0415 - geopy loads slowly; not needed for --help
+
     return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
 
 

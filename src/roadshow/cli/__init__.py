@@ -71,7 +71,7 @@ def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
 
 def _register() -> None:
     # Import here so each family module can import this package's helpers.
-    from roadshow.cli import calendars, plan, scenario, travel  # noqa: PLC0415
+    from roadshow.cli import areas, calendars, itinerary, plan, scenario, travel
 
     for command in (
         scenario.scenarios,
@@ -80,10 +80,13 @@ def _register() -> None:
         travel.travel,
         plan.plan,
         plan.check,
+        areas.areas,
         calendars.ics,
         calendars.changes,
         calendars.serve,
         calendars.import_diary,
+        itinerary.itinerary,
+        itinerary.export,
     ):
         cli.add_command(command)
 

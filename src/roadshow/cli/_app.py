@@ -7,17 +7,19 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pendulum
 from attrs import frozen
 from pendulum import DateTime
 
-from roadshow import data
 from roadshow._fs import write_atomic
 from roadshow.errors import InputError
-from roadshow.importers.scenario import Locator, load_scenario
-from roadshow.model import Scenario
+
+if TYPE_CHECKING:
+    from roadshow.importers.scenario import Locator
+    from roadshow.model import Scenario
 
 
 @frozen
@@ -35,9 +37,11 @@ class AppContext:
 
     def locator(self) -> Locator:
         """Return how venues without coordinates are located."""
+        from roadshow import data
+
         if not self.geocode:
             return data.locate_place
-        from roadshow.geocode import caching_locator  # noqa: PLC0415 - network code only on request
+        from roadshow.geocode import caching_locator
 
         return caching_locator()
 
@@ -47,6 +51,9 @@ class AppContext:
         Raises:
             InputError: the scenario cannot be found or is malformed.
         """
+        from roadshow import data
+        from roadshow.importers.scenario import load_scenario
+
         name = scenario or data.DEFAULT_SCENARIO
         if name in data.SCENARIOS:
             return data.scenario(name)

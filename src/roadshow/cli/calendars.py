@@ -13,9 +13,8 @@ from roadshow import data
 from roadshow.cli._app import AppContext, emit, issue_time, pass_app, warnings_to_stderr
 from roadshow.errors import InputError, UnknownReferenceError
 from roadshow.exporters.changes import render_change_notice, render_changes_table
+from roadshow.exporters.choices import AUDIENCES, SPLITS
 from roadshow.exporters.ics import (
-    AUDIENCES,
-    SPLITS,
     PlanVersion,
     calendar_files,
     render_ics,

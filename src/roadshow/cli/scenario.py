@@ -11,7 +11,6 @@ from roadshow import data
 from roadshow._fs import ensure_folder, write_atomic
 from roadshow.cli._app import AppContext, pass_app
 from roadshow.errors import InputError, OutputError
-from roadshow.exporters.summary import render_scenario_summary
 
 
 @click.command()
@@ -30,6 +29,8 @@ def show(app: AppContext, scenario: str | None) -> None:
 
     SCENARIO is a bundled id (default nhs-2008), a .toml file or a folder.
     """
+    from roadshow.exporters.summary import render_scenario_summary
+
     click.echo(render_scenario_summary(app.load(scenario)), nl=False)
 
 

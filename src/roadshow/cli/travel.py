@@ -5,9 +5,7 @@ from __future__ import annotations
 import click
 
 from roadshow.cli._app import AppContext, pass_app
-from roadshow.exporters.summary import render_journey
 from roadshow.model import MODES
-from roadshow.travel import EstimatedTravel, find_venue
 
 
 @click.command()
@@ -37,6 +35,9 @@ def travel(
     FROM and TO are venue ids (richmond-house), region or area codes (Q30, 5ND),
     person ids (their home base) or place names (Leeds).
     """
+    from roadshow.exporters.summary import render_journey
+    from roadshow.travel import EstimatedTravel, find_venue
+
     scenario = app.load(scenario_name)
     start, end = find_venue(scenario, origin), find_venue(scenario, destination)
     model = EstimatedTravel(scenario.venue_by_id, scenario.travel)

@@ -11,11 +11,12 @@ import io
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from roadshow.errors import InputError, closest
-from roadshow.importers.scenario import parse_scenario
-from roadshow.importers.tables import decode_text
-from roadshow.model import Scenario
+
+if TYPE_CHECKING:
+    from roadshow.model import Scenario
 
 SCENARIOS = {"nhs-2008": "nhs2008"}
 """Bundled scenario ids and the data package that holds each."""
@@ -49,6 +50,10 @@ def scenario(name: str = DEFAULT_SCENARIO) -> Scenario:
     Raises:
         InputError: no bundled scenario has that name.
     """
+    # Imported here: listing scenarios or showing --help needs no parser.
+    from roadshow.importers.scenario import parse_scenario  # noqa: PLC0415
+    from roadshow.importers.tables import decode_text  # noqa: PLC0415
+
     folder = scenario_folder(name)
 
     def read_table(file_name: str) -> tuple[str, bytes]:

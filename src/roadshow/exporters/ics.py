@@ -46,6 +46,7 @@ from icalendar import (
 from pendulum import Date, DateTime
 
 from roadshow.errors import InvalidModelError
+from roadshow.exporters.choices import AUDIENCES, INTERNAL, PUBLIC, SPLITS
 from roadshow.model import (
     OvernightStay,
     Plan,
@@ -61,13 +62,6 @@ ROADSHOW_NS: Final = uuid.UUID("3d0b8f5e-6c1a-4e57-9b2f-8a41c7d2e913")
 
 PRODID: Final = "-//roadshow//roadshow calendars//EN"
 
-INTERNAL: Final = "internal"
-PUBLIC: Final = "public"
-AUDIENCES: Final = (INTERNAL, PUBLIC)
-"""``internal`` has everything; ``public`` leaves out travel, stays, contacts, notes."""
-
-SPLITS: Final = ("programme", "person", "region", "area")
-"""The ways :func:`calendar_files` can split a plan into calendars."""
 
 REFRESH: Final = dt.timedelta(hours=1)
 """How often subscribed clients are asked to refresh a feed."""

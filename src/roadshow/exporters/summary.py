@@ -1,18 +1,30 @@
-"""Plain-text summaries of a scenario (``roadshow show``)."""
+"""Plain-text reports: scenario and plan summaries, journeys, violations, areas.
+
+Each ``render_*`` function is pure and returns the text; the CLI prints it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
+from attrs import frozen
 from pendulum import Date
 
-from roadshow.exporters._text import table
 from roadshow.checks import Violation
-from roadshow.model import Person, Plan, Scenario, TravelSettings, Venue
+from roadshow.exporters._text import table
+from roadshow.model import (
+    Area,
+    Person,
+    Plan,
+    Scenario,
+    ScheduledEvent,
+    TravelSettings,
+    Venue,
+)
 from roadshow.objective import Objective
 from roadshow.rules import working_days
-from roadshow.timeutil import format_duration
+from roadshow.timeutil import format_duration, tz_abbreviation
 from roadshow.travel import Journey
 
 
@@ -102,9 +114,13 @@ def render_journey(
 
 
 def render_plan_summary(
-    scenario: Scenario, plan: Plan, objective: Objective, violations: Sequence[Violation], notes: Sequence[str] = ()
+    scenario: Scenario,
+    plan: Plan,
+    objective: Objective,
+    violations: Sequence[Violation],
+    notes: Sequence[str] = (),
 ) -> str:
-    """Return the ``roadshow plan`` report: people's load, regions, figures, problems."""
+    """Return the plan report: people's load, regions, figures, problems."""
     kinds = Counter(r.kind for r in scenario.requests)
     placed = Counter(e.kind for e in plan.events)
     out = [
@@ -117,25 +133,34 @@ def render_plan_summary(
     for role, title in (("principal", "Principals"), ("chair", "Chairs")):
         people = [p for p in scenario.people if p.role == role]
         if people:
-            out += [title, table(_LOAD_HEADERS, [_load(p, plan) for p in people], indent="  ")]
+            out += [
+                title,
+                table(_LOAD_HEADERS, [_load(p, plan) for p in people], indent="  "),
+            ]
     others = [p for p in scenario.people if p.role not in ("principal", "chair")]
     if others:
-        out += ["Others", table(_LOAD_HEADERS, [_load(p, plan) for p in others], indent="  ")]
+        out += [
+            "Others",
+            table(_LOAD_HEADERS, [_load(p, plan) for p in others], indent="  "),
+        ]
     by_region = Counter((e.region_id, e.kind) for e in plan.events if e.region_id)
     if scenario.regions and by_region:
         kind_names = sorted({k for _, k in by_region})
         rows = [
-            (r.name, *(by_region[(r.region_id, k)] for k in kind_names)) for r in scenario.regions
+            (r.name, *(by_region[(r.region_id, k)] for k in kind_names))
+            for r in scenario.regions
         ]
         out += ["Events by region", table(("region", *kind_names), rows, indent="  ")]
     out.append(
-        f"Objective  travel {objective.travel_hours:.1f} person-hours; {objective.nights_away} nights away; "
-        f"{objective.late_finishes} late finishes; {objective.neighbour_clashes} neighbour clashes; "
-        f"{objective.preference_minutes} minutes from preferred times"
+        f"Objective  travel {objective.travel_hours:.1f} person-hours;"
+        f" {objective.nights_away} nights away;"
+        f" {objective.late_finishes} late finishes;"
+        f" {objective.neighbour_clashes} neighbour clashes;"
+        f" {objective.preference_minutes} minutes from preferred times"
     )
     out.extend(notes)
     errors = sum(v.is_hard for v in violations)
-    out.append(f"Checker    {errors} errors, {len(violations) - errors} warnings")
+    out.append(f"Checker    {_problems(errors, len(violations) - errors)}")
     if plan.unplaced:
         out += ["", "Unplaced"]
         out += [f"  - {u.reason}" for u in plan.unplaced]
@@ -150,7 +175,22 @@ def _load(person: Person, plan: Plan) -> tuple[object, ...]:
     minutes = sum(leg.minutes for leg in plan.legs_for(person.person_id))
     first = events[0].start.format("D MMM") if events else ""
     last = events[-1].start.format("D MMM") if events else ""
-    return (person.name, len(events), round(minutes / 60, 1), len(plan.stays_for(person.person_id)), first, last)
+    return (
+        person.name,
+        len(events),
+        round(minutes / 60, 1),
+        len(plan.stays_for(person.person_id)),
+        first,
+        last,
+    )
+
+
+def _problems(errors: int, warnings: int) -> str:
+    """Say ``1 error, 2 warnings``: singular for one, plural otherwise."""
+    return (
+        f"{errors} error{'' if errors == 1 else 's'},"
+        f" {warnings} warning{'' if warnings == 1 else 's'}"
+    )
 
 
 def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> str:
@@ -160,13 +200,108 @@ def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> st
     tz = scenario.timezone
     groups: dict[tuple[str, str], list[Violation]] = {}
     for v in violations:
-        who = scenario.person_by_id[v.person_id].name if v.person_id in scenario.person_by_id else "Programme"
+        who = (
+            scenario.person_by_id[v.person_id].name
+            if v.person_id in scenario.person_by_id
+            else "Programme"
+        )
         day = v.when.in_tz(tz).format("ddd D MMM YYYY") if v.when else "any day"
         groups.setdefault((who, day), []).append(v)
     out = []
     for (who, day), found in groups.items():
         out.append(f"{who}, {day}")
-        out += [f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {v.message}" for v in found]
+        out += [
+            f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {v.message}"
+            for v in found
+        ]
     errors = sum(v.is_hard for v in violations)
-    out.append(f"{errors} errors, {len(violations) - errors} warnings")
+    out.append(_problems(errors, len(violations) - errors))
     return "\n".join(out) + "\n"
+
+
+@frozen(kw_only=True)
+class AreaEntry:
+    """One row of ``roadshow areas``: an area and one of its requests, placed or not.
+
+    ``request_id`` is None when the scenario asks for nothing in the area;
+    ``event`` is None when the request is not in the plan, and ``reason`` then
+    says why (the planner's words, or that the plan does not list it).
+    """
+
+    area: Area
+    request_id: str | None = None
+    event: ScheduledEvent | None = None
+    reason: str = ""
+
+    @property
+    def is_missing(self) -> bool:
+        """Tell whether something was asked for in the area but is not planned."""
+        return self.request_id is not None and self.event is None
+
+
+def area_entries(
+    scenario: Scenario, plan: Plan, region_id: str | None = None
+) -> tuple[AreaEntry, ...]:
+    """Return each area's requests with their planned events, in scenario order.
+
+    Args:
+        scenario: The scenario the plan belongs to.
+        plan: The plan to read events and unplaced reasons from.
+        region_id: Only the areas of this region (all when None).
+    """
+    placed = {e.request_id: e for e in plan.events}
+    unplaced = {u.request_id: u.reason for u in plan.unplaced}
+    by_area: dict[str, list[str]] = {}
+    for request in scenario.requests:
+        area_id = scenario.area_of(request)
+        if area_id is not None:
+            by_area.setdefault(area_id, []).append(request.request_id)
+    entries = []
+    for area in scenario.areas:
+        if region_id is not None and area.region_id != region_id:
+            continue
+        requests = by_area.get(area.area_id, [])
+        if not requests:
+            entries.append(AreaEntry(area=area, reason="nothing requested"))
+        entries.extend(
+            AreaEntry(area=area, request_id=request_id, event=placed[request_id])
+            if request_id in placed
+            else AreaEntry(
+                area=area,
+                request_id=request_id,
+                reason=unplaced.get(request_id, "not in the plan"),
+            )
+            for request_id in requests
+        )
+    return tuple(entries)
+
+
+def render_areas(scenario: Scenario, entries: Sequence[AreaEntry]) -> str:
+    """Return one row per entry: area, region, date, local time and venue.
+
+    Times are in the scenario's time zone and carry its abbreviation (``BST``
+    until summer time ends on 26 Oct 2008, ``GMT`` after). Rows not planned say
+    "not planned" and give the reason in place of the venue.
+    """
+    if not entries:
+        return "No areas.\n"
+    rows = []
+    for entry in entries:
+        area = entry.area
+        region = scenario.region_by_id[area.region_id].name
+        event = entry.event
+        if event is None:
+            when, time, where = "not planned", "", entry.reason
+        else:
+            start = event.start.in_tz(scenario.timezone)
+            end = event.end.in_tz(scenario.timezone)
+            when = _day(start.date())
+            time = f"{start:%H:%M}-{end:%H:%M} {tz_abbreviation(start)}"
+            venue = scenario.venue_by_id.get(event.venue_id)
+            where = venue.name if venue else event.venue_id
+        rows.append((area.area_id, area.name, region, when, time, where))
+    planned = sum(entry.event is not None for entry in entries)
+    missing = sum(entry.is_missing for entry in entries)
+    areas = len({entry.area.area_id for entry in entries})
+    total = f"{areas} areas: {planned} events planned, {missing} not planned.\n"
+    return table(("area", "name", "region", "date", "time", "venue"), rows) + total

@@ -43,7 +43,6 @@ from roadshow.errors import (
     closest,
     quote,
 )
-from roadshow.importers.diary import parse_diary
 from roadshow.importers.tables import Row, decode_text, read_rows
 from roadshow.model import (
     MODES,
@@ -875,6 +874,9 @@ class _Parser:
             raise t.error("file", "a scenario read from a file (diaries sit beside it)")
         source, data = self.read_table(name)
         zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
+        # Only scenarios with diaries pay for the iCalendar import.
+        from roadshow.importers.diary import parse_diary  # noqa: PLC0415
+
         return parse_diary(
             decode_text(data, source=source, error=DiaryFileError),
             source=source,

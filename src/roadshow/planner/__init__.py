@@ -4,13 +4,14 @@ Pure and deterministic: no clock, no files, no unseeded randomness, and every
 tie broken on (day, start, venue, id). The same scenario gives the same plan, and
 the same bytes once rendered, on every machine.
 
-How it works: requests become *groups* (a request and those that follow it);
-fixed groups go in first; a constructive pass places the rest hardest first at
-their cheapest feasible day, venue and start; local search relocates groups while
-that lowers the cost (see :mod:`roadshow.objective` for the order of criteria);
-where the tour part is small enough, an exact day-by-day search replaces the
-heuristic tour and proves its travel optimal (see :mod:`roadshow.planner._exact`). Requests that cannot be
-placed are listed in ``Plan.unplaced`` with the rules that block them, by date.
+How it works: requests become *groups* (a request and those that follow it).
+Fixed groups go in first, then tours (sets of day-exclusive visits such as the
+ten regional visits), which an exact search places with proven-optimal travel
+(see :mod:`roadshow.planner._exact`); a constructive pass then places the rest,
+hardest first, at their cheapest feasible day, venue and start, and local search
+relocates groups while that lowers the cost (see :mod:`roadshow.objective` for
+the order of criteria). Requests that cannot be placed are listed in
+``Plan.unplaced`` with the rules that block them, by date.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ from roadshow.errors import PlanningError
 from roadshow.model import Plan, Scenario
 from roadshow.objective import Objective, evaluate
 from roadshow.planner._context import Context, Group
+from roadshow.planner._exact import solve_tour, tours
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
 from roadshow.planner._schedule import Schedule
-from roadshow.planner._exact import solve_tour, tours
 from roadshow.planner._search import construct, improve, is_fixed
 
 __all__ = ["PlanParams", "Result", "TourReport", "plan", "solve"]
+
+_LARGE_DAYS_TO_TRY = 20
 
 
 @frozen(kw_only=True)
@@ -41,14 +44,28 @@ class PlanParams:
         exact_max_groups: Tours of up to this many visits get the exact search.
         exact_max_states: The exact search gives up (keeping the heuristic tour)
             after this many states.
+        days_to_try: Each placement tries only this many days, those nearest to
+            where the group's people already are (None: every day, or 20 for
+            programmes of more than ``large_programme`` requests).
+        large_programme: See *days_to_try*.
+        min_pass_gain: Local search stops after a pass that lowers the cost by
+            less than this fraction (counted, never timed: results stay the same
+            on every machine).
     """
 
     max_passes: int = 8
     exact_max_groups: int = 12
     exact_max_states: int = 200_000
+    days_to_try: int | None = None
+    large_programme: int = 600
+    min_pass_gain: float = 0.002
 
     def __attrs_post_init__(self) -> None:
-        if self.max_passes < 0 or self.exact_max_groups < 0 or self.exact_max_states < 0:
+        if (
+            self.max_passes < 0
+            or self.exact_max_groups < 0
+            or self.exact_max_states < 0
+        ):
             msg = "max_passes, exact_max_groups and exact_max_states must be 0 or more"
             raise PlanningError(msg)
 
@@ -92,7 +109,10 @@ def plan(scenario: Scenario, params: PlanParams | None = None) -> Plan:
 
 
 def solve(
-    scenario: Scenario, params: PlanParams | None = None, *, progress: Callable[[str], None] | None = None
+    scenario: Scenario,
+    params: PlanParams | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Plan *scenario* and report the score and the search (see :func:`plan`).
 
@@ -109,7 +129,10 @@ def solve(
     ctx = Context(scenario)
     schedule = Schedule(ctx)
     groups = list(ctx.groups)
-    found = tours(ctx, schedule, groups, max_groups=params.exact_max_groups)
+    days = params.days_to_try
+    if days is None and len(groups) > params.large_programme:
+        days = _LARGE_DAYS_TO_TRY
+    found = tours(ctx, groups, max_groups=params.exact_max_groups)
     in_tours = [g for tour in found for g in tour]
     # Fixed groups and tours first; the rest of the programme fits around them.
     left = construct(ctx, schedule, [g for g in groups if is_fixed(g)])
@@ -121,34 +144,52 @@ def solve(
     # Polishing a proven tour never raises its travel (travel dominates the cost),
     # so this only improves nights, late finishes and preferred times.
     improve(ctx, schedule, in_tours, max_passes=params.max_passes)
-    proven = {g.index for tour, report in zip(found, reports, strict=True) if report.optimal for g in tour}
+    proven = {
+        g.index
+        for tour, report in zip(found, reports, strict=True)
+        if report.optimal
+        for g in tour
+    }
     left = [g for g in left if g.index not in schedule.placements]
     rest = [g for g in groups if g not in in_tours and not is_fixed(g)]
     say(f"Placing {len(rest)} more requests")
-    left += construct(ctx, schedule, rest)
+    left += construct(ctx, schedule, rest, days_to_try=days)
     say("Improving the plan")
-    passes = improve(ctx, schedule, [g for g in groups if g.index not in proven], max_passes=params.max_passes)
+    passes = improve(
+        ctx,
+        schedule,
+        [g for g in groups if g.index not in proven],
+        max_passes=params.max_passes,
+        days_to_try=days,
+        min_gain=params.min_pass_gain,
+    )
     if left:
         # Local search may have opened room for what did not fit at first.
         left = construct(ctx, schedule, left)
-    unplaced = [explain(ctx, schedule, g) for g in left]
+    unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
-    return Result(plan=result, objective=evaluate(scenario, result), tours=tuple(reports), passes=passes)
+    return Result(
+        plan=result,
+        objective=evaluate(scenario, result),
+        tours=tuple(reports),
+        passes=passes,
+    )
 
 
-def _exact_tour(ctx: Context, schedule: Schedule, tour: list[Group], params: PlanParams) -> TourReport:
+def _exact_tour(
+    ctx: Context, schedule: Schedule, tour: list[Group], params: PlanParams
+) -> TourReport:
     """Replace a heuristically placed tour by the exact search's answer."""
     placed = [g for g in tour if g.index in schedule.placements]
     ids = tuple(g.group_id for g in tour)
-    if len(placed) != len(tour):
-        # The heuristic could not place every visit; the search starts unbounded.
-        upper = None
-    else:
-        upper = schedule.cost
+    # If the heuristic could not place every visit, the search starts unbounded.
+    upper = schedule.cost if len(placed) == len(tour) else None
     before = {g.index: schedule.remove(g) for g in placed}
     if upper is not None:
         upper -= schedule.cost
-    found = solve_tour(ctx, schedule, tour, upper_bound=upper, max_states=params.exact_max_states)
+    found = solve_tour(
+        ctx, schedule, tour, upper_bound=upper, max_states=params.exact_max_states
+    )
     if found is not None and found.placements and len(found.placements) == len(tour):
         for group in tour:
             schedule.place(group, found.placements[group.index])
@@ -156,4 +197,6 @@ def _exact_tour(ctx: Context, schedule: Schedule, tour: list[Group], params: Pla
     for group in placed:
         schedule.place(group, before[group.index])
     optimal = found is not None and found.proven and upper is not None
-    return TourReport(request_ids=ids, optimal=optimal, states=found.states if found else 0)
+    return TourReport(
+        request_ids=ids, optimal=optimal, states=found.states if found else 0
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from functools import cached_property
+from itertools import pairwise
 
 from attrs import frozen
 from pendulum import Date
@@ -47,7 +48,7 @@ class Group:
     members: tuple[Member, ...]
     people: tuple[str, ...]
     spans: dict[str, tuple[int, int]]
-    """Per person: (busy from, busy until) relative to the group start, gaps included."""
+    """Per person: (busy from, busy until), from the group start, gaps included."""
     finishes: dict[str, int]
     """Per person: when their last session ends, relative to the group start."""
     venues: tuple[str, ...]
@@ -137,7 +138,7 @@ class PersonDays:
     def latest_departure(
         self, earliest: int, arrive_by: int, minutes: int
     ) -> int | None:
-        """Leave as late as possible and still arrive by *arrive_by*, around commitments."""
+        """Leave as late as possible to arrive by *arrive_by*, around commitments."""
         depart = arrive_by - minutes
         while depart >= earliest:
             busy = self.busy_overlapping(depart, depart + minutes)
@@ -175,7 +176,7 @@ class Context:
         self._near: dict[tuple[str, str, float], bool] = {}
         self.groups = self._build_groups()
 
-    # --- travel ------------------------------------------------------------------------
+    # --- travel -----------------------------------------------------------------------
 
     def minutes(self, person_id: str, from_id: str, to_id: str) -> int:
         """Door-to-door minutes for *person_id* between two places (cached)."""
@@ -192,7 +193,7 @@ class Context:
         return found
 
     def can_stay(self, person_id: str, venue: str) -> bool:
-        """Tell whether *person_id* may spend a night near *venue* (far enough from home)."""
+        """Tell whether *person_id* may sleep near *venue* (far enough from home)."""
         limit = self.scenario.rules.min_stay_km
         home = self.home[person_id]
         return venue != home and (limit <= 0 or not self.is_near(home, venue, limit))
@@ -206,7 +207,7 @@ class Context:
             found = self._near[key] = within_km(venues[a], venues[b], km)
         return found
 
-    # --- groups ------------------------------------------------------------------------
+    # --- groups -----------------------------------------------------------------------
 
     def _build_groups(self) -> tuple[Group, ...]:
         scenario = self.scenario
@@ -252,10 +253,7 @@ class Context:
         finishes: dict[str, int] = {}
         for person_id, attended in sorted(sessions.items()):
             ordered = sorted(attended, key=lambda m: m.offset)
-            if any(
-                b.offset < a.offset + a.length
-                for a, b in zip(ordered, ordered[1:], strict=False)
-            ):
+            if any(b.offset < a.offset + a.length for a, b in pairwise(ordered)):
                 problems.append(f"{person_id} would attend two overlapping sessions")
             spans[person_id] = (
                 min(m.offset - minutes_of(m.request.gap_before) for m in ordered),
@@ -307,7 +305,7 @@ class Context:
         out = {}
         for g in self.groups:
             days = []
-            for day in self.days:
+            for day in self.days if not g.problems else ():
                 if g.pin_day is not None and day.index != g.pin_day:
                     continue
                 if g.pin_day is None and not all(
@@ -327,7 +325,7 @@ class Context:
         Every member must fit inside one of its request's slot windows and inside
         each of its attendees' working hours; starts lie on the scenario's step.
         """
-        key = (group.index, day)
+        key = (self._shape(group), day)
         found = self._starts.get(key)
         if found is None:
             found = self._compute_starts(group, day)
@@ -335,7 +333,31 @@ class Context:
         return found
 
     @cached_property
-    def _starts(self) -> dict[tuple[int, int], tuple[int, ...]]:
+    def _starts(self) -> dict[tuple[object, int], tuple[int, ...]]:
+        return {}
+
+    def _shape(self, group: Group) -> object:
+        """What a group's starts depend on; groups of one shape share them."""
+        found = self._shapes.get(group.index)
+        if found is None:
+            hours = {p: self.people[p].person.working_hours for p in group.people}
+            found = (
+                group.pin_minute,
+                tuple(
+                    (
+                        m.offset,
+                        m.length,
+                        m.request.slots,
+                        tuple(hours[p] for p in m.request.attendees),
+                    )
+                    for m in group.members
+                ),
+            )
+            self._shapes[group.index] = found
+        return found
+
+    @cached_property
+    def _shapes(self) -> dict[int, object]:
         return {}
 
     def _compute_starts(self, group: Group, day: int) -> tuple[int, ...]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import combinations, pairwise, permutations
+from typing import NamedTuple
 
 from attrs import frozen
 
@@ -31,9 +32,19 @@ from roadshow.planner._routing import Item, route_day
 from roadshow.planner._schedule import Placement, Schedule
 
 NONE = -1
+_SMALLEST_TOUR = 2  # one visit alone needs no search
 # Ceilings tried above the lower bound, in travel minutes (then the heuristic's cost).
 _SLACKS = (0, 15, 30, 60, 120, 240, 480)
 PersonState = tuple[str, int]
+
+
+class Step(NamedTuple):
+    """One day of a partial tour, linked to the day before."""
+
+    previous: Step | None
+    day: int
+    visit: int
+    start: int
 
 
 @frozen
@@ -47,16 +58,22 @@ class ExactResult:
     placements: dict[int, Placement]
 
 
-def tours(ctx: Context, schedule: Schedule, groups: Iterable[Group], *, max_groups: int) -> list[list[Group]]:
+def tours(
+    ctx: Context, groups: Iterable[Group], *, max_groups: int
+) -> list[list[Group]]:
     """Find the sets of groups the exact search can take (see the module docstring)."""
     exclusive = [
         g
         for g in groups
-        if g.kind_rules.max_per_person_per_day == 1 and not g.problems and len(ctx.candidate_days[g.index]) > 1
+        if g.kind_rules.max_per_person_per_day == 1
+        and not g.problems
+        and len(ctx.candidate_days[g.index]) > 1
     ]
     components: list[list[Group]] = []
     for group in sorted(exclusive, key=lambda g: g.index):
-        joined = [c for c in components if any(set(group.people) & set(o.people) for o in c)]
+        joined = [
+            c for c in components if any(set(group.people) & set(o.people) for o in c)
+        ]
         merged = [group]
         for c in joined:
             merged += c
@@ -64,21 +81,30 @@ def tours(ctx: Context, schedule: Schedule, groups: Iterable[Group], *, max_grou
         components.append(merged)
     out = []
     for component in components:
-        if not 2 <= len(component) <= max_groups:
+        if not _SMALLEST_TOUR <= len(component) <= max_groups:
             continue
-        if any(not set(a.people) & set(b.people) for a, b in combinations(component, 2)):
+        if any(
+            not set(a.people) & set(b.people) for a, b in combinations(component, 2)
+        ):
             continue
         if any(len(g.venues) != 1 for g in component):
             continue
         regions = [g.region_id for g in component]
-        if component[0].kind_rules.max_per_region_per_week is not None and len(set(regions)) != len(regions):
+        if component[0].kind_rules.max_per_region_per_week is not None and len(
+            set(regions)
+        ) != len(regions):
             continue
         out.append(sorted(component, key=lambda g: g.index))
     return out
 
 
 def solve_tour(
-    ctx: Context, schedule: Schedule, tour: Sequence[Group], *, upper_bound: int | None, max_states: int
+    ctx: Context,
+    schedule: Schedule,
+    tour: Sequence[Group],
+    *,
+    upper_bound: int | None,
+    max_states: int,
 ) -> ExactResult | None:
     """Search the best placements of *tour*'s groups (all taken out of *schedule*).
 
@@ -92,13 +118,20 @@ def solve_tour(
         timeline = schedule.timelines[person_id]
         if any(d in timeline.items for d in range(lo - 1, hi + 2)):
             return None
-    search = _Search(ctx, schedule, tour, people, lo, hi)
+    search = _Search(ctx, schedule=schedule, tour=tour, people=people, lo=lo, hi=hi)
     return search.run(upper_bound, max_states)
 
 
 class _Search:
     def __init__(
-        self, ctx: Context, schedule: Schedule, tour: Sequence[Group], people: list[str], lo: int, hi: int
+        self,
+        ctx: Context,
+        *,
+        schedule: Schedule,
+        tour: Sequence[Group],
+        people: list[str],
+        lo: int,
+        hi: int,
     ) -> None:
         self.ctx = ctx
         self.schedule = schedule
@@ -108,20 +141,29 @@ class _Search:
         self.full = (1 << len(tour)) - 1
         self.homes = [ctx.home[p] for p in people]
         self.allowed: dict[int, list[int]] = {
-            d: [i for i, g in enumerate(tour) if d in ctx.candidate_days[g.index] and schedule.rules_allow(g, d) is None]
+            d: [
+                i
+                for i, g in enumerate(tour)
+                if d in ctx.candidate_days[g.index]
+                and schedule.rules_allow(g, d) is None
+            ]
             for d in range(lo, hi + 1)
         }
         self.venue = [g.venues[0] for g in tour]
-        self._day_cache: dict[tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, int] | None] = {}
+        self._day_cache: dict[
+            tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, int] | None
+        ] = {}
         self._starts: dict[tuple[int, int], list[tuple[int, int, dict[str, Item]]]] = {}
         self._bound = self._travel_bounds()
-        self._relaxed = [sum(b[mask] for b in self._bound) for mask in range(self.full + 1)]
+        self._relaxed = [
+            sum(b[mask] for b in self._bound) for mask in range(self.full + 1)
+        ]
         self._blocks = self._calendar_blocks()
         self._after_block: dict[int, list[int]] = {}
         self._rest_of_block: dict[tuple[int, int], int] = {}
         self._entries: dict[tuple[int, str, int], int] = {}
 
-    # --- the lower bound ------------------------------------------------------------
+    # --- the lower bound --------------------------------------------------------------
 
     def _travel_bounds(self) -> list[list[int]]:
         """Per attendee and set of visits left: travel minutes they need at least.
@@ -139,12 +181,17 @@ class _Search:
             trip = [0] * n
             for i in mine:
                 venue = self.venue[i]
-                trip[i] = self.ctx.minutes(person_id, home, venue) + self.ctx.minutes(person_id, venue, home)
+                trip[i] = self.ctx.minutes(person_id, home, venue) + self.ctx.minutes(
+                    person_id, venue, home
+                )
             chain: dict[int, int] = {}
             for size in range(1, min(longest, len(mine)) + 1):
                 for members in combinations(mine, size):
                     chain[sum(1 << i for i in members)] = max(
-                        sum(self._saving(k, self.venue[a], b) for a, b in pairwise(order))
+                        sum(
+                            self._saving(k, self.venue[a], b)
+                            for a, b in pairwise(order)
+                        )
                         for order in permutations(members)
                     )
             cover = [0] * (self.full + 1)
@@ -159,7 +206,12 @@ class _Search:
                         best = max(best, chain[part] + cover[mask ^ part])
                     sub = (sub - 1) & rest
                 cover[mask] = best
-            out.append([sum(trip[i] for i in mine if mask >> i & 1) - cover[mask] for mask in range(self.full + 1)])
+            out.append(
+                [
+                    sum(trip[i] for i in mine if mask >> i & 1) - cover[mask]
+                    for mask in range(self.full + 1)
+                ]
+            )
         return out
 
     def _saving(self, k: int, place: str, index: int) -> int:
@@ -167,13 +219,20 @@ class _Search:
         person_id, home, venue = self.people[k], self.homes[k], self.venue[index]
         if place == venue:
             return 2 * self.ctx.minutes(person_id, home, venue)
-        if not (self.ctx.can_stay(person_id, place) or self.ctx.can_stay(person_id, venue)):
+        if not (
+            self.ctx.can_stay(person_id, place) or self.ctx.can_stay(person_id, venue)
+        ):
             return 0  # no night can be spent between the two
         minutes = self.ctx.minutes
-        return max(minutes(person_id, place, home) + minutes(person_id, home, venue) - minutes(person_id, place, venue), 0)
+        return max(
+            minutes(person_id, place, home)
+            + minutes(person_id, home, venue)
+            - minutes(person_id, place, venue),
+            0,
+        )
 
     def _calendar_blocks(self) -> list[tuple[list[int], int]]:
-        """Runs of days with a possible visit (gaps of one day allowed), with who may use them.
+        """Runs of days with a possible visit (one-day gaps allowed), with who may come.
 
         Two days in a row without a visit put every attendee at home for a night,
         so visits in different blocks never share a trip.
@@ -185,30 +244,37 @@ class _Search:
                 blocks[-1].append(day)
             else:
                 blocks.append([day])
-        return [(block, sum(1 << i for i in {i for d in block for i in self.allowed[d]})) for block in blocks]
+        return [
+            (block, sum(1 << i for i in {i for d in block for i in self.allowed[d]}))
+            for block in blocks
+        ]
 
     def _blocks_bound(self, first: int, mask: int) -> int:
         """Least relaxed travel for visits *mask* spread over blocks *first* onward."""
-        table = self._after_block.setdefault(first, [])
-        if not table:
-            table.extend(_spread(self._relaxed, self._blocks[first:], self.full))
-        return table[mask]
+        if not self._after_block:
+            tables = _spread(self._relaxed, self._blocks, self.full)
+            self._after_block.update(enumerate(tables))
+        return self._after_block[first][mask]
 
     def _entry(self, k: int, place: str, mask: int) -> int:
-        """The most person *k*, away at *place*, can save by going on to a visit in *mask*."""
+        """Most that person *k*, at *place*, saves going on to a visit in *mask*."""
         key = (k, place, mask)
         found = self._entries.get(key)
         if found is None:
             person_id = self.people[k]
             found = max(
-                (self._saving(k, place, i) for i in range(len(self.tour)) if mask >> i & 1 and person_id in self.tour[i].people),
+                (
+                    self._saving(k, place, i)
+                    for i in range(len(self.tour))
+                    if mask >> i & 1 and person_id in self.tour[i].people
+                ),
                 default=0,
             )
             self._entries[key] = found
         return found
 
     def _left(self, mask: int, people_after: tuple[PersonState, ...], day: int) -> int:
-        """A lower bound (weighted) on the travel after night *day*, visits *mask* to go.
+        """A lower bound (weighted) on travel after night *day*, visits *mask* to go.
 
         Visits still to come fit into what is left of the current block and the
         blocks after it; each block's share costs at least its relaxed travel.
@@ -217,7 +283,11 @@ class _Search:
         total = self._rest_of_block.get(key)
         if total is None:
             total = _INFINITE
-            now = [(i, (b, eligible)) for i, (b, eligible) in enumerate(self._blocks) if b[-1] > day]
+            now = [
+                (i, (b, eligible))
+                for i, (b, eligible) in enumerate(self._blocks)
+                if b[-1] > day
+            ]
             if not now:
                 total = 0 if mask == 0 else _INFINITE
             else:
@@ -228,7 +298,9 @@ class _Search:
                 part = sub
                 while True:
                     if part.bit_count() <= days_left:
-                        value = self._relaxed[part] + self._blocks_bound(later, mask ^ part)
+                        value = self._relaxed[part] + self._blocks_bound(
+                            later, mask ^ part
+                        )
                         total = min(total, value)
                     if part == 0:
                         break
@@ -241,13 +313,17 @@ class _Search:
         entry = 0
         for k, (place, _) in enumerate(people_after):
             if place != self.homes[k]:
-                entry += self._entry(k, place, mask) - self.ctx.minutes(self.people[k], place, self.homes[k])
+                entry += self._entry(k, place, mask) - self.ctx.minutes(
+                    self.people[k], place, self.homes[k]
+                )
         return max(total - entry, 0) * W_TRAVEL
 
-    # --- one day -------------------------------------------------------------------
+    # --- one day ----------------------------------------------------------------------
 
-    def _options_for(self, day: int, index: int) -> list[tuple[int, int, dict[str, Item]]]:
-        """Starts of visit *index* on *day* that fit, as (soft cost, start, items), best first."""
+    def _options_for(
+        self, day: int, index: int
+    ) -> list[tuple[int, int, dict[str, Item]]]:
+        """Fitting starts of visit *index* on *day*, best first."""
         key = (day, index)
         found = self._starts.get(key)
         if found is None:
@@ -257,12 +333,20 @@ class _Search:
                 placement = Placement(day=day, start=start, venue=self.venue[index])
                 if self.schedule.fits(group, placement):
                     soft = self.schedule.soft_cost_of(group, placement)
-                    found.append((soft, start, self.schedule.person_items(group, placement)))
+                    found.append(
+                        (soft, start, self.schedule.person_items(group, placement))
+                    )
             found.sort(key=lambda f: (f[0], f[1]))
             self._starts[key] = found
         return found
 
-    def _day(self, day: int, index: int, slept: tuple[PersonState, ...], nights: tuple[str, ...]) -> tuple[int, int] | None:
+    def _day(
+        self,
+        day: int,
+        index: int,
+        slept: tuple[PersonState, ...],
+        nights: tuple[str, ...],
+    ) -> tuple[int, int] | None:
         """Cost and start of *day* holding visit *index* (NONE: no visit).
 
         The legs are fixed by where each attendee slept and sleeps, so travel does
@@ -287,8 +371,12 @@ class _Search:
             for soft, start, items in self._options_for(day, index):
                 total = soft
                 for k, person_id in enumerate(self.people):
-                    item: Sequence[Item] = (items[person_id],) if person_id in items else ()
-                    route = route_day(self.ctx, person_id, day, places[k], item, nights[k])
+                    item: Sequence[Item] = (
+                        (items[person_id],) if person_id in items else ()
+                    )
+                    route = route_day(
+                        self.ctx, person_id, day, places[k], item, nights[k]
+                    )
                     if route is None:
                         break
                     total += route
@@ -300,7 +388,9 @@ class _Search:
         self._day_cache[key] = best
         return best
 
-    def _nights(self, day: int, today: int, tomorrow: int, slept: tuple[PersonState, ...]) -> list[tuple[tuple[str, ...], tuple[PersonState, ...], int]]:
+    def _nights(
+        self, day: int, today: int, tomorrow: int, slept: tuple[PersonState, ...]
+    ) -> list[tuple[tuple[str, ...], tuple[PersonState, ...], int]]:
         """Every combination of night places for the attendees after *day*."""
         per_person: list[list[tuple[str, PersonState, int]]] = []
         for k, person_id in enumerate(self.people):
@@ -317,14 +407,22 @@ class _Search:
             for place in options:
                 in_row = 0 if place == home else slept[k][1] + 1
                 if in_row <= self.ctx.max_away:
-                    choices.append((place, (place, in_row), 0 if in_row == 0 else W_NIGHT))
+                    choices.append(
+                        (place, (place, in_row), 0 if in_row == 0 else W_NIGHT)
+                    )
             per_person.append(choices)
-        combos: list[tuple[tuple[str, ...], tuple[PersonState, ...], int]] = [((), (), 0)]
+        combos: list[tuple[tuple[str, ...], tuple[PersonState, ...], int]] = [
+            ((), (), 0)
+        ]
         for choices in per_person:
-            combos = [(n + (c[0],), s + (c[1],), cost + c[2]) for n, s, cost in combos for c in choices]
+            combos = [
+                ((*n, c[0]), (*s, c[1]), cost + c[2])
+                for n, s, cost in combos
+                for c in choices
+            ]
         return combos
 
-    # --- the walk ------------------------------------------------------------------
+    # --- the walk ---------------------------------------------------------------------
 
     def run(self, upper_bound: int | None, max_states: int) -> ExactResult:
         """Depth-first branch and bound over the days, most promising branch first.
@@ -340,34 +438,52 @@ class _Search:
         self._floor = floor
         self._budget = max_states
         self._states = 0
-        self._best: tuple[int, object] | None = None
+        self._best: tuple[int, Step | None] | None = None
         complete = True
         # Raise the travel ceiling step by step: the first ceiling under which a
         # tour exists bounds the optimum, and the search under it finds the best.
         for ceiling in _ceilings(floor, limit):
             self._best_travel = ceiling
             self._seen: dict[tuple[int, int, int, tuple[PersonState, ...]], int] = {}
-            for index in sorted([NONE, *self.allowed[self.lo]], key=lambda i: (i == NONE, i)):
+            for index in sorted(
+                [NONE, *self.allowed[self.lo]], key=lambda i: (i == NONE, i)
+            ):
                 mask = 0 if index == NONE else 1 << index
                 if not self._visit(self.lo, mask, index, start, 0, None):
                     complete = False
                     break
-            if self._best is not None or not complete:
+            if self._found() is not None or not complete:
                 break
         proven = complete
-        if self._best is None:
-            return ExactResult(groups=self._ids(), proven=proven, states=self._states, placements={})
+        best = self._found()
+        if best is None:
+            return ExactResult(
+                groups=self._ids(), proven=proven, states=self._states, placements={}
+            )
         placements: dict[int, Placement] = {}
-        back = self._best[1]
-        while back is not None:
-            back, day, index, start_minute = back  # type: ignore[misc]
-            if index != NONE:
-                group = self.tour[index]
-                placements[group.index] = Placement(day=day, start=start_minute, venue=group.venues[0])
-        return ExactResult(groups=self._ids(), proven=proven, states=self._states, placements=placements)
+        step = best[1]
+        while step is not None:
+            if step.visit != NONE:
+                group = self.tour[step.visit]
+                placements[group.index] = Placement(
+                    day=step.day, start=step.start, venue=group.venues[0]
+                )
+            step = step.previous
+        return ExactResult(
+            groups=self._ids(),
+            proven=proven,
+            states=self._states,
+            placements=placements,
+        )
 
-    def _visit(
-        self, day: int, mask: int, today: int, slept: tuple[PersonState, ...], cost: int, back: object
+    def _visit(  # noqa: C901, PLR0912, PLR0917 - the search's inner loop, kept flat for speed
+        self,
+        day: int,
+        mask: int,
+        today: int,
+        slept: tuple[PersonState, ...],
+        cost: int,
+        back: Step | None,
     ) -> bool:
         """Explore from the morning of *day*; return False when the budget ran out."""
         if self._best is not None and self._best[0] // W_TRAVEL <= self._floor:
@@ -381,7 +497,9 @@ class _Search:
             if tomorrow != NONE and mask >> tomorrow & 1:
                 continue
             new_mask = mask if tomorrow == NONE else mask | 1 << tomorrow
-            for nights, people_after, night_cost in self._nights(day, today, tomorrow, slept):
+            for nights, people_after, night_cost in self._nights(
+                day, today, tomorrow, slept
+            ):
                 done = self._day(day, today, slept, nights)
                 if done is None:
                     continue
@@ -391,28 +509,49 @@ class _Search:
                     continue
                 travel = (total + bound) // W_TRAVEL
                 if self._best_travel is not None and (
-                    travel > self._best_travel or (travel == self._best_travel and self._best is not None)
+                    travel > self._best_travel
+                    or (travel == self._best_travel and self._best is not None)
                 ):
                     continue
                 key = (day, new_mask, tomorrow, people_after)
                 if self._seen.get(key, total + 1) <= total:
                     continue
                 self._seen[key] = total
-                children.append((total + bound, tomorrow == NONE, tomorrow, nights, total, new_mask, people_after, done[1]))
-        children.sort(key=lambda c: (c[0]//W_TRAVEL, c[1], c[4], c[2]))
+                children.append(
+                    (
+                        total + bound,
+                        tomorrow == NONE,
+                        tomorrow,
+                        nights,
+                        total,
+                        new_mask,
+                        people_after,
+                        done[1],
+                    )
+                )
+        children.sort(key=lambda c: (c[0] // W_TRAVEL, c[1], c[4], c[2]))
         for _, _, tomorrow, _, total, new_mask, people_after, start_minute in children:
-            link = (back, day, today, start_minute)
+            link = Step(back, day, today, start_minute)
             if day >= self.hi:
-                if new_mask == self.full and (self._best is None or total < self._best[0]):
-                    if self._best_travel is None or total // W_TRAVEL <= self._best_travel:
-                        self._best = (total, link)
-                        self._best_travel = total // W_TRAVEL
+                travel = total // W_TRAVEL
+                better = self._best is None or total < self._best[0]
+                within = self._best_travel is None or travel <= self._best_travel
+                if new_mask == self.full and better and within:
+                    self._best = (total, link)
+                    self._best_travel = travel
                 continue
-            if self._best_travel is not None and (total // W_TRAVEL) > self._best_travel:
+            if (
+                self._best_travel is not None
+                and (total // W_TRAVEL) > self._best_travel
+            ):
                 continue
             if not self._visit(day + 1, new_mask, tomorrow, people_after, total, link):
                 return False
         return True
+
+    def _found(self) -> tuple[int, Step | None] | None:
+        """The best tour found so far: (cost, back-pointer chain)."""
+        return self._best
 
     def _ids(self) -> tuple[str, ...]:
         return tuple(g.group_id for g in self.tour)
@@ -423,16 +562,23 @@ _INFINITE = 10**18
 
 def _ceilings(floor: int, limit: int | None) -> list[int | None]:
     """Travel ceilings to try in turn, ending with the heuristic's (or none)."""
-    steps = [floor + slack for slack in _SLACKS if limit is None or floor + slack < limit]
+    steps = [
+        floor + slack for slack in _SLACKS if limit is None or floor + slack < limit
+    ]
     return [*steps, limit]
 
 
-def _spread(relaxed: list[int], blocks: list[tuple[list[int], int]], full: int) -> list[int]:
-    """For every set of visits: the least relaxed travel to fit it into *blocks*.
+def _spread(
+    relaxed: list[int], blocks: list[tuple[list[int], int]], full: int
+) -> list[list[int]]:
+    """For blocks *i* onward and every set of visits: the least relaxed travel.
 
     A block takes at most one visit a day, and only visits allowed on its days.
+    Returns one table per starting block (the last one, past every block, has
+    room only for no visits at all).
     """
     best = [0] + [_INFINITE] * full
+    tables = [best]
     for block, eligible in reversed(blocks):
         room = len(block)
         new = [_INFINITE] * (full + 1)
@@ -441,11 +587,13 @@ def _spread(relaxed: list[int], blocks: list[tuple[list[int], int]], full: int) 
             part = sub
             value = _INFINITE
             while True:
-                if part.bit_count() <= room and best[mask ^ part] < _INFINITE:
-                    value = min(value, relaxed[part] + best[mask ^ part])
+                rest = best[mask ^ part]
+                if rest < _INFINITE and part.bit_count() <= room:
+                    value = min(value, relaxed[part] + rest)
                 if part == 0:
                     break
                 part = (part - 1) & sub
             new[mask] = value
         best = new
-    return best
+        tables.append(best)
+    return tables[::-1]

@@ -27,12 +27,36 @@ from roadshow.timeutil import format_duration
 
 _RULE_TEXT = {
     "per-person-day": "{who} already {verb} the most {kind} events allowed that day",
-    "per-region-week": "the region already has the most {kind} events allowed that week",
+    "per-region-week": (
+        "the region already has the most {kind} events allowed that week"
+    ),
     "region-day": "the region has a {other} event that day",
 }
 
 
-def explain(ctx: Context, schedule: Schedule, group: Group) -> Unplaced:
+def explain(ctx: Context, schedule: Schedule, group: Group) -> list[Unplaced]:
+    """Say why *group* cannot be placed: one entry per request in it.
+
+    The group's first request carries the reason; the requests that follow it
+    say which one they follow.
+    """
+    first = _group_reason(ctx, schedule, group)
+    out = [first]
+    for member in group.members[1:]:
+        request = member.request
+        out.append(
+            Unplaced(
+                request_id=request.request_id,
+                reason=(
+                    f"{request.title}: follows {group.title}, which could not be placed"
+                ),
+                rules=("follows",),
+            )
+        )
+    return out
+
+
+def _group_reason(ctx: Context, schedule: Schedule, group: Group) -> Unplaced:
     """Return why *group* has no feasible placement in *schedule*."""
     if group.problems:
         return Unplaced(
@@ -47,7 +71,10 @@ def explain(ctx: Context, schedule: Schedule, group: Group) -> Unplaced:
             slug, text = _day_reason(ctx, schedule, group, day.index)
             reasons.append((day.date, slug, text))
     if not reasons:
-        text = f"its window {first:%d %b %Y} to {last:%d %b %Y} is outside the planning window"
+        text = (
+            f"its window {first:%d %b %Y} to {last:%d %b %Y} is outside the planning"
+            " window"
+        )
         return Unplaced(
             request_id=group.group_id,
             reason=f"{group.title}: {text}",
@@ -71,9 +98,9 @@ def explain(ctx: Context, schedule: Schedule, group: Group) -> Unplaced:
     )
 
 
-def _day_reason(
+def _day_reason(  # noqa: C901, PLR0911 - one return per rule, in order of precedence
     ctx: Context, schedule: Schedule, group: Group, day: int
-) -> tuple[str, str]:  # noqa: PLR0911 - one return per rule
+) -> tuple[str, str]:
     scenario = ctx.scenario
     date = ctx.days[day].date
     root = group.members[0].request
@@ -138,15 +165,15 @@ def _travel_text(ctx: Context, group: Group, day: int) -> str:
             )
             if worst is None or there + back > worst[0]:
                 worst = (there + back, person_id, venue)
-    assert worst is not None  # a group always has people
-    total, person_id, venue = worst
+    total, person_id, venue = worst or (0, group.people[0], group.venues[0])
     start, end = ctx.people[person_id].travel_window(day)
     duration = max(m.offset + m.length for m in group.members)
     # Check the plain day trip too, so the sentence never contradicts the rules.
+    place = ctx.scenario.venue_by_id[venue].name
     return (
-        f"would need {format_duration(total)} of travel for {_name(ctx, person_id)} "
-        f"to {ctx.scenario.venue_by_id[venue].name} and back around a {format_duration(duration)} programme, "
-        f"travel hours allow {format_duration(end - start)}"
+        f"would need {format_duration(total)} of travel for {_name(ctx, person_id)}"
+        f" to {place} and back around a {format_duration(duration)} programme,"
+        f" travel hours allow {format_duration(end - start)}"
         + (
             " (other events that week leave no route)"
             if _day_trip_fits(ctx, group, day, person_id, venue)

@@ -42,7 +42,7 @@ class Leg(NamedTuple):
     arrive: int
 
 
-def route_day(
+def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept flat
     ctx: Context,
     person_id: str,
     day: int,
@@ -164,6 +164,7 @@ class Timeline:
         self.cost = 0
         """The person's routing cost over the whole window."""
         self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
+        self._night_options: dict[int, tuple[str, ...]] = {}
 
     def day_items(self, day: int) -> list[Item]:
         """The items on *day* (empty when none)."""
@@ -182,9 +183,18 @@ class Timeline:
     ) -> tuple[str, ...]:
         if night >= self.days - 1:
             return (self.home,)
-        return night_options(
-            self.ctx, self.person_id, self._get(night, items_of), self._get(night + 1, items_of)
+        changed = night in items_of or night + 1 in items_of
+        if not changed and night in self._night_options:
+            return self._night_options[night]
+        found = night_options(
+            self.ctx,
+            self.person_id,
+            self._get(night, items_of),
+            self._get(night + 1, items_of),
         )
+        if not changed:
+            self._night_options[night] = found
+        return found
 
     def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
         found = items_of.get(day)
@@ -231,7 +241,7 @@ class Timeline:
         return out
 
     def _step_back(self, day: int, after: Table) -> Table:
-        """Costs from each state at night ``day - 1`` through *day* to the next anchor."""
+        """Cost from a state at night ``day - 1`` through *day* to the next anchor."""
         options = self._options(day, {})
         max_away = self.ctx.max_away
         starts = [(self.home, 0)]
@@ -289,6 +299,8 @@ class Timeline:
         else:
             self.items.pop(day, None)
         self._routes.pop(day, None)
+        self._night_options.pop(day - 1, None)
+        self._night_options.pop(day, None)
         lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
         for d in range(lo, self.days):
             out = self._step(d, self.forward[d], {})
@@ -324,13 +336,14 @@ class Timeline:
         self.anchor_cost = list(saved.anchor_cost)
         self.cost = saved.cost
         self._routes = dict(saved.routes)
+        self._night_options.clear()
 
     def _set_anchor_cost(self, night: int, cost: int) -> None:
         self.cost += cost - self.anchor_cost[night]
         self.anchor_cost[night] = cost
 
     def routes(self) -> list[tuple[int, list[Leg], str]]:
-        """Return, per day with travel or a night away, its legs and the night's place."""
+        """Return each day with travel or a night away: its legs and night's place."""
         empty: dict[int, Sequence[Item]] = {}
         # One forward pass with back-pointers over the whole window.
         tables: list[dict[State, tuple[int, State]]] = []

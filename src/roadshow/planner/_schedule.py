@@ -122,10 +122,10 @@ class Schedule:
                     return False
         return True
 
-    # --- trying and applying ------------------------------------------------------
+    # --- trying and applying ----------------------------------------------------------
 
     def trial(self, group: Group, placement: Placement) -> int | None:
-        """Return the cost change of placing *group* at *placement* (None: infeasible)."""
+        """The cost change of placing *group* at *placement*, None if impossible."""
         delta = self.soft_cost_of(group, placement)
         for person_id, item in self.person_items(group, placement).items():
             timeline = self.timelines[person_id]
@@ -195,7 +195,7 @@ class Schedule:
             gain -= change
         return gain
 
-    # --- internals ------------------------------------------------------------------
+    # --- internals --------------------------------------------------------------------
 
     def soft_cost_of(self, group: Group, placement: Placement) -> int:
         """Neighbour clashes and preferred-time distance of one placement."""

@@ -1,0 +1,17 @@
+"""Names of calendar audiences and splits.
+
+Kept apart from :mod:`roadshow.exporters.ics` so the command line can offer them
+as choices without loading the iCalendar library (``roadshow --help`` stays quick).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+INTERNAL: Final = "internal"
+PUBLIC: Final = "public"
+AUDIENCES: Final = (INTERNAL, PUBLIC)
+"""``internal`` has everything; ``public`` leaves out travel, stays, contacts, notes."""
+
+SPLITS: Final = ("programme", "person", "region", "area")
+"""The ways a plan can be split into calendars."""

@@ -1,0 +1,501 @@
+"""Itineraries and day sheets: one person's programme, day by day, for printing.
+
+:func:`build_itinerary` turns a scenario and a plan into a view model (pure);
+the ``render_itinerary_*`` functions lay it out as plain text, Markdown, HTML
+(self-contained, with an inline SVG route map and a page break per day) or PDF
+(the HTML through WeasyPrint, the optional ``pdf`` extra). Layouts are Jinja2
+templates in ``exporters/templates``; each template language escapes every
+value it prints (see :mod:`roadshow.exporters._templates`).
+
+Times are shown in the scenario's time zone with the abbreviation in force at
+that instant, so a programme that crosses 26 October 2008 reads ``BST`` before
+and ``GMT`` after.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final, NoReturn
+
+from attrs import field, frozen
+from pendulum import Date, DateTime
+
+from roadshow.errors import MissingDependencyError, UnknownReferenceError
+from roadshow.exporters._templates import (
+    html_environment,
+    markdown_environment,
+    text_environment,
+)
+from roadshow.exporters.routemap import (
+    RouteMap,
+    build_route_map,
+    render_route_map,
+    town_label,
+)
+from roadshow.model import Plan, Scenario, ScheduledEvent, Venue
+from roadshow.timeutil import minutes_of
+
+ITINERARY_ROLES: Final = ("principal", "chair")
+"""People who get an itinerary from ``plan --out``: principals and chairs."""
+
+FORMATS: Final = ("text", "md", "html", "pdf")
+"""Itinerary formats; ``pdf`` needs the optional extra (``roadshow[pdf]``)."""
+
+EXTENSIONS: Final = {"text": "txt", "md": "md", "html": "html", "pdf": "pdf"}
+"""The file extension of each format."""
+
+MIN_GAP_MINUTES: Final = 15
+"""Free time shorter than this is transfer slack, not worth a line of its own."""
+
+PDF_INSTALL_HINT: Final = "pip install 'roadshow[pdf]'"
+
+
+@frozen(kw_only=True)
+class Place:
+    """A venue as an itinerary prints it."""
+
+    venue_id: str
+    name: str
+    address: str
+    town: str
+
+    @classmethod
+    def of(cls, venue: Venue) -> Place:
+        """Make the printable form of a venue."""
+        return cls(
+            venue_id=venue.venue_id,
+            name=venue.name,
+            address=venue.address,
+            town=town_label(venue),
+        )
+
+
+@frozen(kw_only=True)
+class TravelItem:
+    """A journey: mode, departure and arrival, distance and door-to-door time."""
+
+    kind: str = field(default="travel", init=False)
+    start: DateTime
+    end: DateTime
+    mode: str
+    origin: Place
+    destination: Place
+    distance_km: float
+
+    @property
+    def minutes(self) -> int:
+        """Door-to-door time in whole minutes."""
+        return minutes_of(self.end - self.start)
+
+
+@frozen(kw_only=True)
+class EventItem:
+    """An event the person attends."""
+
+    kind: str = field(default="event", init=False)
+    start: DateTime
+    end: DateTime
+    request_id: str
+    title: str
+    event_kind: str
+    place: Place
+    attendees: tuple[str, ...]
+    """Attendees' names, in the plan's order."""
+    lead: str | None
+    purpose: str
+    contact: str
+    region: str | None
+    area: str | None
+
+
+@frozen(kw_only=True)
+class DiaryItem:
+    """A commitment already in the person's diary (from the scenario)."""
+
+    kind: str = field(default="diary", init=False)
+    start: DateTime
+    end: DateTime
+    label: str
+
+
+@frozen(kw_only=True)
+class GapItem:
+    """Free time between two items, where the person is at the time (if known)."""
+
+    kind: str = field(default="gap", init=False)
+    start: DateTime
+    end: DateTime
+    place: Place | None
+
+    @property
+    def minutes(self) -> int:
+        """Length in whole minutes."""
+        return minutes_of(self.end - self.start)
+
+
+Item = TravelItem | EventItem | DiaryItem | GapItem
+
+
+@frozen(kw_only=True)
+class Day:
+    """One day of an itinerary: where it starts, what happens, where the night is."""
+
+    on: Date
+    starts_at: Place
+    items: tuple[Item, ...]
+    night: Place
+    night_away: bool
+
+    @property
+    def anchor(self) -> str:
+        """The day's ISO date, for ids and links."""
+        return self.on.isoformat()
+
+
+@frozen(kw_only=True)
+class Itinerary:
+    """One person's itinerary: the cover's figures and the days in order."""
+
+    person_id: str
+    name: str
+    role: str
+    scenario_id: str
+    scenario_name: str
+    timezone: str
+    home: Place
+    days: tuple[Day, ...]
+    regions: tuple[str, ...]
+    """Names of the regions visited, in the order first visited."""
+    event_count: int
+    travel_minutes: int
+    nights_away: int
+    route: tuple[str, ...]
+    """Towns in the order travelled, without repeats in a row."""
+    route_map: RouteMap
+
+    @property
+    def first_on(self) -> Date | None:
+        """The first day with anything on it (None for an empty itinerary)."""
+        return self.days[0].on if self.days else None
+
+    @property
+    def last_on(self) -> Date | None:
+        """The last day with anything on it (None for an empty itinerary)."""
+        return self.days[-1].on if self.days else None
+
+
+def itinerary_people(scenario: Scenario) -> tuple[str, ...]:
+    """Return the ids of the people who get itineraries (principals, then chairs)."""
+    return tuple(
+        p.person_id
+        for role in ITINERARY_ROLES
+        for p in scenario.people
+        if p.role == role
+    )
+
+
+def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary:
+    """Build one person's day-by-day itinerary from a scenario and its plan.
+
+    Days are the local dates (scenario time zone) on which the person has an
+    event, starts a journey or spends a night away. A day starts where the
+    previous night was spent (home unless the plan has a stay) and ends where
+    the plan puts the night.
+
+    Raises:
+        UnknownReferenceError: *person_id* is not in the scenario, or the plan
+            names a venue the scenario does not have.
+    """
+    person = scenario.person_by_id.get(person_id)
+    if person is None:
+        raise UnknownReferenceError(
+            obj="itinerary",
+            field="person",
+            kind="person",
+            ref=person_id,
+            known=scenario.person_by_id,
+        )
+    tz = scenario.timezone
+    venue = _VenueLookup(scenario)
+    home = Place.of(venue(person.home_venue_id, "person", "home"))
+    stays = {s.night_of: s for s in plan.stays_for(person_id)}
+    dated: dict[Date, list[Item]] = {}
+
+    def add(item: Item) -> None:
+        dated.setdefault(item.start.in_tz(tz).date(), []).append(item)
+
+    events = plan.events_for(person_id)
+    for event in events:
+        add(_event_item(scenario, venue, event, tz))
+    for leg in plan.legs_for(person_id):
+        add(
+            TravelItem(
+                start=leg.depart.in_tz(tz),
+                end=leg.arrive.in_tz(tz),
+                mode=leg.mode,
+                origin=Place.of(venue(leg.from_id, f"leg of {person_id}", "from")),
+                destination=Place.of(venue(leg.to_id, f"leg of {person_id}", "to")),
+                distance_km=leg.distance_km,
+            )
+        )
+    for night_of in stays:
+        dated.setdefault(night_of, [])
+    for commitment in scenario.commitments:
+        day = commitment.start.in_tz(tz).date()
+        if commitment.person_id == person_id and day in dated:
+            add(
+                DiaryItem(
+                    start=commitment.start.in_tz(tz),
+                    end=commitment.end.in_tz(tz),
+                    label=commitment.label or "Diary commitment",
+                )
+            )
+
+    days = []
+    for on in sorted(dated):
+        night_before = stays.get(on.subtract(days=1))
+        tonight = stays.get(on)
+        days.append(
+            Day(
+                on=on,
+                starts_at=(
+                    Place.of(venue(night_before.venue_id, "stay", "venue"))
+                    if night_before
+                    else home
+                ),
+                items=_with_gaps(dated[on]),
+                night=(
+                    Place.of(venue(tonight.venue_id, "stay", "venue"))
+                    if tonight
+                    else home
+                ),
+                night_away=tonight is not None,
+            )
+        )
+    return Itinerary(
+        person_id=person_id,
+        name=person.name,
+        role=person.role,
+        scenario_id=scenario.scenario_id,
+        scenario_name=scenario.name,
+        timezone=tz,
+        home=home,
+        days=tuple(days),
+        regions=_regions_visited(days),
+        event_count=len(events),
+        travel_minutes=sum(leg.minutes for leg in plan.legs_for(person_id)),
+        nights_away=len(stays),
+        route=_route(home, days),
+        route_map=_route_map(scenario, person.name, home, days),
+    )
+
+
+class _VenueLookup:
+    """Venue by id, failing with a message that names what referred to it."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._venues = scenario.venue_by_id
+
+    def __call__(self, venue_id: str, obj: str, field_name: str) -> Venue:
+        found = self._venues.get(venue_id)
+        if found is None:
+            raise UnknownReferenceError(
+                obj=obj,
+                field=field_name,
+                kind="venue",
+                ref=venue_id,
+                known=self._venues,
+            )
+        return found
+
+
+def _event_item(
+    scenario: Scenario, venue: _VenueLookup, event: ScheduledEvent, tz: str
+) -> EventItem:
+    place = venue(event.venue_id, f"event {event.request_id}", "venue")
+    request = scenario.request_by_id.get(event.request_id)
+    region_id = event.region_id or scenario.venue_region(event.venue_id)
+    area_id = event.area_id or place.area_id
+    people = scenario.person_by_id
+    return EventItem(
+        start=event.start.in_tz(tz),
+        end=event.end.in_tz(tz),
+        request_id=event.request_id,
+        title=event.title,
+        event_kind=event.kind,
+        place=Place.of(place),
+        attendees=tuple(people[a].name if a in people else a for a in event.attendees),
+        lead=(
+            (people[event.lead].name if event.lead in people else event.lead)
+            if event.lead
+            else None
+        ),
+        purpose=request.purpose if request else "",
+        contact=request.contact if request else "",
+        region=_name(scenario.region_by_id, region_id),
+        area=_name(scenario.area_by_id, area_id),
+    )
+
+
+def _name(table: Mapping[str, object], key: str | None) -> str | None:
+    if key is None or key not in table:
+        return key
+    return str(getattr(table[key], "name", key))
+
+
+def _with_gaps(items: Iterable[Item]) -> tuple[Item, ...]:
+    """Sort a day's items by time and add the free time between them."""
+    ordered = sorted(items, key=_order)
+    out: list[Item] = []
+    busy_until: DateTime | None = None
+    where: Place | None = None
+    for item in ordered:
+        if (
+            busy_until is not None
+            and minutes_of(item.start - busy_until) >= MIN_GAP_MINUTES
+        ):
+            out.append(GapItem(start=busy_until, end=item.start, place=where))
+        out.append(item)
+        if busy_until is None or item.end > busy_until:
+            busy_until = item.end
+            where = _place_after(item)
+    return tuple(out)
+
+
+def _order(item: Item) -> tuple[DateTime, DateTime, int]:
+    rank = {"travel": 0, "diary": 1, "event": 2, "gap": 3}[item.kind]
+    return (item.start, item.end, rank)
+
+
+def _place_after(item: Item) -> Place | None:
+    if isinstance(item, TravelItem):
+        return item.destination
+    if isinstance(item, EventItem):
+        return item.place
+    return None
+
+
+def _regions_visited(days: Sequence[Day]) -> tuple[str, ...]:
+    names = [
+        item.region
+        for day in days
+        for item in day.items
+        if isinstance(item, EventItem) and item.region
+    ]
+    return tuple(dict.fromkeys(names))
+
+
+def _route(home: Place, days: Sequence[Day]) -> tuple[str, ...]:
+    towns = [home.town]
+    for day in days:
+        towns.append(day.starts_at.town)
+        towns.extend(
+            item.destination.town for item in day.items if isinstance(item, TravelItem)
+        )
+        towns.append(day.night.town)
+    return tuple(t for i, t in enumerate(towns) if i == 0 or t != towns[i - 1])
+
+
+def _route_map(
+    scenario: Scenario, name: str, home: Place, days: Sequence[Day]
+) -> RouteMap:
+    venues = scenario.venue_by_id
+    stops: list[tuple[Venue, str]] = [(venues[home.venue_id], "home")]
+    legs: list[tuple[Venue, Venue, str]] = []
+    for day in days:
+        for item in day.items:
+            if isinstance(item, EventItem):
+                stops.append((venues[item.place.venue_id], "event"))
+            elif isinstance(item, TravelItem):
+                origin = venues[item.origin.venue_id]
+                destination = venues[item.destination.venue_id]
+                stops += [(origin, "travel"), (destination, "travel")]
+                legs.append((origin, destination, item.mode))
+        if day.night_away:
+            stops.append((venues[day.night.venue_id], "night"))
+    return build_route_map(stops, legs, title=f"Route map: {name}")
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+def render_itinerary_text(itineraries: Sequence[Itinerary]) -> str:
+    """Return itineraries as plain text: a cover, then one block a day."""
+    template = text_environment().get_template("itinerary.txt.j2")
+    return template.render(itineraries=itineraries)
+
+
+def render_itinerary_markdown(itineraries: Sequence[Itinerary]) -> str:
+    """Return itineraries as Markdown (CommonMark with GitHub-style tables)."""
+    template = markdown_environment().get_template("itinerary.md.j2")
+    return template.render(itineraries=itineraries)
+
+
+def render_itinerary_html(itineraries: Sequence[Itinerary]) -> str:
+    """Return itineraries as one self-contained HTML document.
+
+    Styles are inline and the route maps inline SVG, so the file needs nothing
+    else; the print stylesheet starts each person and each day on a new page.
+    """
+    template = html_environment().get_template("itinerary.html.j2")
+    maps = {
+        it.person_id: render_route_map(it.route_map, map_id=f"map-{it.person_id}")
+        for it in itineraries
+    }
+    return template.render(itineraries=itineraries, maps=maps)
+
+
+def is_pdf_available() -> bool:
+    """Tell whether the ``pdf`` extra (WeasyPrint) is installed."""
+    return importlib.util.find_spec("weasyprint") is not None
+
+
+def available_formats() -> tuple[str, ...]:
+    """Return the itinerary formats this installation can write."""
+    return tuple(f for f in FORMATS if f != "pdf" or is_pdf_available())
+
+
+def render_itinerary_pdf(itineraries: Sequence[Itinerary]) -> bytes:
+    """Return itineraries as PDF: the HTML rendering, printed by WeasyPrint.
+
+    Raises:
+        MissingDependencyError: WeasyPrint (the ``pdf`` extra) is not installed.
+    """
+    try:
+        import weasyprint  # noqa: PLC0415 - an optional extra, loaded on demand
+    except ImportError:
+        msg = (
+            "PDF itineraries need WeasyPrint, which is not installed; "
+            f"install the extra with: {PDF_INSTALL_HINT}"
+        )
+        raise MissingDependencyError(msg) from None
+    document = weasyprint.HTML(
+        string=render_itinerary_html(itineraries), url_fetcher=_refuse_fetch
+    )
+    return bytes(document.write_pdf())
+
+
+def _refuse_fetch(url: str, *_args: object, **_kwargs: object) -> NoReturn:
+    # The HTML is self-contained; a fetch would mean a bug or hostile input.
+    msg = f"itineraries fetch nothing, not even {url}"
+    raise ValueError(msg)
+
+
+def render_itinerary(itineraries: Sequence[Itinerary], fmt: str) -> str | bytes:
+    """Render itineraries in *fmt*: one of :data:`FORMATS`.
+
+    Raises:
+        MissingDependencyError: *fmt* is ``pdf`` and WeasyPrint is missing.
+        ValueError: *fmt* is not a known format.
+    """
+    renderers: dict[str, Callable[[Sequence[Itinerary]], str | bytes]] = {
+        "text": render_itinerary_text,
+        "md": render_itinerary_markdown,
+        "html": render_itinerary_html,
+        "pdf": render_itinerary_pdf,
+    }
+    if fmt not in renderers:
+        msg = f"unknown itinerary format {fmt!r}; expected one of {', '.join(FORMATS)}"
+        raise ValueError(msg)
+    return renderers[fmt](itineraries)

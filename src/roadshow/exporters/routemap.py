@@ -1,0 +1,256 @@
+"""Route maps: one person's journey drawn over an outline of England, as SVG.
+
+The projection is fixed, so the same place is always drawn at the same spot of
+the same plane: an equirectangular projection with longitude scaled by
+cos(53 N), the middle of England, which keeps shapes true to within a few per
+cent between the Channel and the Scottish border. A journey that crosses the
+country is shown on the whole of England; one that stays in a region (a chair's
+consultation evenings) is shown zoomed in on it, with the same projection, so
+London boroughs do not merge into one dot. Points outside England (rare) widen
+the view; they never move the projection.
+
+The outline is Natural Earth's 1:50m England, bundled as ``data/england.json``
+(public domain; see ``data/england.SOURCES.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib.resources import files
+from typing import Final
+
+from attrs import field, frozen
+from markupsafe import Markup
+
+from roadshow.exporters._templates import html_environment
+from roadshow.model import Venue
+
+REFERENCE_LATITUDE: Final = 53.0
+"""Longitudes are scaled by the cosine of this latitude (the middle of England)."""
+
+PIXELS_PER_DEGREE: Final = 100.0
+"""SVG user units per degree of latitude."""
+
+_WEST, _NORTH = -6.0, 56.0  # the projection's origin (top left)
+_FRAME: Final = (0.0, 0.0, 560.0, 610.0)  # the whole of England, with label room
+_MIN_WIDTH = 110.0  # the closest zoom: about 3 degrees of longitude, 200 km
+_MARGIN = 0.12  # room around the journey, as a share of the view on each side
+_ZOOM_LIMIT = 0.6  # a journey needing more of the frame than this gets all of it
+# Sizes on the whole-England view; a zoomed view scales them down so they print
+# at the same size.
+_LABEL_FONT = 11.0
+_LABEL_DX, _LABEL_DY = 6.0, 4.0  # label offset from its point
+_CHAR_WIDTH = 0.56  # rough average glyph width as a share of the font size
+_POSTCODE = re.compile(r"\s+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Return the SVG position ``(x, y)`` of a point (degrees WGS84)."""
+    x = (lon - _WEST) * math.cos(math.radians(REFERENCE_LATITUDE)) * PIXELS_PER_DEGREE
+    y = (_NORTH - lat) * PIXELS_PER_DEGREE
+    return round(x, 1), round(y, 1)
+
+
+def town_label(venue: Venue) -> str:
+    """Return a short place label for a venue: its town where the data tells.
+
+    The town is the last part of the address, without a trailing UK postcode or
+    a parenthesis: ``"79 Whitehall, London SW1A 2NS"`` gives ``"London"``,
+    ``"Durham (representative point of ...)"`` gives ``"Durham"``. Without an
+    address the venue's name is used.
+    """
+    last = venue.address.rsplit(",", 1)[-1]
+    town = _POSTCODE.sub("", _PARENTHESIS.sub("", last)).strip()
+    return town or venue.name
+
+
+@frozen(kw_only=True)
+class MapPoint:
+    """A venue on the map, with the label drawn beside it (None: no label)."""
+
+    venue_id: str
+    name: str
+    x: float
+    y: float
+    role: str
+    """``"home"``, ``"event"``, ``"travel"`` or ``"night"`` (its first role)."""
+    label: str | None
+    label_x: float = 0.0
+    label_y: float = 0.0
+    label_anchor: str = "start"
+    """``start``: the label is right of the point; ``end``: left of it."""
+
+
+@frozen(kw_only=True)
+class MapLeg:
+    """A travel leg drawn as a straight line between two venues."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    mode: str
+
+
+def _points(values: Sequence[MapPoint]) -> tuple[MapPoint, ...]:
+    return tuple(values)
+
+
+def _legs(values: Sequence[MapLeg]) -> tuple[MapLeg, ...]:
+    return tuple(values)
+
+
+@frozen(kw_only=True)
+class RouteMap:
+    """Everything the SVG template draws, already projected."""
+
+    title: str
+    view_box: tuple[float, float, float, float]
+    """``(left, top, width, height)`` in projected units."""
+    outline: tuple[str, ...]
+    """SVG path data, one string per polygon."""
+    points: tuple[MapPoint, ...] = field(converter=_points)
+    legs: tuple[MapLeg, ...] = field(converter=_legs)
+
+    @property
+    def scale(self) -> float:
+        """Size of the view against the whole-England frame (1.0, or less zoomed)."""
+        return round(min(1.0, self.view_box[2] / _FRAME[2]), 4)
+
+    @property
+    def font_size(self) -> float:
+        """Label size in view units (prints the same at every zoom)."""
+        return round(_LABEL_FONT * self.scale, 2)
+
+
+@cache
+def _outline_paths() -> tuple[str, ...]:
+    data = json.loads(
+        files("roadshow.data").joinpath("england.json").read_text(encoding="utf-8")
+    )
+    paths = []
+    for polygon in data["geometry"]["coordinates"]:
+        for ring in polygon:
+            points = [project(lat, lon) for lon, lat in ring]
+            paths.append("M" + " L".join(f"{x:g},{y:g}" for x, y in points) + " Z")
+    return tuple(paths)
+
+
+def build_route_map(
+    stops: Sequence[tuple[Venue, str]],
+    legs: Sequence[tuple[Venue, Venue, str]],
+    *,
+    title: str,
+) -> RouteMap:
+    """Project a journey and choose the view: all of England, or its region.
+
+    Args:
+        stops: Venues in the order first visited, each with its role (``home``,
+            ``event``, ``travel``, ``night``); a venue listed twice is drawn
+            once, with its first role.
+        legs: ``(from, to, mode)`` for each travel leg.
+        title: The map's accessible title.
+
+    Labels go to the first venue of each town, right of the point (left of it
+    at the view's right edge); a label that would overlap one already placed is
+    left out and the point stays, so a cluster of venues prints clean.
+    """
+    unique: dict[str, tuple[Venue, str, float, float]] = {}
+    for venue, role in stops:
+        if venue.venue_id not in unique:
+            unique[venue.venue_id] = (venue, role, *project(venue.lat, venue.lon))
+    view_box = _view_box([(x, y) for _, _, x, y in unique.values()])
+    scale = min(1.0, view_box[2] / _FRAME[2])
+    font = _LABEL_FONT * scale
+    right_edge = view_box[0] + view_box[2]
+    points: list[MapPoint] = []
+    towns: set[str] = set()
+    boxes: list[tuple[float, float, float, float]] = []
+    for venue, role, x, y in unique.values():
+        town = town_label(venue)
+        width = _CHAR_WIDTH * font * len(town)
+        dx, baseline = _LABEL_DX * scale, y + _LABEL_DY * scale
+        anchor, left = "start", x + dx
+        if left + width > right_edge:
+            anchor, left = "end", x - dx - width
+        box = (left, baseline - font, left + width, baseline)
+        placed = town not in towns and not any(_overlap(box, b) for b in boxes)
+        if placed:
+            boxes.append(box)
+            towns.add(town)
+        points.append(
+            MapPoint(
+                venue_id=venue.venue_id,
+                name=venue.name,
+                x=x,
+                y=y,
+                role=role,
+                label=town if placed else None,
+                label_x=round(x + dx if anchor == "start" else x - dx, 2),
+                label_y=round(baseline, 2),
+                label_anchor=anchor,
+            )
+        )
+    drawn = []
+    for origin, destination, mode in legs:
+        x1, y1 = project(origin.lat, origin.lon)
+        x2, y2 = project(destination.lat, destination.lon)
+        drawn.append(MapLeg(x1=x1, y1=y1, x2=x2, y2=y2, mode=mode))
+    return RouteMap(
+        title=title,
+        view_box=view_box,
+        outline=_outline_paths(),
+        points=points,
+        legs=drawn,
+    )
+
+
+def _overlap(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _view_box(
+    points: Sequence[tuple[float, float]],
+) -> tuple[float, float, float, float]:
+    """Frame the points with the frame's proportions: zoomed in, or all England."""
+    frame_left, frame_top, frame_width, frame_height = _FRAME
+    if not points:
+        return _FRAME
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    inner = 1 - 2 * _MARGIN
+    width = max(max(xs) - min(xs), _MIN_WIDTH * inner) / inner
+    height = (max(ys) - min(ys)) / inner
+    aspect = frame_width / frame_height
+    width, height = max(width, height * aspect), max(height, width / aspect)
+    if width < _ZOOM_LIMIT * frame_width and height < _ZOOM_LIMIT * frame_height:
+        centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        return (
+            round(centre_x - width / 2, 2),
+            round(centre_y - height / 2, 2),
+            round(width, 2),
+            round(height, 2),
+        )
+    # The whole of England, widened for any point outside it.
+    left = min(frame_left, min(xs) - 10)
+    top = min(frame_top, min(ys) - 10)
+    right = max(frame_left + frame_width, max(xs) + 10)
+    bottom = max(frame_top + frame_height, max(ys) + 10)
+    return (left, top, right - left, bottom - top)
+
+
+def render_route_map(route_map: RouteMap, *, map_id: str) -> Markup:
+    """Return the map as an inline SVG element (safe to embed in HTML).
+
+    Args:
+        route_map: The projected journey.
+        map_id: A document-unique id prefix for the SVG's title element.
+    """
+    template = html_environment().get_template("routemap.svg.j2")
+    return Markup(template.render(map=route_map, map_id=map_id))  # noqa: S704 - rendered by an auto-escaping template
