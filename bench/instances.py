@@ -1,0 +1,73 @@
+"""The benchmark instances by name, and the settings of the quick and full runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from attrs import frozen
+
+from bench.synthetic import ProgrammeSpec, national_programme, pct_tour
+from roadshow.data import nhs2008
+from roadshow.model import Scenario
+
+SYNTHETIC = {
+    spec.name: spec
+    for spec in (
+        ProgrammeSpec(events=200, people=5, weeks=4),
+        ProgrammeSpec(events=1000, people=12, weeks=8),
+        ProgrammeSpec(events=5000, people=40, weeks=12),
+        ProgrammeSpec(events=20000, people=100, weeks=16),
+    )
+}
+
+
+def _nhs() -> Scenario:
+    return nhs2008.scenario()
+
+
+def _nhs_tour() -> Scenario:
+    return nhs2008.scenario().restricted_to({"tour"})
+
+
+BUILDERS: dict[str, Callable[[], Scenario]] = {
+    "nhs-2008": _nhs,
+    "nhs-2008-tour": _nhs_tour,
+    **{
+        name: (lambda spec=spec: national_programme(spec))
+        for name, spec in SYNTHETIC.items()
+    },
+    "pct-tour": pct_tour,
+}
+
+
+def scenario(name: str) -> Scenario:
+    """Build the named instance (deterministic)."""
+    return BUILDERS[name]()
+
+
+@frozen
+class Case:
+    """One instance in a run: roadshow's repeats and the reference's time limit."""
+
+    name: str
+    repeats: int
+    reference_s: float | None
+    """CP-SAT's time limit; None: the reference is not run."""
+
+
+QUICK = (
+    Case("nhs-2008-tour", 3, 8),
+    Case("nhs-2008", 3, 12),
+    Case("synthetic-200", 3, 8),
+    Case("synthetic-1000", 1, 12),
+)
+FULL = (
+    Case("nhs-2008-tour", 3, 30),
+    Case("nhs-2008", 3, 90),
+    Case("synthetic-200", 3, 20),
+    Case("synthetic-1000", 3, 60),
+    Case("synthetic-5000", 3, 90),
+    Case("synthetic-20000", 1, 120),
+    Case("pct-tour", 1, 60),
+)
+SMOKE = (Case("nhs-2008-tour", 1, 5),)

@@ -1,0 +1,146 @@
+"""Measure one solver on one instance in a fresh process; print the figures as JSON.
+
+Run by the harness (``python -m bench.worker roadshow nhs-2008``): a process of
+its own gives each run a clean peak-memory reading (``ru_maxrss``) and keeps one
+run's caches from speeding up the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.instances import scenario as build
+from roadshow.checks import check
+from roadshow.exporters.plan_file import render_plan_file
+from roadshow.model import Plan, Scenario
+from roadshow.objective import evaluate
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_mib() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def figures(scenario: Scenario, plan: Plan) -> dict[str, Any]:
+    """Score and check *plan*: the objective, hard violations and unplaced requests."""
+    objective = evaluate(scenario, plan)
+    began = time.perf_counter()
+    violations = check(scenario, plan)
+    checked = time.perf_counter() - began
+    # An unplaced request is reported by the checker as a hard "unplaced"
+    # violation; it is counted on its own, the rest are the real breaches.
+    hard = [v for v in violations if v.is_hard and v.rule != "unplaced"]
+    return {
+        "objective": {
+            "unplaced": objective.unplaced,
+            "travel_minutes": objective.travel_minutes,
+            "nights_away": objective.nights_away,
+            "late_finishes": objective.late_finishes,
+            "neighbour_clashes": objective.neighbour_clashes,
+            "preference_minutes": objective.preference_minutes,
+        },
+        "key": list(objective.key),
+        "hard_violations": len(hard),
+        "violation_examples": [f"{v.rule}: {v.message}" for v in hard[:5]],
+        "unplaced": len(plan.unplaced),
+        "check_seconds": round(checked, 3),
+    }
+
+
+def run_roadshow(scenario: Scenario, save: Path | None) -> dict[str, Any]:
+    """Plan with roadshow's planner."""
+    from roadshow.planner import solve  # noqa: PLC0415 - timed from a cold import
+
+    base = _peak_mib()
+    cpu = _cpu()
+    began = time.perf_counter()
+    result = solve(scenario)
+    seconds = time.perf_counter() - began
+    cpu = _cpu() - cpu
+    peak = _peak_mib()
+    if save is not None:
+        save.write_text(render_plan_file(result.plan), encoding="utf-8")
+    out = {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "peak_mib": round(peak, 1),
+        "base_mib": round(base, 1),
+        "passes": result.passes,
+        "tours_proven": [t.optimal for t in result.tours],
+    }
+    return out | figures(scenario, result.plan)
+
+
+def run_reference(scenario: Scenario, limit: float) -> dict[str, Any]:
+    """Plan with the OR-Tools reference model."""
+    from bench import reference  # noqa: PLC0415 - OR-Tools is an optional extra
+
+    base = _peak_mib()
+    cpu = _cpu()
+    began = time.perf_counter()
+    result = reference.solve(scenario, reference.ReferenceParams(time_limit_s=limit))
+    seconds = time.perf_counter() - began
+    cpu = _cpu() - cpu
+    peak = _peak_mib()
+    out = {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "peak_mib": round(peak, 1),
+        "base_mib": round(base, 1),
+        "time_limit_s": limit,
+        "build_seconds": round(result.build_seconds, 3),
+        "solve_seconds": round(result.solve_seconds, 3),
+        "status": result.status,
+        "optimal": result.optimal,
+        "bound": dict(zip(result.bound_names, result.bound, strict=True)),
+        "parts": len(result.parts),
+        "parts_unsolved": sum(
+            p.status not in {"OPTIMAL", "FEASIBLE"} for p in result.parts
+        ),
+        "sequential": result.sequential,
+        "arcs": result.arcs,
+        "thinned": result.thinned,
+    }
+    return out | figures(scenario, result.plan)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments, run, print one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("side", choices=("roadshow", "reference"))
+    parser.add_argument("instance")
+    parser.add_argument(
+        "--limit", type=float, default=60.0, help="reference time limit (s)"
+    )
+    parser.add_argument(
+        "--save-plan", type=Path, help="write roadshow's plan file here"
+    )
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    scenario = build(args.instance)
+    built = time.perf_counter() - began
+    if args.side == "roadshow":
+        out = run_roadshow(scenario, args.save_plan)
+    else:
+        out = run_reference(scenario, args.limit)
+    out["scenario_seconds"] = round(built, 3)
+    out["events"] = len(scenario.requests)
+    out["people"] = len(scenario.people)
+    out["days"] = (scenario.end_on - scenario.start_on).days + 1
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

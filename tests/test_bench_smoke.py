@@ -1,0 +1,81 @@
+"""A tiny run of the benchmark harness: figures come out and plans break no rule.
+
+The harness runs as a user runs it (``python -m bench --smoke``, a subprocess
+from the repository root). The reference side needs OR-Tools, which is only in
+the ``bench`` extra: without it the reference is reported as not run, and the
+test that needs it is skipped. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HAS_ORTOOLS = importlib.util.find_spec("ortools") is not None
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text(encoding="utf-8")), done.stdout
+
+
+def test_roadshow_figures(smoke: tuple[dict[str, Any], str]) -> None:
+    """Roadshow's side reports time, memory and an objective, with no hard violation."""
+    figures, _ = smoke
+    (row,) = figures["rows"]
+    assert row["instance"] == "nhs-2008-tour"
+    assert (row["events"], row["people"], row["days"]) == (20, 12, 82)
+    rs = row["roadshow"]
+    assert rs["seconds"] > 0
+    assert rs["peak_mib"] >= rs["base_mib"] > 0
+    assert rs["hard_violations"] == 0, rs["violation_examples"]
+    assert rs["unplaced"] == 0
+    assert rs["objective"]["travel_minutes"] > 0
+    assert rs["key"][0] == 0
+
+
+def test_table_printed(smoke: tuple[dict[str, Any], str]) -> None:
+    """The printed table has a row for the instance."""
+    _, stdout = smoke
+    assert "| instance | events |" in stdout
+    assert "| nhs-2008-tour | 20 | 12 | 82 |" in stdout
+
+
+@pytest.mark.skipif(HAS_ORTOOLS, reason="OR-Tools is installed: the reference runs")
+def test_reference_not_run_without_ortools(smoke: tuple[dict[str, Any], str]) -> None:
+    """Without OR-Tools the reference is reported as not run, not as a result."""
+    figures, stdout = smoke
+    assert figures["rows"][0]["reference"] is None
+    assert "not run" in stdout
+
+
+@pytest.mark.skipif(not HAS_ORTOOLS, reason="needs OR-Tools: pip install -e '.[bench]'")
+def test_reference_figures(smoke: tuple[dict[str, Any], str]) -> None:
+    """The reference's plan is scored and checked by roadshow: no hard violation."""
+    figures, _ = smoke
+    row = figures["rows"][0]
+    ref = row["reference"]
+    assert ref["hard_violations"] == 0, ref["violation_examples"]
+    assert ref["unplaced"] == 0
+    # The reference's lower bound can never exceed roadshow's travel, nor its own.
+    bound = ref["bound"]["travel"]
+    assert bound <= ref["objective"]["travel_minutes"]
+    assert bound <= row["roadshow"]["objective"]["travel_minutes"]
+    assert row["verdict"] in {"better", "equal", "worse"}
