@@ -28,7 +28,7 @@ from roadshow.planner._exact import solve_tour, tours
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
 from roadshow.planner._schedule import Schedule
-from roadshow.planner._search import construct, improve, is_fixed
+from roadshow.planner._search import construct, improve, is_fixed, repair, swap
 
 __all__ = ["PlanParams", "Result", "TourReport", "plan", "solve"]
 
@@ -155,17 +155,31 @@ def solve(
     say(f"Placing {len(rest)} more requests")
     left += construct(ctx, schedule, rest, days_to_try=days)
     say("Improving the plan")
+    movable = [g for g in groups if g.index not in proven]
     passes = improve(
         ctx,
         schedule,
-        [g for g in groups if g.index not in proven],
+        movable,
         max_passes=params.max_passes,
         days_to_try=days,
         min_gain=params.min_pass_gain,
     )
+    large = days is not None
+    swapped = swap(ctx, schedule, movable, frozen=proven, partners=8 if large else None)
+    if swapped and not large:
+        passes += improve(
+            ctx,
+            schedule,
+            movable,
+            max_passes=params.max_passes,
+            days_to_try=days,
+            min_gain=params.min_pass_gain,
+        )
     if left:
-        # Local search may have opened room for what did not fit at first.
+        # Local search may have opened room for what did not fit at first;
+        # then moving one other group out of the way may make room.
         left = construct(ctx, schedule, left)
+        left = repair(ctx, schedule, left, frozen=proven, days_to_try=days)
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
     return Result(

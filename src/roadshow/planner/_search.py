@@ -19,7 +19,12 @@ from roadshow.timeutil import day_minute
 
 
 def best_placement(
-    ctx: Context, schedule: Schedule, group: Group, *, days_to_try: int | None = None
+    ctx: Context,
+    schedule: Schedule,
+    group: Group,
+    *,
+    days_to_try: int | None = None,
+    only_day: int | None = None,
 ) -> Trial | None:
     """Return the cheapest feasible placement of an unplaced *group*, or None.
 
@@ -32,7 +37,8 @@ def best_placement(
     days = [
         d
         for d in ctx.candidate_days[group.index]
-        if schedule.rules_allow(group, d) is None
+        if (only_day is None or d == only_day)
+        and schedule.rules_allow(group, d) is None
     ]
     if days_to_try is not None and len(days) > days_to_try:
         estimates = _estimates(ctx, schedule, group)
@@ -75,7 +81,9 @@ def _estimates(ctx: Context, schedule: Schedule, group: Group) -> list[int]:
     return values
 
 
-def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
+def _nearness(
+    ctx: Context, schedule: Schedule, group: Group, day: int, *, ignore: int = -1
+) -> int:
     """Estimate the travel *group* adds on *day* (a guide for ranking days).
 
     For each attendee: the cheapest detour into the day's route (home, the day's
@@ -87,7 +95,7 @@ def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
     for person_id in group.people:
         timeline = schedule.timelines[person_id]
         home = ctx.home[person_id]
-        items = timeline.day_items(day)
+        items = [i for i in timeline.day_items(day) if i.group != ignore]
         length = group.spans[person_id][1] - group.spans[person_id][0]
         if items:
             # Too full when the items inside the group's window leave it no room.
@@ -116,6 +124,8 @@ def _nearness(ctx: Context, schedule: Schedule, group: Group, day: int) -> int:
         trip = ctx.minutes(person_id, home, venue) + ctx.minutes(person_id, venue, home)
         for near in (day - 1, day + 1):
             for item in timeline.day_items(near):
+                if item.group == ignore:
+                    continue
                 if ctx.can_stay(person_id, item.venue) or ctx.can_stay(
                     person_id, venue
                 ):
@@ -320,3 +330,156 @@ def improve(
             return done
         changed_people, changed_regions = touched_people, touched_regions
     return max_passes
+
+
+def repair(
+    ctx: Context,
+    schedule: Schedule,
+    left: list[Group],
+    *,
+    frozen: set[int],
+    days_to_try: int | None = None,
+) -> list[Group]:
+    """Place unplaced groups by moving one placed group out of the way.
+
+    For each group left over, every placed group that shares one of its people
+    on one of its days (and is not in *frozen*) is taken out in turn; if the
+    left-over group then fits and the one taken out fits somewhere else, both
+    stay. Placing a request outweighs any travel, so the cost always drops.
+    Returns the groups still unplaced.
+    """
+    still = []
+    for group in sorted(left, key=lambda g: difficulty(ctx, g)):
+        placed, ejected = _place_by_ejection(ctx, schedule, group, frozen, days_to_try)
+        if not placed:
+            still.append(group)
+        if ejected is not None:
+            still.append(ejected)
+    return still
+
+
+def _place_by_ejection(
+    ctx: Context,
+    schedule: Schedule,
+    group: Group,
+    frozen: set[int],
+    days_to_try: int | None,
+) -> tuple[bool, Group | None]:
+    """Try to make room for *group* by moving one placed group.
+
+    Returns whether *group* was placed and the group left out for it (a smaller
+    one, when nothing else works), if any.
+    """
+    blockers = sorted(
+        {
+            item.group
+            for day in ctx.candidate_days[group.index]
+            for person_id in group.people
+            for item in schedule.timelines[person_id].day_items(day)
+        }
+        - frozen
+    )
+    swap: tuple[int, Group, Placement] | None = None
+    for index in blockers:
+        blocker = ctx.groups[index]
+        if is_fixed(blocker) or index not in schedule.placements:
+            continue
+        undo = schedule.take_out(blocker)
+        found = best_placement(ctx, schedule, group, days_to_try=days_to_try)
+        if found is not None:
+            schedule.place(group, found.placement)
+            again = best_placement(ctx, schedule, blocker, days_to_try=days_to_try)
+            if again is not None:
+                schedule.place(blocker, again.placement)
+                return True, None
+            schedule.remove(group)
+            # Leaving out a group with fewer requests still places more of them.
+            if len(blocker.members) < len(group.members) and swap is None:
+                swap = (index, blocker, found.placement)
+        schedule.put_back(blocker, undo)
+    if swap is None:
+        return False, None
+    _, blocker, placement = swap
+    schedule.remove(blocker)
+    schedule.place(group, placement)
+    return True, blocker
+
+
+def swap(
+    ctx: Context,
+    schedule: Schedule,
+    groups: list[Group],
+    *,
+    frozen: set[int],
+    partners: int | None = None,
+) -> int:
+    """Exchange the days of two groups of one person where that lowers the cost.
+
+    When days are full, moving one group at a time gets nowhere; swapping two
+    does. Only pairs whose days each could take the other are tried, each group
+    with the next ones in time (at most *partners* of them). Returns how many
+    swaps were kept.
+    """
+    by_person: dict[str, list[Group]] = {}
+    for group in groups:
+        if (
+            group.index in schedule.placements
+            and group.index not in frozen
+            and not is_fixed(group)
+        ):
+            by_person.setdefault(group.people[0], []).append(group)
+    kept = 0
+    for person_groups in by_person.values():
+        person_groups.sort(key=lambda g: (schedule.placements[g.index].day, g.index))
+        for i, first in enumerate(person_groups):
+            day = schedule.placements[first.index].day
+            for second in person_groups[
+                i + 1 : None if partners is None else i + 1 + partners
+            ]:
+                # Partners within a fortnight: far swaps rarely pay, and this
+                # keeps the pass linear in the size of the programme.
+                if schedule.placements[second.index].day > day + _SWAP_DAYS:
+                    break
+                kept += _try_swap(ctx, schedule, first, second)
+    return kept
+
+
+_SWAP_DAYS = 14
+
+
+def _try_swap(ctx: Context, schedule: Schedule, first: Group, second: Group) -> bool:
+    day_a, day_b = (
+        schedule.placements[first.index].day,
+        schedule.placements[second.index].day,
+    )
+    if (
+        day_a == day_b
+        or day_b not in ctx.candidate_days[first.index]
+        or day_a not in ctx.candidate_days[second.index]
+    ):
+        return False
+    # Only swaps the estimate says bring each group nearer its people pay a trial.
+    here = _nearness(ctx, schedule, first, day_a, ignore=first.index) + _nearness(
+        ctx, schedule, second, day_b, ignore=second.index
+    )
+    there = _nearness(ctx, schedule, first, day_b, ignore=second.index) + _nearness(
+        ctx, schedule, second, day_a, ignore=first.index
+    )
+    if there >= here:
+        return False
+    before = schedule.cost
+    undo_a = schedule.take_out(first)
+    undo_b = schedule.take_out(second)
+    moved_a = best_placement(ctx, schedule, first, only_day=day_b)
+    if moved_a is not None:
+        schedule.place(first, moved_a.placement)
+        moved_b = best_placement(ctx, schedule, second, only_day=day_a)
+        if moved_b is not None:
+            schedule.place(second, moved_b.placement)
+            if schedule.cost < before:
+                return True
+            schedule.remove(second)
+        schedule.remove(first)
+    schedule.put_back(second, undo_b)
+    schedule.put_back(first, undo_a)
+    return False
