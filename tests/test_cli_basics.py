@@ -65,3 +65,27 @@ def test_console_script_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "nhs-2008" in done.stdout
+
+
+def test_version_comes_from_package_metadata(runner: CliRunner) -> None:
+    """roadshow.__version__ and --version read the installed package's metadata."""
+    from importlib.metadata import version
+
+    import roadshow
+
+    assert roadshow.__version__ == version("roadshow")
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert version("roadshow") in result.stdout
+
+
+def test_public_api_names_resolve() -> None:
+    """Every name in roadshow.__all__ imports; unknown names raise AttributeError."""
+    import pytest
+
+    import roadshow
+
+    for name in roadshow.__all__:
+        assert getattr(roadshow, name) is not None
+    with pytest.raises(AttributeError):
+        _ = roadshow.no_such_name
