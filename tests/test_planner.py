@@ -546,3 +546,24 @@ def test_every_plan_passes_the_checker(s: Scenario) -> None:
 def test_planning_is_deterministic(s: Scenario) -> None:
     """The same scenario always gives the same plan, byte for byte."""
     assert render_plan_file(plan(s)) == render_plan_file(plan(s))
+
+
+def test_repair_prefers_the_larger_group() -> None:
+    """With room for two of three, a request and its follow-on beat a single one."""
+    rules = kind_rules("visit", max_per_person_per_day=1)
+    window = {"earliest_on": Date(2008, 9, 8), "latest_on": Date(2008, 9, 9)}
+    requests = [
+        visit("bristol", "bristol", **window),
+        visit("cambridge", "cambridge", **window),
+        # Oxford comes last in the sweep from London, so the greedy pass fills
+        # both days first and repair has to make room for it and its session.
+        visit("oxford", "oxford", hours=1, **window),
+        visit("oxford-talk", "oxford", hours=1, follows="oxford", **window),
+    ]
+    s = scenario(requests, end=Date(2008, 9, 12), rules=rules)
+    result = plan(s)
+    placed = {e.request_id for e in result.events}
+    assert {"oxford", "oxford-talk"} <= placed
+    assert len(result.unplaced) == 1
+    assert result.unplaced[0].request_id in {"bristol", "cambridge"}
+    assert hard(s, result) == []

@@ -179,7 +179,9 @@ def solve(
         # Local search may have opened room for what did not fit at first;
         # then moving one other group out of the way may make room.
         left = construct(ctx, schedule, left)
-        left = repair(ctx, schedule, left, frozen=proven, days_to_try=days)
+        left = repair(
+            ctx, schedule, left, frozen=proven, days_to_try=days, depth=1 if days else 2
+        )
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
     return Result(

@@ -339,70 +339,115 @@ def repair(
     *,
     frozen: set[int],
     days_to_try: int | None = None,
+    depth: int = 2,
 ) -> list[Group]:
-    """Place unplaced groups by moving one placed group out of the way.
+    """Place unplaced groups by moving placed ones out of the way.
 
-    For each group left over, every placed group that shares one of its people
-    on one of its days (and is not in *frozen*) is taken out in turn; if the
-    left-over group then fits and the one taken out fits somewhere else, both
-    stay. Placing a request outweighs any travel, so the cost always drops.
-    Returns the groups still unplaced.
+    For each group left over, the placed groups in its way (sharing one of its
+    people on one of its days, or its region's weekly quota) are taken out in
+    turn; if the left-over group then fits and the one taken out finds room
+    again (moving others in turn, *depth* deep), all stay. Failing that, a group
+    with fewer requests may be left out in its place. Placing a request outweighs
+    any travel, so the cost always drops. Returns the groups still unplaced.
     """
     still = []
     for group in sorted(left, key=lambda g: difficulty(ctx, g)):
-        placed, ejected = _place_by_ejection(ctx, schedule, group, frozen, days_to_try)
-        if not placed:
-            still.append(group)
-        if ejected is not None:
-            still.append(ejected)
+        if _make_room(
+            ctx, schedule, group, frozen=frozen, days_to_try=days_to_try, depth=depth
+        ):
+            continue
+        ejected = _swap_for_smaller(ctx, schedule, group, frozen, days_to_try)
+        still.append(ejected or group)
     return still
 
 
-def _place_by_ejection(
+def _in_the_way(
+    ctx: Context, schedule: Schedule, group: Group, frozen: set[int]
+) -> list[Group]:
+    """Placed groups that may keep *group* out: same people or same regional quota."""
+    days = ctx.candidate_days[group.index]
+    found = {
+        item.group
+        for day in days
+        for p in group.people
+        for item in schedule.timelines[p].day_items(day)
+    }
+    if (
+        group.region_id is not None
+        and group.kind_rules.max_per_region_per_week is not None
+    ):
+        weeks = {ctx.days[d].week for d in days}
+        found |= {
+            index
+            for day in ctx.days
+            if day.week in weeks
+            for index in schedule.kind_day[(group.kind, day.index)]
+            if ctx.groups[index].region_id == group.region_id
+        }
+    return [
+        ctx.groups[i]
+        for i in sorted(found - frozen - {group.index})
+        if i in schedule.placements and not is_fixed(ctx.groups[i])
+    ]
+
+
+def _make_room(
+    ctx: Context,
+    schedule: Schedule,
+    group: Group,
+    *,
+    frozen: set[int],
+    days_to_try: int | None,
+    depth: int,
+) -> bool:
+    """Place *group*, moving up to *depth* groups in a chain to make room.
+
+    On failure nothing has changed.
+    """
+    found = best_placement(ctx, schedule, group, days_to_try=days_to_try)
+    if found is not None:
+        schedule.place(group, found.placement)
+        return True
+    if depth == 0:
+        return False
+    for blocker in _in_the_way(ctx, schedule, group, frozen):
+        undo = schedule.take_out(blocker)
+        found = best_placement(ctx, schedule, group, days_to_try=days_to_try)
+        if found is not None:
+            schedule.place(group, found.placement)
+            keep = frozen | {group.index}
+            if _make_room(
+                ctx,
+                schedule,
+                blocker,
+                frozen=keep,
+                days_to_try=days_to_try,
+                depth=depth - 1,
+            ):
+                return True
+            schedule.remove(group)
+        schedule.put_back(blocker, undo)
+    return False
+
+
+def _swap_for_smaller(
     ctx: Context,
     schedule: Schedule,
     group: Group,
     frozen: set[int],
     days_to_try: int | None,
-) -> tuple[bool, Group | None]:
-    """Try to make room for *group* by moving one placed group.
-
-    Returns whether *group* was placed and the group left out for it (a smaller
-    one, when nothing else works), if any.
-    """
-    blockers = sorted(
-        {
-            item.group
-            for day in ctx.candidate_days[group.index]
-            for person_id in group.people
-            for item in schedule.timelines[person_id].day_items(day)
-        }
-        - frozen
-    )
-    swap: tuple[int, Group, Placement] | None = None
-    for index in blockers:
-        blocker = ctx.groups[index]
-        if is_fixed(blocker) or index not in schedule.placements:
+) -> Group | None:
+    """Place *group* instead of a placed group with fewer requests; return that one."""
+    for blocker in _in_the_way(ctx, schedule, group, frozen):
+        if len(blocker.members) >= len(group.members):
             continue
         undo = schedule.take_out(blocker)
         found = best_placement(ctx, schedule, group, days_to_try=days_to_try)
         if found is not None:
             schedule.place(group, found.placement)
-            again = best_placement(ctx, schedule, blocker, days_to_try=days_to_try)
-            if again is not None:
-                schedule.place(blocker, again.placement)
-                return True, None
-            schedule.remove(group)
-            # Leaving out a group with fewer requests still places more of them.
-            if len(blocker.members) < len(group.members) and swap is None:
-                swap = (index, blocker, found.placement)
+            return blocker
         schedule.put_back(blocker, undo)
-    if swap is None:
-        return False, None
-    _, blocker, placement = swap
-    schedule.remove(blocker)
-    schedule.place(group, placement)
-    return True, blocker
+    return None
 
 
 def swap(
