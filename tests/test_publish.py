@@ -294,3 +294,20 @@ def test_readers_of_a_folder_without_a_version(tmp_path, runner: CliRunner):
             f"Error: {tmp_path}: no plan recorded here yet; expected a plan --out"
             " folder.\n"
         )
+
+
+def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
+    """Written files get the umask's usual mode, not mkstemp's owner-only 0600."""
+    import os
+    import stat
+
+    from roadshow._fs import write_atomic
+
+    target = tmp_path / "out.txt"
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, "hello")
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE(target.stat().st_mode)
+    assert mode & 0o044 == 0o044

@@ -21,6 +21,13 @@ from pathlib import Path
 from roadshow.errors import FolderInUseError, OutputError
 
 
+def _current_umask() -> int:
+    # The only way to read the umask is to set it; put it straight back.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     """Write *data* to *path* atomically (temp file, fsync, rename).
 
@@ -37,6 +44,9 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
     try:
+        # mkstemp makes owner-only files; outputs get the usual mode (0644 under
+        # the common umask) so a web server or a colleague can read them.
+        os.fchmod(fd, 0o666 & ~_current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
