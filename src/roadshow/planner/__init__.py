@@ -47,7 +47,9 @@ class PlanParams:
         days_to_try: Each placement tries only this many days, those nearest to
             where the group's people already are (None: every day, or 20 for
             programmes of more than ``large_programme`` requests).
-        large_programme: See *days_to_try*.
+        large_programme: Programmes with more requests than this get the
+            faster settings: 20 days to try, swaps with the next 8 requests in
+            time only, and a shallower repair.
         min_pass_gain: Local search stops after a pass that lowers the cost by
             less than this fraction (counted, never timed: results stay the same
             on every machine).
@@ -129,8 +131,9 @@ def solve(
     ctx = Context(scenario)
     schedule = Schedule(ctx)
     groups = list(ctx.groups)
+    large = len(groups) > params.large_programme
     days = params.days_to_try
-    if days is None and len(groups) > params.large_programme:
+    if days is None and large:
         days = _LARGE_DAYS_TO_TRY
     found = tours(ctx, groups, max_groups=params.exact_max_groups)
     in_tours = [g for tour in found for g in tour]
@@ -164,7 +167,6 @@ def solve(
         days_to_try=days,
         min_gain=params.min_pass_gain,
     )
-    large = days is not None
     swapped = swap(ctx, schedule, movable, frozen=proven, partners=8 if large else None)
     if swapped and not large:
         passes += improve(
@@ -180,7 +182,12 @@ def solve(
         # then moving one other group out of the way may make room.
         left = construct(ctx, schedule, left)
         left = repair(
-            ctx, schedule, left, frozen=proven, days_to_try=days, depth=1 if days else 2
+            ctx,
+            schedule,
+            left,
+            frozen=proven,
+            days_to_try=days,
+            depth=1 if large else 2,
         )
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
