@@ -983,6 +983,23 @@ class Scenario:
         """Requests by id."""
         return {r.request_id: r for r in self.requests}
 
+    def find_person(self, person_id: str, *, obj: str, field: str) -> Person:
+        """Return the person with this id.
+
+        Raises:
+            UnknownReferenceError: no such person (named as *obj*'s *field*).
+        """
+        person = self.person_by_id.get(person_id)
+        if person is None:
+            raise UnknownReferenceError(
+                obj=obj,
+                field=field,
+                kind="person",
+                ref=person_id,
+                known=self.person_by_id,
+            )
+        return person
+
     def region_of(self, request: EventRequest) -> str | None:
         """Return the region a request takes place in, if the scenario can tell."""
         if request.region_id is not None:

@@ -11,7 +11,7 @@ import click
 
 from roadshow import data
 from roadshow.cli._app import AppContext, emit, issue_time, pass_app, warnings_to_stderr
-from roadshow.errors import InputError, UnknownReferenceError
+from roadshow.errors import InputError
 from roadshow.exporters.changes import render_change_notice, render_changes_table
 from roadshow.exporters.choices import AUDIENCES, SPLITS
 from roadshow.exporters.ics import (
@@ -281,15 +281,7 @@ def import_diary(
     read the diary directly, add a [[diaries]] entry to the scenario instead.
     """
     loaded = app.load(scenario)
-    person = loaded.person_by_id.get(person_id)
-    if person is None:
-        raise UnknownReferenceError(
-            obj="import-diary",
-            field="--person",
-            kind="person",
-            ref=person_id,
-            known=loaded.person_by_id,
-        )
+    person = loaded.find_person(person_id, obj="import-diary", field="--person")
     with warnings_to_stderr():
         found = load_diary(
             diary,

@@ -207,15 +207,7 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
         UnknownReferenceError: *person_id* is not in the scenario, or the plan
             names a venue the scenario does not have.
     """
-    person = scenario.person_by_id.get(person_id)
-    if person is None:
-        raise UnknownReferenceError(
-            obj="itinerary",
-            field="person",
-            kind="person",
-            ref=person_id,
-            known=scenario.person_by_id,
-        )
+    person = scenario.find_person(person_id, obj="itinerary", field="person")
     tz = scenario.timezone
     venue = _VenueLookup(scenario)
     home = Place.of(venue(person.home_venue_id, "person", "home"))
