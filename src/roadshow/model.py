@@ -1000,6 +1000,23 @@ class Scenario:
             )
         return person
 
+    def find_venue(self, venue_id: str, *, obj: str, field: str) -> Venue:
+        """Return the venue with this id.
+
+        Raises:
+            UnknownReferenceError: no such venue (named as *obj*'s *field*).
+        """
+        venue = self.venue_by_id.get(venue_id)
+        if venue is None:
+            raise UnknownReferenceError(
+                obj=obj,
+                field=field,
+                kind="venue",
+                ref=venue_id,
+                known=self.venue_by_id,
+            )
+        return venue
+
     def region_of(self, request: EventRequest) -> str | None:
         """Return the region a request takes place in, if the scenario can tell."""
         if request.region_id is not None:

@@ -21,7 +21,7 @@ from typing import Final, NoReturn
 from attrs import field, frozen
 from pendulum import Date, DateTime
 
-from roadshow.errors import MissingDependencyError, UnknownReferenceError
+from roadshow.errors import MissingDependencyError
 from roadshow.exporters._templates import (
     html_environment,
     markdown_environment,
@@ -209,8 +209,9 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
     """
     person = scenario.find_person(person_id, obj="itinerary", field="person")
     tz = scenario.timezone
-    venue = _VenueLookup(scenario)
-    home = Place.of(venue(person.home_venue_id, "person", "home"))
+    home = Place.of(
+        scenario.find_venue(person.home_venue_id, obj="person", field="home")
+    )
     stays = {s.night_of: s for s in plan.stays_for(person_id)}
     dated: dict[Date, list[Item]] = {}
 
@@ -219,15 +220,23 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
 
     events = plan.events_for(person_id)
     for event in events:
-        add(_event_item(scenario, venue, event, tz))
+        add(_event_item(scenario, event, tz))
     for leg in plan.legs_for(person_id):
         add(
             TravelItem(
                 start=leg.depart.in_tz(tz),
                 end=leg.arrive.in_tz(tz),
                 mode=leg.mode,
-                origin=Place.of(venue(leg.from_id, f"leg of {person_id}", "from")),
-                destination=Place.of(venue(leg.to_id, f"leg of {person_id}", "to")),
+                origin=Place.of(
+                    scenario.find_venue(
+                        leg.from_id, obj=f"leg of {person_id}", field="from"
+                    )
+                ),
+                destination=Place.of(
+                    scenario.find_venue(
+                        leg.to_id, obj=f"leg of {person_id}", field="to"
+                    )
+                ),
                 distance_km=leg.distance_km,
             )
         )
@@ -252,13 +261,19 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
             Day(
                 on=on,
                 starts_at=(
-                    Place.of(venue(night_before.venue_id, "stay", "venue"))
+                    Place.of(
+                        scenario.find_venue(
+                            night_before.venue_id, obj="stay", field="venue"
+                        )
+                    )
                     if night_before
                     else home
                 ),
                 items=_with_gaps(dated[on]),
                 night=(
-                    Place.of(venue(tonight.venue_id, "stay", "venue"))
+                    Place.of(
+                        scenario.find_venue(tonight.venue_id, obj="stay", field="venue")
+                    )
                     if tonight
                     else home
                 ),
@@ -283,29 +298,10 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
     )
 
 
-class _VenueLookup:
-    """Venue by id, failing with a message that names what referred to it."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self._venues = scenario.venue_by_id
-
-    def __call__(self, venue_id: str, obj: str, field_name: str) -> Venue:
-        found = self._venues.get(venue_id)
-        if found is None:
-            raise UnknownReferenceError(
-                obj=obj,
-                field=field_name,
-                kind="venue",
-                ref=venue_id,
-                known=self._venues,
-            )
-        return found
-
-
-def _event_item(
-    scenario: Scenario, venue: _VenueLookup, event: ScheduledEvent, tz: str
-) -> EventItem:
-    place = venue(event.venue_id, f"event {event.request_id}", "venue")
+def _event_item(scenario: Scenario, event: ScheduledEvent, tz: str) -> EventItem:
+    place = scenario.find_venue(
+        event.venue_id, obj=f"event {event.request_id}", field="venue"
+    )
     request = scenario.request_by_id.get(event.request_id)
     region_id = event.region_id or scenario.venue_region(event.venue_id)
     area_id = event.area_id or place.area_id
