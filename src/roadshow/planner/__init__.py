@@ -159,17 +159,9 @@ def solve(
     left += construct(ctx, schedule, rest, days_to_try=days)
     say("Improving the plan")
     movable = [g for g in groups if g.index not in proven]
-    passes = improve(
-        ctx,
-        schedule,
-        movable,
-        max_passes=params.max_passes,
-        days_to_try=days,
-        min_gain=params.min_pass_gain,
-    )
-    swapped = swap(ctx, schedule, movable, frozen=proven, partners=8 if large else None)
-    if swapped and not large:
-        passes += improve(
+
+    def polish() -> int:
+        return improve(
             ctx,
             schedule,
             movable,
@@ -177,6 +169,11 @@ def solve(
             days_to_try=days,
             min_gain=params.min_pass_gain,
         )
+
+    passes = polish()
+    swapped = swap(ctx, schedule, movable, frozen=proven, partners=8 if large else None)
+    if swapped and not large:
+        passes += polish()  # the swaps open up new single moves
     if left:
         # Local search may have opened room for what did not fit at first;
         # then moving one other group out of the way may make room.
