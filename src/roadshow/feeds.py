@@ -164,18 +164,12 @@ class FeedHandler(BaseHTTPRequestHandler):
             )
             return
         file = available.get(path)
-        if file is None:
-            self.send(
-                HTTPStatus.NOT_FOUND,
-                "text/plain; charset=utf-8",
-                b"Not found\n",
-                body=body,
-            )
-            return
         try:
+            if file is None:
+                raise FileNotFoundError(path)
             data = file.read_bytes()
             modified = int(file.stat().st_mtime)
-        except OSError:
+        except OSError:  # not a feed, or gone since the listing (a new version)
             self.send(
                 HTTPStatus.NOT_FOUND,
                 "text/plain; charset=utf-8",
