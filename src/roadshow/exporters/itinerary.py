@@ -14,8 +14,9 @@ and ``GMT`` after.
 
 from __future__ import annotations
 
-import importlib.util
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
 from typing import Final, NoReturn
 
 from attrs import field, frozen
@@ -434,9 +435,27 @@ def render_itinerary_html(itineraries: Sequence[Itinerary]) -> str:
     return template.render(itineraries=itineraries, maps=maps)
 
 
+def _import_weasyprint() -> ModuleType | None:
+    """Import WeasyPrint, or return None when it or its system libraries are missing."""
+    # On a stock Debian 12 WeasyPrint warns on import that the HarfBuzz subset
+    # library is missing; PDFs still render (fonts are embedded whole), so that
+    # warning must not stop a run whose warnings are errors (pytest's settings).
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="HarfBuzz-Subset", category=DeprecationWarning
+        )
+        try:
+            import weasyprint  # noqa: PLC0415 - an optional extra, loaded on demand
+        except (ImportError, OSError):
+            # OSError: the package is there but Pango (a system library) is not.
+            return None
+    module: ModuleType = weasyprint
+    return module
+
+
 def is_pdf_available() -> bool:
-    """Tell whether the ``pdf`` extra (WeasyPrint) is installed."""
-    return importlib.util.find_spec("weasyprint") is not None
+    """Tell whether PDFs can be written: WeasyPrint and its system libraries load."""
+    return _import_weasyprint() is not None
 
 
 def available_formats() -> tuple[str, ...]:
@@ -448,20 +467,27 @@ def render_itinerary_pdf(itineraries: Sequence[Itinerary]) -> bytes:
     """Return itineraries as PDF: the HTML rendering, printed by WeasyPrint.
 
     Raises:
-        MissingDependencyError: WeasyPrint (the ``pdf`` extra) is not installed.
+        MissingDependencyError: WeasyPrint (the ``pdf`` extra) or Pango is missing.
     """
-    try:
-        import weasyprint  # noqa: PLC0415 - an optional extra, loaded on demand
-    except ImportError:
+    weasyprint = _import_weasyprint()
+    if weasyprint is None:
         msg = (
-            "PDF itineraries need WeasyPrint, which is not installed; "
-            f"install the extra with: {PDF_INSTALL_HINT}"
+            "PDF itineraries need WeasyPrint and its system libraries (Pango), "
+            f"which are not installed; install the extra with: {PDF_INSTALL_HINT}"
         )
-        raise MissingDependencyError(msg) from None
+        raise MissingDependencyError(msg)
     document = weasyprint.HTML(
         string=render_itinerary_html(itineraries), url_fetcher=_refuse_fetch
     )
-    return bytes(document.write_pdf())
+    return bytes(document.write_pdf(full_fonts=not _can_subset_fonts(weasyprint)))
+
+
+def _can_subset_fonts(weasyprint: ModuleType) -> bool:
+    # Without the HarfBuzz subset library WeasyPrint falls back to fontTools,
+    # whose subsets differ from run to run; whole fonts keep the bytes the same
+    # (a PDF of ~1 MB instead of ~25 kB). Install libharfbuzz-subset0 for small PDFs.
+    ffi = getattr(getattr(weasyprint, "text", None), "ffi", None)
+    return getattr(ffi, "harfbuzz_subset", None) is not None
 
 
 def _refuse_fetch(url: str, *_args: object, **_kwargs: object) -> NoReturn:
