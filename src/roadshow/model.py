@@ -1221,3 +1221,25 @@ class Plan:
     def stays_for(self, person_id: str) -> tuple[OvernightStay, ...]:
         """Return *person_id*'s nights away in date order."""
         return tuple(s for s in self.stays if s.person_id == person_id)
+
+
+@frozen(kw_only=True)
+class ChangeReason:
+    """Why a re-plan changed a published event (or could not keep it).
+
+    ``change`` says what happened to the event: ``"day"`` (moved to another
+    day), ``"venue"`` (same day, another venue), ``"time"`` (same day and venue,
+    another time), ``"unplaced"`` (it no longer fits anywhere), ``"cancelled"``
+    (its request left the scenario) or ``"added"`` (new in this version).
+    ``cause`` is a stable slug for what forced it (``"commitment"``,
+    ``"blackout"``, ``"made-room"``, ...) and ``reason`` says it in words, e.g.
+    ``Lord Darzi unavailable Wed 10 Sep 08:00-19:00: Cabinet committee``. An
+    event moved out of the way names the request it made room for in
+    ``made_room_for``, whose own reason leads back to the disruption.
+    """
+
+    request_id: str
+    change: str
+    cause: str
+    reason: str
+    made_room_for: str | None = None

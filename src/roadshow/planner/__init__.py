@@ -12,6 +12,10 @@ hardest first, at their cheapest feasible day, venue and start, and local search
 relocates groups while that lowers the cost (see :mod:`roadshow.objective` for
 the order of criteria). Requests that cannot be placed are listed in
 ``Plan.unplaced`` with the rules that block them, by date.
+
+Given a *baseline* (the published plan), the planner re-plans instead: it keeps
+every baseline event that is still valid and moves as few as it can, each change
+with its reason (see :mod:`roadshow.planner._baseline`).
 """
 
 from __future__ import annotations
@@ -19,16 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from attrs import frozen
+from pendulum import DateTime
 
 from roadshow.errors import PlanningError
-from roadshow.model import Plan, Scenario
+from roadshow.model import ChangeReason, Plan, Scenario
 from roadshow.objective import Objective, evaluate
+from roadshow.planner._baseline import ReplanContext, Replanner, change_cost
 from roadshow.planner._context import Context, Group
 from roadshow.planner._exact import solve_tour, tours
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
+from roadshow.timeutil import epoch_minute
 
 __all__ = ["PlanParams", "Result", "TourReport", "plan", "solve"]
 
@@ -90,14 +97,28 @@ class Result:
     objective: Objective
     tours: tuple[TourReport, ...]
     passes: int
+    changes: tuple[ChangeReason, ...] = ()
+    """Against a baseline: one reason per event changed, added or lost."""
+    change_cost: int = 0
+    """Against a baseline: the weighted count of changes (0 for none)."""
 
 
-def plan(scenario: Scenario, params: PlanParams | None = None) -> Plan:
+def plan(
+    scenario: Scenario,
+    params: PlanParams | None = None,
+    *,
+    baseline: Plan | None = None,
+    now: DateTime | None = None,
+) -> Plan:
     """Plan *scenario*: place every request it can and explain the rest.
 
     Args:
         scenario: What to plan.
         params: Search settings; the defaults are fine for most programmes.
+        baseline: The published plan to re-plan against: its events that are
+            still valid stay where they are, and the fewest others move.
+        now: Everything in *baseline* that started before it (travel included)
+            stays as it was, and nothing new starts before it.
 
     Returns:
         The plan: events, travel legs, overnight stays, and unplaced requests
@@ -107,13 +128,15 @@ def plan(scenario: Scenario, params: PlanParams | None = None) -> Plan:
     Raises:
         PlanningError: *params* are invalid.
     """
-    return solve(scenario, params).plan
+    return solve(scenario, params, baseline=baseline, now=now).plan
 
 
 def solve(
     scenario: Scenario,
     params: PlanParams | None = None,
     *,
+    baseline: Plan | None = None,
+    now: DateTime | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Plan *scenario* and report the score and the search (see :func:`plan`).
@@ -121,6 +144,8 @@ def solve(
     Args:
         scenario: What to plan.
         params: Search settings.
+        baseline: The published plan to re-plan against (see :func:`plan`).
+        now: The frozen past ends here (see :func:`plan`).
         progress: Called with a short message as each phase starts.
 
     Raises:
@@ -128,13 +153,19 @@ def solve(
     """
     params = params or PlanParams()
     say = progress or (lambda _message: None)
-    ctx = Context(scenario)
+    ctx = (
+        Context(scenario)
+        if now is None
+        else ReplanContext(scenario, not_before=epoch_minute(now))
+    )
     schedule = Schedule(ctx)
     groups = list(ctx.groups)
     large = len(groups) > params.large_programme
     days = params.days_to_try
     if days is None and large:
         days = _LARGE_DAYS_TO_TRY
+    if baseline is not None:
+        return _replan(ctx, schedule, baseline, now=now, params=params, days=days)
     found = tours(ctx, groups, max_groups=params.exact_max_groups)
     in_tours = [g for tour in found for g in tour]
     # Fixed groups and tours first; the rest of the programme fits around them.
@@ -193,6 +224,43 @@ def solve(
         objective=evaluate(scenario, result),
         tours=tuple(reports),
         passes=passes,
+    )
+
+
+def _replan(
+    ctx: Context,
+    schedule: Schedule,
+    baseline: Plan,
+    *,
+    now: DateTime | None,
+    params: PlanParams,
+    days: int | None,
+) -> Result:
+    """Keep the baseline's valid events, re-place the rest, polish only the new."""
+    replanner = Replanner(ctx, schedule, baseline, now=now, days_to_try=days)
+    left = replanner.run()
+    new = [g for g in replanner.new_groups() if g.index in schedule.placements]
+    passes = (
+        improve(
+            ctx,
+            schedule,
+            new,
+            max_passes=params.max_passes,
+            days_to_try=days,
+            min_gain=params.min_pass_gain,
+        )
+        if new
+        else 0
+    )
+    unplaced = [u for g in left for u in explain(ctx, schedule, g)]
+    result = materialize(ctx, schedule, unplaced)
+    return Result(
+        plan=result,
+        objective=evaluate(ctx.scenario, result),
+        tours=(),
+        passes=passes,
+        changes=replanner.changes(result),
+        change_cost=change_cost(baseline, result, tz=ctx.tz),
     )
 
 

@@ -1,0 +1,197 @@
+"""Re-planning against a published plan: keep what holds, move the least, say why."""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pendulum import Date
+
+from builders import person, scenario, visit
+from roadshow.checks import check
+from roadshow.exporters.plan_file import render_plan_file
+from roadshow.model import Blackout, ChangeReason, Commitment, Plan, Scenario
+from roadshow.planner import Result, solve
+
+TZ = "Europe/London"
+
+
+def hard(scenario_: Scenario, plan_: Plan) -> list[str]:
+    """Hard violations other than 'unplaced' (which the plan reports itself)."""
+    return [
+        v.message for v in check(scenario_, plan_) if v.is_hard and v.rule != "unplaced"
+    ]
+
+
+# --- the default programme ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(nhs2008_scenario: Scenario) -> Result:
+    return solve(nhs2008_scenario)
+
+
+def test_unchanged_scenario_changes_nothing(
+    nhs2008_scenario: Scenario, published: Result
+) -> None:
+    """Re-planning the same scenario keeps every event, leg and night: same bytes."""
+    again = solve(nhs2008_scenario, baseline=published.plan)
+    assert again.changes == ()
+    assert again.change_cost == 0
+    assert render_plan_file(again.plan) == render_plan_file(published.plan)
+
+
+def test_a_lost_day_moves_only_that_days_events_and_says_why(
+    nhs2008_scenario: Scenario, published: Result
+) -> None:
+    """Lord Darzi unavailable one day: only his events that day move, each with why."""
+    event = next(
+        e for e in published.plan.events if e.request_id.startswith("listening-")
+    )
+    day = event.start.in_tz(TZ)
+    busy = Commitment(
+        person_id="darzi",
+        start=day.replace(hour=8, minute=0),
+        end=day.replace(hour=19, minute=0),
+        label="Cabinet committee",
+    )
+    changed = attrs.evolve(
+        nhs2008_scenario, commitments=(*nhs2008_scenario.commitments, busy)
+    )
+    result = solve(changed, baseline=published.plan)
+    that_day = {
+        e.request_id
+        for e in published.plan.events
+        if "darzi" in e.attendees and e.start.in_tz(TZ).date() == day.date()
+    }
+    expected = (
+        f"Lord Darzi unavailable {day:%a} {day.day} {day:%b} 08:00-19:00:"
+        " Cabinet committee"
+    )
+    direct = {c.request_id for c in result.changes if c.reason == expected}
+    assert event.request_id in direct
+    assert direct <= that_day
+    for change in result.changes:
+        assert change.request_id in direct or change.made_room_for in direct
+    assert not result.plan.unplaced
+    assert hard(changed, result.plan) == []
+
+
+def test_now_freezes_the_past(nhs2008_scenario: Scenario, published: Result) -> None:
+    """A disruption before *now* changes nothing; nothing new starts before it."""
+    first = published.plan.events[0]
+    day = first.start.in_tz(TZ)
+    busy = Commitment(
+        person_id=first.attendees[0],
+        start=day.replace(hour=0, minute=0),
+        end=day.replace(hour=23, minute=0),
+        label="Too late to matter",
+    )
+    changed = attrs.evolve(
+        nhs2008_scenario, commitments=(*nhs2008_scenario.commitments, busy)
+    )
+    now = day.replace(hour=23, minute=30)
+    result = solve(changed, baseline=published.plan, now=now)
+    before = {e for e in published.plan.events if e.start < now}
+    assert before <= set(result.plan.events)
+    assert result.changes == ()
+    new_events = set(result.plan.events) - set(published.plan.events)
+    assert all(e.start >= now for e in new_events)
+
+
+# --- a random single disruption on a small scenario -----------------------------------
+
+PEOPLE = (person("ann"), person("bob", home="leeds"))
+DAYS = [Date(2008, 9, 8).add(days=n) for n in range(12) if n % 7 < 5]
+
+
+def small() -> Scenario:
+    """Eight visits for two people over two working weeks."""
+    requests = [
+        visit("v-bristol", "bristol"),
+        visit("v-oxford", "oxford", hours=3),
+        visit("v-cambridge", "cambridge"),
+        visit("v-london", "london", hours=1),
+        visit("w-york", "york", people=("bob",)),
+        visit("w-newcastle", "newcastle", people=("bob",)),
+        visit("w-sheffield", "sheffield", people=("bob",), hours=3),
+        visit("j-birmingham", "birmingham", people=("ann", "bob")),
+    ]
+    return scenario(requests, people=PEOPLE)
+
+
+@st.composite
+def disruptions(draw: st.DrawFn) -> tuple[str, Scenario, str]:
+    """One disruption of :func:`small`: the scenario and what names it (label or id)."""
+    base = small()
+    what = draw(st.sampled_from(["day", "evening", "blackout", "add", "remove", "pin"]))
+    who = draw(st.sampled_from(["ann", "bob"]))
+    on = draw(st.sampled_from(DAYS))
+    label = f"Disruption {what} {who} {on}"
+    if what in {"day", "evening"}:
+        hours = (8, 19) if what == "day" else (16, 22)
+        busy = Commitment(
+            person_id=who,
+            start=pendulum.datetime(on.year, on.month, on.day, hours[0], tz=TZ),
+            end=pendulum.datetime(on.year, on.month, on.day, hours[1], tz=TZ),
+            label=label,
+        )
+        return what, attrs.evolve(base, commitments=(busy,)), label
+    if what == "blackout":
+        off = Blackout(person_id=who, start_on=on, end_on=on, reason=label)
+        return what, attrs.evolve(base, blackouts=(off,)), label
+    ids = [r.request_id for r in base.requests]
+    chosen = draw(st.sampled_from(ids))
+    if what == "remove":
+        kept = tuple(r for r in base.requests if r.request_id != chosen)
+        return what, attrs.evolve(base, requests=kept), chosen
+    if what == "add":
+        town = draw(st.sampled_from(["york", "bristol", "leeds", "oxford"]))
+        extra = visit("extra", town, people=(who,))
+        return what, attrs.evolve(base, requests=(*base.requests, extra)), "extra"
+    pinned = tuple(
+        attrs.evolve(r, pin_on=on) if r.request_id == chosen else r
+        for r in base.requests
+    )
+    return what, attrs.evolve(base, requests=pinned), chosen
+
+
+@pytest.fixture(scope="module")
+def small_plan() -> Plan:
+    return solve(small()).plan
+
+
+def _leads_back(
+    change: ChangeReason, by_id: dict[str, ChangeReason], direct: set[str]
+) -> bool:
+    seen: set[str] = set()
+    while change.request_id not in direct:
+        if change.made_room_for is None or change.made_room_for in seen:
+            return False
+        seen.add(change.made_room_for)
+        found = by_id.get(change.made_room_for)
+        if found is None:
+            return change.made_room_for in direct
+        change = found
+    return True
+
+
+@settings(deadline=None, max_examples=25)
+@given(disruptions())
+def test_a_single_disruption_changes_only_what_it_forces(
+    small_plan: Plan, disruption: tuple[str, Scenario, str]
+) -> None:
+    """Every changed event's reason names the disruption, or a chain back to it."""
+    _what, changed, names = disruption
+    result = solve(changed, baseline=small_plan)
+    direct = {
+        c.request_id
+        for c in result.changes
+        if names in c.reason or c.request_id == names
+    }
+    by_id = {c.request_id: c for c in result.changes}
+    for change in result.changes:
+        assert _leads_back(change, by_id, direct), change
+    assert hard(changed, result.plan) == []
