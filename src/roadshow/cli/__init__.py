@@ -60,13 +60,29 @@ def _debug(ctx: click.Context) -> bool:
     help="Look up venue addresses online (Nominatim), cached on disk.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress messages.")
+@click.option(
+    "--allow-outside-paths",
+    is_flag=True,
+    help="Let a scenario name tables and diaries outside its folder.",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, geocode: bool, quiet: bool) -> None:
+def cli(
+    ctx: click.Context,
+    debug: bool,
+    geocode: bool,
+    quiet: bool,
+    allow_outside_paths: bool,
+) -> None:
     """Plan listening tours and consultation programmes.
 
     With no scenario, commands use the bundled 2008 NHS programme (nhs-2008).
     """
-    ctx.obj = AppContext(debug=debug, geocode=geocode, quiet=quiet)
+    ctx.obj = AppContext(
+        debug=debug,
+        geocode=geocode,
+        quiet=quiet,
+        allow_outside_paths=allow_outside_paths,
+    )
 
 
 def _register() -> None:

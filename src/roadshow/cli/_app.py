@@ -29,6 +29,7 @@ class AppContext:
     debug: bool = False
     geocode: bool = False
     quiet: bool = False
+    allow_outside_paths: bool = False
 
     def progress(self, message: str) -> None:
         """Print a progress message on stderr (unless --quiet)."""
@@ -70,7 +71,9 @@ class AppContext:
                 + "), a .toml file or a folder "
                 "holding scenario.toml",
             )
-        return load_scenario(path, locate=self.locator())
+        return load_scenario(
+            path, locate=self.locator(), allow_outside=self.allow_outside_paths
+        )
 
 
 pass_app = click.make_pass_decorator(AppContext)

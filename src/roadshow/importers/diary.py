@@ -36,7 +36,7 @@ from pendulum import Date, DateTime
 
 from roadshow.errors import Described, DiaryFileError
 from roadshow.importers._ics import Block, read_ics, value_of
-from roadshow.importers.tables import decode_text
+from roadshow.importers._source import read_source
 from roadshow.model import Commitment
 
 _PRIVATE = frozenset({"PRIVATE", "CONFIDENTIAL"})
@@ -81,12 +81,7 @@ def load_diary(
         DiaryFileError: the file cannot be read or is malformed.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read the file ({exc.strerror})"
-        raise DiaryFileError(msg, source=str(path)) from None
-    text = decode_text(data, source=str(path), error=DiaryFileError)
+    text = read_source(path, error=DiaryFileError)
     return parse_diary(
         text,
         source=str(path),

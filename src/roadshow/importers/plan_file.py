@@ -26,7 +26,7 @@ from roadshow.errors import (
     quote,
 )
 from roadshow.exporters.plan_file import SCHEMA
-from roadshow.importers.tables import decode_text
+from roadshow.importers._source import read_source
 from roadshow.model import OvernightStay, Plan, ScheduledEvent, TravelLeg, Unplaced
 
 T = TypeVar("T")
@@ -52,14 +52,7 @@ def load_plan_file(path: str | Path) -> Plan:
         PlanFileError: the file cannot be read or is not a valid plan file.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read the file ({exc.strerror})"
-        raise PlanFileError(msg, source=str(path)) from None
-    return parse_plan_file(
-        decode_text(data, source=str(path), error=PlanFileError), source=str(path)
-    )
+    return parse_plan_file(read_source(path, error=PlanFileError), source=str(path))
 
 
 def parse_plan_file(text: str, *, source: str = "plan.json") -> Plan:

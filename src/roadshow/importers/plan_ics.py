@@ -29,7 +29,7 @@ from pendulum import DateTime
 from roadshow.errors import DiaryFileError, SkippedContentWarning
 from roadshow.exporters.ics import event_uid
 from roadshow.importers._ics import Block, read_ics, value_of
-from roadshow.importers.tables import decode_text
+from roadshow.importers._source import read_source
 from roadshow.model import (
     MODES,
     OvernightStay,
@@ -50,12 +50,7 @@ def load_plan_ics(path: str | Path, scenario: Scenario) -> Plan:
             cannot be told.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read the file ({exc.strerror})"
-        raise DiaryFileError(msg, source=str(path)) from None
-    text = decode_text(data, source=str(path), error=DiaryFileError)
+    text = read_source(path, error=DiaryFileError)
     return parse_plan_ics(text, source=str(path), scenario=scenario)
 
 

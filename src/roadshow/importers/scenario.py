@@ -43,7 +43,8 @@ from roadshow.errors import (
     closest,
     quote,
 )
-from roadshow.importers.tables import Row, decode_text, read_rows
+from roadshow.importers._source import decode_text, fetch, read_source, reason
+from roadshow.importers.tables import Row, read_rows
 from roadshow.model import (
     MODES,
     Area,
@@ -138,31 +139,29 @@ def _join(location: str, key: str) -> str:
     return f"{location}.{key}"
 
 
-def load_scenario(path: str | Path, *, locate: Locator | None = None) -> Scenario:
-    """Read a scenario file and the CSV tables it names (relative to the file).
+def load_scenario(
+    path: str | Path, *, locate: Locator | None = None, allow_outside: bool = False
+) -> Scenario:
+    """Read a scenario file and the CSV tables and diaries it names.
+
+    Tables and diaries are named relative to the scenario file and must lie in
+    its folder (symlinks resolved): a path that leads out of it is an error at
+    its key, unless *allow_outside* (the CLI's ``--allow-outside-paths``).
 
     Raises:
-        ScenarioFileError: the file or a table is missing or malformed.
+        ScenarioFileError: the file or a table is missing, refused or malformed.
         InvalidModelError: a value breaks a model rule (located in the file).
     """
     path = Path(path)
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read the file ({exc.strerror})"
-        raise ScenarioFileError(msg, source=source) from None
+    text = read_source(path, error=ScenarioFileError)
+    base = None if allow_outside else path.parent
 
     def read_table(name: str) -> tuple[str, bytes]:
         table = path.parent / name
-        return str(table), table.read_bytes()
+        return str(table), fetch(table, base=base)
 
-    return parse_scenario(
-        decode_text(data, source=source),
-        source=source,
-        read_table=read_table,
-        locate=locate,
-    )
+    return parse_scenario(text, source=source, read_table=read_table, locate=locate)
 
 
 def parse_scenario(
@@ -578,11 +577,11 @@ class _Parser:
         try:
             table_source, data = self.read_table(name)
         except OSError as exc:
-            msg = f"cannot read the table ({exc.strerror or exc})"
+            msg = f"cannot read the table ({reason(exc)})"
             raise tables.error(
                 key, "a CSV file (relative to the scenario file)", name, msg
             ) from None
-        text = decode_text(data, source=table_source)
+        text = decode_text(data, source=table_source, error=ScenarioFileError)
         columns = _COLUMNS[key]
         return list(
             read_rows(
@@ -872,7 +871,13 @@ class _Parser:
         t.finish()
         if self.read_table is None:
             raise t.error("file", "a scenario read from a file (diaries sit beside it)")
-        source, data = self.read_table(name)
+        try:
+            source, data = self.read_table(name)
+        except OSError as exc:
+            msg = f"cannot read the diary ({reason(exc)})"
+            raise t.error(
+                "file", "an .ics file (relative to the scenario file)", name, msg
+            ) from None
         zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
         # Only scenarios with diaries pay for the iCalendar import.
         from roadshow.importers.diary import parse_diary  # noqa: PLC0415

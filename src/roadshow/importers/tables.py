@@ -14,6 +14,7 @@ from typing import TypeVar
 from attrs import frozen
 
 from roadshow.errors import InputError, ScenarioFileError, closest, quote
+from roadshow.importers import _source
 
 T = TypeVar("T")
 
@@ -77,32 +78,12 @@ class Row:
 def decode_text(
     data: bytes, *, source: str, error: type[InputError] = ScenarioFileError
 ) -> str:
-    """Decode UTF-8 bytes (dropping a byte-order mark), naming the file on failure.
+    """Decode UTF-8 bytes; see :func:`roadshow.importers._source.decode_text`.
 
     Raises:
         InputError: the bytes are not UTF-8 text or contain NUL characters.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        msg = "the file is not UTF-8 text"
-        raise error(
-            msg,
-            source=source,
-            location=f"line {line}",
-            expected="UTF-8 text",
-            got=f"byte 0x{data[exc.start]:02x}",
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        msg = "the file holds a NUL character (binary data?)"
-        raise error(
-            msg,
-            source=source,
-            location=f"line {line}",
-        )
-    return text
+    return _source.decode_text(data, source=source, error=error)
 
 
 def read_rows(
