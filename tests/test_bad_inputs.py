@@ -193,9 +193,9 @@ def test_process_prints_one_paragraph_and_exits_2() -> None:
 
 
 def test_debug_shows_the_traceback() -> None:
-    """With --debug the same bad input shows the traceback and the error class."""
+    """With --debug the same bad input shows the traceback, and still exits 2."""
     done = _roadshow("--debug", "show", CASE.name, cwd=CASE.parent)
     expected = expected_of(CASE).read_text(encoding="utf-8").strip()
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "Traceback (most recent call last)" in done.stderr
     assert f"roadshow.errors.ScenarioFileError: {expected}" in done.stderr

@@ -15,8 +15,8 @@ Infeasible requests and rule violations are *values* (``Plan.unplaced``,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
+from typing import ClassVar
 
 _NOTHING = object()
 _SHOWN_CHARS = 80  # longer values are cut in messages
@@ -33,7 +33,16 @@ class Described(str):
 
 
 class RoadshowError(Exception):
-    """Base of every error roadshow raises on purpose."""
+    """Base of every error roadshow raises on purpose.
+
+    Attributes:
+        exit_code: The command line's exit code for this error: 3, the command
+            could not finish (an output, history or network problem); subclasses
+            for bad input say 2. The command line reads it from the error, so a
+            new error class chooses its own code here.
+    """
+
+    exit_code: ClassVar[int] = 3
 
 
 class InputError(RoadshowError, ValueError):
@@ -47,6 +56,8 @@ class InputError(RoadshowError, ValueError):
         got: The value that was found (omitted from the message when not given).
         suggestion: A close match for a misspelt name ("Did you mean ...?").
     """
+
+    exit_code: ClassVar[int] = 2
 
     def __init__(
         self,
@@ -209,6 +220,8 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     folded = name.casefold()
     if folded in by_folded:
         return by_folded[folded]
+    import difflib  # noqa: PLC0415 - only on errors; keeps `roadshow --help` quick
+
     matches = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.6)
     return by_folded[matches[0]] if matches else None
 

@@ -6,23 +6,22 @@ import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import pendulum
-from attrs import frozen
-from pendulum import DateTime
 
-from roadshow._fs import write_atomic
 from roadshow.errors import InputError
 
 if TYPE_CHECKING:
+    from pendulum import DateTime
+
     from roadshow.importers.scenario import Locator
     from roadshow.model import Scenario
 
 
-@frozen
+@dataclass(frozen=True)
 class AppContext:
     """Options of the root command, passed to every command."""
 
@@ -84,6 +83,8 @@ def emit(text: str | bytes, out: str | None) -> None:
     if out is None or out == "-":
         click.echo(text.decode("utf-8") if isinstance(text, bytes) else text, nl=False)
         return
+    from roadshow._fs import write_atomic
+
     write_atomic(out, text)
 
 
@@ -93,6 +94,8 @@ def issue_time() -> DateTime:
     Raises:
         InputError: ``SOURCE_DATE_EPOCH`` is not a whole number of seconds.
     """
+    import pendulum
+
     pinned = os.environ.get("SOURCE_DATE_EPOCH")
     if pinned is None:
         return pendulum.now("UTC").replace(microsecond=0)

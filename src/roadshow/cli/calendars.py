@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from roadshow import data
 from roadshow.cli._app import AppContext, emit, issue_time, pass_app, warnings_to_stderr
 from roadshow.errors import InputError
-from roadshow.exporters.changes import render_change_notice, render_changes_table
 from roadshow.exporters.choices import AUDIENCES, SPLITS
-from roadshow.exporters.ics import (
-    PlanVersion,
-    calendar_files,
-    render_ics,
-    render_invites,
-)
-from roadshow.feeds import calendar_folder, feeds, make_server
-from roadshow.history import PlanHistory
-from roadshow.importers.diary import load_diary
-from roadshow.importers.plan_file import load_plan_file
-from roadshow.model import Plan, Scenario
-from roadshow.outputs import latest_version, write_outputs
+
+if TYPE_CHECKING:
+    from roadshow.exporters.ics import PlanVersion
+    from roadshow.history import PlanHistory
+    from roadshow.model import Plan, Scenario
 
 
 def _plan_and_version(
     app: AppContext, scenario: Scenario, plan_path: str | None, number: int | None
 ) -> tuple[Plan, PlanVersion]:
     """The plan to export: a plan --out folder's history, a plan file, or a new plan."""
+    from roadshow.exporters.ics import PlanVersion
+    from roadshow.history import PlanHistory
+    from roadshow.importers.plan_file import load_plan_file
+    from roadshow.planner import plan as plan_scenario
+
     if plan_path is not None and Path(plan_path).is_dir():
         history = PlanHistory.in_folder(plan_path)
         version = history.version(number or _latest(plan_path))
@@ -41,20 +38,15 @@ def _plan_and_version(
         raise InputError(msg, source="--version")
     if plan_path is not None:
         return load_plan_file(plan_path), PlanVersion.unrecorded(issue_time())
-    try:
-        planner = importlib.import_module("roadshow.planner")
-    except ImportError:  # pragma: no cover - the planner is on its way to main
-        msg = "no plan given"
-        raise InputError(
-            msg, source="--plan", expected="a plan file or a plan --out folder"
-        ) from None
     app.progress("Planning...")
-    plan: Plan = planner.plan(scenario)
+    plan = plan_scenario(scenario)
     return plan, PlanVersion.unrecorded(issue_time())
 
 
 def _latest(folder: str) -> int:
     """The version a plan --out folder's ``latest`` shows (its last complete one)."""
+    from roadshow.outputs import latest_version
+
     number = latest_version(folder)
     if number is None:
         msg = "no plan recorded here yet"
@@ -66,6 +58,8 @@ def _scenario_for(
     app: AppContext, scenario: str | None, plan_path: str | None
 ) -> Scenario:
     """The named scenario, or the one a plan --out folder's history is of."""
+    from roadshow.history import PlanHistory
+
     if scenario is None and plan_path is not None and Path(plan_path).is_dir():
         versions = PlanHistory.in_folder(plan_path).versions()
         if versions and versions[-1].scenario_id in data.SCENARIOS:
@@ -138,6 +132,9 @@ def ics(
     organiser or attendees, so imported events stay editable; use --invite to
     write invitations for people with e-mail addresses.
     """
+    from roadshow.exporters.ics import calendar_files, render_ics, render_invites
+    from roadshow.outputs import write_outputs
+
     loaded = _scenario_for(app, scenario, plan_path)
     plan, version = _plan_and_version(app, loaded, plan_path, number)
     if split == "programme" and not invite and (out is None or not Path(out).is_dir()):
@@ -190,6 +187,9 @@ def changes(
     scenario: str | None,
 ) -> None:
     """Show what changed between plan versions recorded by plan --out FOLDER."""
+    from roadshow.exporters.changes import render_change_notice, render_changes_table
+    from roadshow.history import PlanHistory
+
     history = PlanHistory.in_folder(folder)
     latest = history.version(_latest(folder))
     since = max(latest.number - 1, 0) if since is None else since
@@ -242,6 +242,8 @@ def serve(
     app: AppContext, folder: str, host: str, port: int, audience: str | None
 ) -> None:
     """Serve the calendars of plan --out FOLDER as subscription feeds."""
+    from roadshow.feeds import calendar_folder, feeds, make_server
+
     root = calendar_folder(folder, audience)
     log = None if app.quiet else (lambda line: click.echo(line, err=True))
     server = make_server(
@@ -280,6 +282,8 @@ def import_diary(
     a scenario's commitments table: person,start,end,label. To have the planner
     read the diary directly, add a [[diaries]] entry to the scenario instead.
     """
+    from roadshow.importers.diary import load_diary
+
     loaded = app.load(scenario)
     person = loaded.find_person(person_id, obj="import-diary", field="--person")
     with warnings_to_stderr():

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from roadshow.cli._app import AppContext, emit, pass_app, plan_file
 from roadshow.errors import InputError
-from roadshow.exporters.itinerary import (
-    FORMATS,
-    build_itinerary,
-    itinerary_people,
-    render_itinerary,
-)
-from roadshow.exporters.programme import (
-    render_programme_csv,
-    render_programme_json,
-)
-from roadshow.importers.plan_file import load_plan_file
-from roadshow.model import Plan, Scenario
-from roadshow.planner import plan as plan_scenario
+from roadshow.exporters.choices import FORMATS
+
+if TYPE_CHECKING:
+    from roadshow.model import Plan, Scenario
 
 _SCENARIO = click.argument("scenario", required=False, metavar="[SCENARIO]")
 _PLAN = click.option(
@@ -43,6 +36,9 @@ def plan_for(app: AppContext, scenario: Scenario, plan_path: str | None) -> Plan
     Raises:
         InputError: the plan file is malformed or belongs to another scenario.
     """
+    from roadshow.importers.plan_file import load_plan_file
+    from roadshow.planner import plan as plan_scenario
+
     if plan_path is None:
         app.progress(f"Planning {scenario.scenario_id} (give --plan to reuse a plan)")
         return plan_scenario(scenario)
@@ -90,6 +86,12 @@ def itinerary(
     out: str | None,
 ) -> None:
     """Print day-by-day itineraries: travel, events, free time and nights."""
+    from roadshow.exporters.itinerary import (
+        build_itinerary,
+        itinerary_people,
+        render_itinerary,
+    )
+
     loaded = app.load(scenario)
     plan = plan_for(app, loaded, plan_path)
     people = person_ids or itinerary_people(loaded)
@@ -124,6 +126,11 @@ def export(
     out: str | None,
 ) -> None:
     """Export every scheduled item as a table: ids, UTC and local times, places."""
+    from roadshow.exporters.programme import (
+        render_programme_csv,
+        render_programme_json,
+    )
+
     loaded = app.load(scenario)
     plan = plan_for(app, loaded, plan_path)
     render = render_programme_csv if fmt == "csv" else render_programme_json

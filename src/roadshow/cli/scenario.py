@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from roadshow import data
-from roadshow._fs import ensure_folder, write_atomic
 from roadshow.cli._app import AppContext, pass_app
 from roadshow.errors import InputError, OutputError
 
@@ -54,6 +53,8 @@ def init(app: AppContext, folder: Path, name: str, force: bool) -> None:
 
     Load it back with `roadshow show DIR` or `roadshow plan DIR`.
     """
+    from roadshow._fs import ensure_folder, write_atomic
+
     files = data.scenario_files(name)
     existing = sorted(n for n in files if (folder / n).exists())
     if existing and not force:

@@ -1,7 +1,9 @@
-"""Names of calendar audiences and splits.
+"""Names of calendar audiences and splits, and of itinerary formats.
 
-Kept apart from :mod:`roadshow.exporters.ics` so the command line can offer them
-as choices without loading the iCalendar library (``roadshow --help`` stays quick).
+Kept apart from :mod:`roadshow.exporters.ics` and
+:mod:`roadshow.exporters.itinerary` so the command line can offer them as choices
+without loading the iCalendar library or the templates (``roadshow --help`` stays
+quick).
 """
 
 from __future__ import annotations
@@ -15,3 +17,6 @@ AUDIENCES: Final = (INTERNAL, PUBLIC)
 
 SPLITS: Final = ("programme", "person", "region", "area")
 """The ways a plan can be split into calendars."""
+
+FORMATS: Final = ("text", "md", "html", "pdf")
+"""Itinerary formats; ``pdf`` needs the optional extra (``roadshow[pdf]``)."""

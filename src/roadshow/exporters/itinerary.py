@@ -22,12 +22,13 @@ from typing import Final, NoReturn
 from attrs import field, frozen
 from pendulum import Date, DateTime
 
-from roadshow.errors import MissingDependencyError
+from roadshow.errors import InputError, MissingDependencyError, closest
 from roadshow.exporters._templates import (
     html_environment,
     markdown_environment,
     text_environment,
 )
+from roadshow.exporters.choices import FORMATS
 from roadshow.exporters.routemap import (
     RouteMap,
     build_route_map,
@@ -39,9 +40,6 @@ from roadshow.timeutil import minutes_of
 
 ITINERARY_ROLES: Final = ("principal", "chair")
 """People who get an itinerary from ``plan --out``: principals and chairs."""
-
-FORMATS: Final = ("text", "md", "html", "pdf")
-"""Itinerary formats; ``pdf`` needs the optional extra (``roadshow[pdf]``)."""
 
 EXTENSIONS: Final = {"text": "txt", "md": "md", "html": "html", "pdf": "pdf"}
 """The file extension of each format."""
@@ -501,7 +499,7 @@ def render_itinerary(itineraries: Sequence[Itinerary], fmt: str) -> str | bytes:
 
     Raises:
         MissingDependencyError: *fmt* is ``pdf`` and WeasyPrint is missing.
-        ValueError: *fmt* is not a known format.
+        InputError: *fmt* is not a known format.
     """
     renderers: dict[str, Callable[[Sequence[Itinerary]], str | bytes]] = {
         "text": render_itinerary_text,
@@ -510,6 +508,12 @@ def render_itinerary(itineraries: Sequence[Itinerary], fmt: str) -> str | bytes:
         "pdf": render_itinerary_pdf,
     }
     if fmt not in renderers:
-        msg = f"unknown itinerary format {fmt!r}; expected one of {', '.join(FORMATS)}"
-        raise ValueError(msg)
+        msg = "unknown itinerary format"
+        raise InputError(
+            msg,
+            source="format",
+            expected="one of " + ", ".join(FORMATS),
+            got=fmt,
+            suggestion=closest(fmt, FORMATS),
+        )
     return renderers[fmt](itineraries)
