@@ -259,7 +259,7 @@ def test_the_feed_server_follows_each_new_version(tmp_path, small):
             "127.0.0.1", server.server_address[1], timeout=30
         )
         try:
-            connection.request("GET", "/calendars/internal/programme.ics")
+            connection.request("GET", "/calendars/public/programme.ics")
             return connection.getresponse().read()
         finally:
             connection.close()

@@ -18,6 +18,7 @@ from roadshow.model import (
     ScheduledEvent,
     TravelLeg,
 )
+from roadshow.outputs import publish_plan
 
 LONDON = "Europe/London"
 STAMP = pendulum.datetime(2008, 9, 1, 8, 0, tz="UTC")
@@ -94,6 +95,18 @@ def sample_plan(scenario: Scenario) -> Plan:
             )
         ],
     )
+
+
+@pytest.fixture(scope="session")
+def published_sample(
+    tmp_path_factory: pytest.TempPathFactory, nhs2008_scenario: Scenario
+) -> Path:
+    """A plan --out folder of the sample plan, made once: copy it before changing it."""
+    folder = tmp_path_factory.mktemp("published")
+    publish_plan(
+        folder, nhs2008_scenario, sample_plan(nhs2008_scenario), issued_at=STAMP
+    )
+    return folder
 
 
 @pytest.fixture

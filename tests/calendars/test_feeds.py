@@ -6,43 +6,63 @@ import email.utils
 import http.client
 import os
 import re
+import shutil
+import socket
+import stat
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import icalendar
 import pytest
 
 from roadshow.errors import InputError, OutputError
-from roadshow.feeds import calendar_folder, make_server
-from roadshow.outputs import publish_plan
+from roadshow.feeds import (
+    SECRET_FILE,
+    FeedServer,
+    calendar_folder,
+    check_base_url,
+    feed_secret,
+    make_server,
+)
 
-FEED = "/calendars/internal/programme.ics"
+FEED = "/calendars/public/programme.ics"
 
 
 @pytest.fixture
-def out_dir(tmp_path, nhs2008_scenario, plan, kit) -> Path:
-    """A plan --out folder with calendars and a history."""
-    publish_plan(tmp_path, nhs2008_scenario, plan, issued_at=kit.stamp)
-    return tmp_path
+def out_dir(tmp_path, published_sample) -> Path:
+    """A copy of the published folder for one test."""
+    return Path(shutil.copytree(published_sample, tmp_path / "out", symlinks=True))
 
 
-@pytest.fixture
-def server(out_dir) -> Iterator[tuple[str, int]]:
-    """A running feed server on a free loopback port, stopped after the test."""
-    httpd = make_server(calendar_folder(out_dir), host="127.0.0.1", port=0)
+@contextmanager
+def running(server: FeedServer) -> Iterator[tuple[str, int]]:
     thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
     try:
-        yield "127.0.0.1", httpd.server_address[1]
+        yield "127.0.0.1", server.server_address[1]
     finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def feed_server(out_dir) -> Iterator[FeedServer]:
+    """A running feed server (internal and public) on a free loopback port."""
+    server = make_server(calendar_folder(out_dir), port=0, secret=feed_secret(out_dir))
+    with running(server):
+        yield server
+
+
+@pytest.fixture
+def server(feed_server) -> tuple[str, int]:
+    return "127.0.0.1", feed_server.server_address[1]
 
 
 def fetch(address, path, method="GET", headers=None):
@@ -55,14 +75,29 @@ def fetch(address, path, method="GET", headers=None):
         connection.close()
 
 
+def links(page: bytes, scheme: str) -> list[str]:
+    return re.findall(rf'href="({scheme}://[^"]+)"', page.decode())
+
+
 def test_feed_is_served_as_text_calendar(server, out_dir):
-    """A feed comes with its type, ETag, Last-Modified and the file's bytes."""
-    status, headers, body = fetch(server, FEED)
-    assert status == 200
+    """A feed comes over HTTP/1.1 with its type, ETag, Last-Modified and bytes."""
+    connection = http.client.HTTPConnection(*server, timeout=30)
+    try:
+        connection.request("GET", FEED)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.version == 11
+        # The connection stays open for a second request (keep-alive).
+        connection.request("GET", FEED)
+        assert connection.getresponse().read() == body
+    finally:
+        connection.close()
+    assert response.status == 200
+    headers = dict(response.getheaders())
     assert headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert re.fullmatch(r'"[0-9a-f]{32}"', headers["ETag"])
     assert email.utils.parsedate_to_datetime(headers["Last-Modified"]).tzinfo
-    assert body == (out_dir / "latest/calendars/internal/programme.ics").read_bytes()
+    assert body == (out_dir / "latest/calendars/public/programme.ics").read_bytes()
     assert icalendar.Calendar.from_ical(body).walk("VEVENT")
 
 
@@ -91,9 +126,9 @@ def test_conditional_get_with_date(server):
 
 
 def test_updated_file_is_served_with_a_new_etag(server, out_dir):
-    """After a new plan --out, the old ETag no longer matches and the new bytes come."""
+    """After the file changes, the old ETag no longer matches and the new bytes come."""
     _, headers, _ = fetch(server, FEED)
-    path = out_dir / "latest/calendars/internal/programme.ics"
+    path = out_dir / "latest/calendars/public/programme.ics"
     path.write_bytes(path.read_bytes().replace(b"SEQUENCE:0", b"SEQUENCE:1"))
     status, fresh, body = fetch(
         server, FEED, headers={"If-None-Match": headers["ETag"]}
@@ -110,17 +145,112 @@ def test_head_sends_headers_only(server):
     assert int(headers["Content-Length"]) > 0
 
 
-def test_index_page_links_every_feed(server, out_dir):
-    """The index page has a webcal:// and an http:// link for each feed."""
+def test_public_index_names_and_groups_the_public_feeds(server, out_dir):
+    """`/` lists every public feed by name, grouped, and no internal one."""
     status, headers, body = fetch(server, "/")
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     page = body.decode()
     host = f"{server[0]}:{server[1]}"
-    count = len(list((out_dir / "latest/calendars").rglob("*.ics")))
-    assert page.count('href="webcal://') == count
+    public = sorted((out_dir / "latest/calendars/public").rglob("*.ics"))
+    assert len(links(body, "webcal")) == len(public)
+    assert len(links(body, "http")) == len(public)
     assert f'href="webcal://{host}{FEED}"' in page
-    assert f'href="http://{host}/calendars/public/programme.ics"' in page
+    assert f'href="http://{host}{FEED}"' in page
+    assert "/private/" not in page
+    assert "<h2>Regions (SHAs), public</h2>" in page
+    assert "<h2>Areas (PCTs), public</h2>" in page
+    # Names, not only codes: the region of Newcastle and its PCT.
+    assert "<td>NHS North East</td><td>Q30</td>" in page
+    assert "<td>County Durham PCT</td><td>5ND</td>" in page
+
+
+def test_internal_feeds_need_their_secret_link(server, out_dir):
+    """Internal feeds are served only at their private links, one link per feed."""
+    assert fetch(server, "/calendars/internal/programme.ics")[0] == 404
+    assert fetch(server, "/calendars/internal/people/darzi.ics")[0] == 404
+    secret = feed_secret(out_dir)
+    server_ = make_server(calendar_folder(out_dir), port=0, secret=secret)
+    index = server_.site.private_index()
+    server_.server_close()
+    assert index is not None
+    status, headers, body = fetch(server, index)
+    assert status == 200
+    assert headers["Cache-Control"] == "no-store"
+    private = [u for u in links(body, "http") if "/private/" in u]
+    internal = sorted((out_dir / "latest/calendars/internal").rglob("*.ics"))
+    assert len(private) == len(internal)
+    assert "<h2>People, internal</h2>" in body.decode()
+    assert "<td>Lord Darzi</td><td>darzi</td>" in body.decode()
+    darzi = next(u for u in private if u.endswith("/people/darzi.ics"))
+    path = darzi.split(f"{server[1]}", 1)[1]
+    status, _, feed = fetch(server, path)
+    assert status == 200
+    assert feed == (out_dir / "latest/calendars/internal/people/darzi.ics").read_bytes()
+    # One person's token opens no other feed; a made-up token opens nothing.
+    token = path.split("/")[2]
+    assert fetch(server, f"/private/{token}/programme.ics")[0] == 404
+    assert fetch(server, f"/private/{'0' * 32}/people/darzi.ics")[0] == 404
+    assert fetch(server, "/private/" + "0" * 32 + "/")[0] == 404
+
+
+def test_the_secret_is_private_and_kept(out_dir):
+    """The secret file is mode 0600, kept between runs and renewed on request."""
+    first = feed_secret(out_dir)
+    path = out_dir / SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert feed_secret(out_dir) == first
+    path.chmod(0o644)
+    assert feed_secret(out_dir) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert feed_secret(out_dir, renew=True) != first
+
+
+def test_a_linked_secret_file_is_refused(out_dir, tmp_path_factory):
+    """A symbolic link in place of the secret file is not followed."""
+    target = tmp_path_factory.mktemp("elsewhere") / "target"
+    (out_dir / SECRET_FILE).symlink_to(target)
+    with pytest.raises(OutputError, match="it is a link"):
+        feed_secret(out_dir)
+    assert not target.exists()
+
+
+def test_hostile_host_header_is_not_echoed(server):
+    """Links come from the bound address, never from the request's Host header."""
+    for host in ('evil"><script>', "evil.example.org"):
+        _, _, body = fetch(server, "/", headers={"Host": host})
+        assert b"<script>" not in body
+        assert b"evil" not in body
+        assert f"webcal://127.0.0.1:{server[1]}/".encode() in body
+
+
+def test_base_url_makes_https_ready_links(out_dir):
+    """--base-url: links for a server behind a TLS proxy."""
+    base = check_base_url("https://calendars.example.org/roadshow/")
+    server = make_server(calendar_folder(out_dir), port=0, base_url=base)
+    with running(server) as address:
+        _, _, body = fetch(address, "/")
+    assert f'href="https://calendars.example.org/roadshow{FEED}"'.encode() in body
+    assert f'href="webcal://calendars.example.org/roadshow{FEED}"'.encode() in body
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["calendars.example.org", "ftp://x.org", "https://x.org/?a=1", 'https://x"y.org'],
+)
+def test_bad_base_url(value):
+    with pytest.raises(InputError, match="--base-url"):
+        check_base_url(value)
+
+
+def test_public_only_server_has_no_private_side(out_dir):
+    """Without a secret (--audience public) no internal feed and no private index."""
+    server = make_server(calendar_folder(out_dir), port=0, audiences=("public",))
+    assert server.site.private_index() is None
+    with running(server) as address:
+        assert fetch(address, FEED)[0] == 200
+        paths = list(server.site.feeds())
+    assert all(p.startswith("/calendars/public/") for p in paths)
 
 
 @pytest.mark.parametrize(
@@ -129,28 +259,65 @@ def test_index_page_links_every_feed(server, out_dir):
         "/calendars/../history.sqlite",
         "/calendars/%2e%2e/plan.json",
         "/plan.json",
-        "/calendars/internal/people/nobody.ics",
-        "/calendars/internal",
+        "/.feed-secret",
+        "/calendars/public/people/nobody.ics",
+        "/calendars/public",
     ],
-    ids=["dots", "encoded-dots", "outside", "unknown", "folder"],
+    ids=["dots", "encoded-dots", "outside", "secret", "unknown", "folder"],
 )
 def test_only_listed_feeds_are_served(server, path):
     """Paths outside the listing, traversal included, are 404."""
     assert fetch(server, path)[0] == 404
 
 
-def test_hostile_host_header_is_not_echoed(server):
-    """A Host header that is not a host name is replaced by the server's address."""
-    _, _, body = fetch(server, "/", headers={"Host": 'evil"><script>'})
-    assert b"<script>" not in body
-    assert f"webcal://127.0.0.1:{server[1]}/".encode() in body
+def test_the_feed_list_is_read_once_per_version(out_dir):
+    """The listing is cached, and listed again when DIR/latest moves."""
+    server = make_server(calendar_folder(out_dir), port=0, secret=b"x" * 64)
+    server.server_close()
+    first = server.site.feeds()
+    assert server.site.feeds() is first
+    shutil.copytree(out_dir / "versions/0001", out_dir / "versions/0002")
+    (out_dir / "next").symlink_to("versions/0002")
+    (out_dir / "next").rename(out_dir / "latest")
+    again = server.site.feeds()
+    assert again is not first
+    assert again.keys() == first.keys()
 
 
-def test_audience_folder(out_dir):
-    """--audience picks one subfolder; a folder without calendars is bad input."""
-    assert calendar_folder(out_dir, "public") == out_dir / "latest/calendars/public"
-    with pytest.raises(InputError, match="no calendars here"):
-        calendar_folder(out_dir / "latest/calendars")
+def test_silent_connections_time_out_and_never_pile_up_threads(out_dir):
+    """A silent client is dropped after the read timeout; the pool stays bounded."""
+    server = make_server(calendar_folder(out_dir), port=0, workers=2, timeout=0.5)
+    with running(server) as address:
+        silent = [socket.create_connection(address, timeout=30) for _ in range(20)]
+        try:
+            workers = [
+                t for t in threading.enumerate() if t.name.startswith("roadshow-feed")
+            ]
+            assert len(workers) <= 2
+            # Each silent connection is closed by the server (EOF or reset).
+            for connection in silent:
+                with suppress(ConnectionResetError):
+                    assert connection.recv(1) == b""
+        finally:
+            for connection in silent:
+                connection.close()
+        assert fetch(address, FEED)[0] == 200
+
+
+def test_the_access_log_hides_private_tokens(out_dir):
+    """Log lines name the private path without its token."""
+    lines: list[str] = []
+    server = make_server(
+        calendar_folder(out_dir), port=0, secret=feed_secret(out_dir), log=lines.append
+    )
+    index = server.site.private_index()
+    assert index is not None
+    with running(server) as address:
+        assert fetch(address, index)[0] == 200
+    token = index.split("/")[2]
+    assert lines
+    assert not any(token in line for line in lines)
+    assert any("/private/[hidden]/" in line for line in lines)
 
 
 def test_port_in_use(server, out_dir):
@@ -159,15 +326,56 @@ def test_port_in_use(server, out_dir):
         make_server(calendar_folder(out_dir), port=server[1])
 
 
-def test_serve_command_in_a_subprocess(out_dir):
-    """`roadshow serve DIR --port 0` announces its address and serves the feeds."""
+def test_folder_without_calendars(out_dir):
+    with pytest.raises(InputError, match="no calendars here"):
+        calendar_folder(out_dir / "latest/calendars")
+
+
+def _serve(args: list[str]) -> subprocess.Popen[bytes]:
     script = Path(sys.executable).parent / "roadshow"
-    process = subprocess.Popen(
-        [str(script), "serve", str(out_dir), "--port", "0", "--audience", "public"],
+    return subprocess.Popen(
+        [str(script), "serve", *args],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+def test_serve_command_in_a_subprocess(out_dir):
+    """`roadshow serve DIR --port 0` binds loopback and prints the private page."""
+    process = _serve([str(out_dir), "--port", "0"])
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline().decode()
+        match = re.search(
+            r"Serving (\d+) calendars at http://127\.0\.0\.1:(\d+)/", line
+        )
+        assert match, line
+        assert int(match[1]) == len(list((out_dir / "latest/calendars").rglob("*.ics")))
+        private = process.stderr.readline().decode()
+        found = re.search(
+            r"private\): http://127\.0\.0\.1:\d+(/private/\w+/)$", private
+        )
+        assert found, private
+        address = ("127.0.0.1", int(match[2]))
+        status, _, page = fetch(address, found[1])
+        assert status == 200
+        assert b"/people/darzi.ics" in page
+    finally:
+        _stop(process)
+    assert stat.S_IMODE((out_dir / SECRET_FILE).stat().st_mode) == 0o600
+
+
+def test_serve_public_in_a_subprocess(out_dir):
+    """`--audience public` serves the public feeds only and makes no secret."""
+    process = _serve([str(out_dir), "--port", "0", "--audience", "public"])
     try:
         assert process.stderr is not None
         line = process.stderr.readline().decode()
@@ -179,13 +387,10 @@ def test_serve_command_in_a_subprocess(out_dir):
         assert int(match[1]) == len(
             list((out_dir / "latest/calendars/public").rglob("*.ics"))
         )
-        status, headers, body = fetch(address, "/calendars/programme.ics")
+        status, _, body = fetch(address, FEED)
         assert status == 200
-        assert headers["Content-Type"] == "text/calendar; charset=utf-8"
         assert b"CATEGORIES:travel" not in body
         assert fetch(address, "/calendars/internal/programme.ics")[0] == 404
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stderr is not None:
-            process.stderr.close()
+        _stop(process)
+    assert not (out_dir / SECRET_FILE).exists()

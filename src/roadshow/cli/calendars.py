@@ -12,7 +12,7 @@ import click
 from roadshow import data
 from roadshow.cli._app import AppContext, emit, issue_time, pass_app, warnings_to_stderr
 from roadshow.errors import InputError
-from roadshow.exporters.choices import AUDIENCES, SPLITS
+from roadshow.exporters.choices import AUDIENCES, INTERNAL, SPLITS
 
 if TYPE_CHECKING:
     from roadshow.exporters.ics import PlanVersion
@@ -237,24 +237,66 @@ def _bundled(history: PlanHistory) -> bool:
     type=click.Choice(AUDIENCES),
     help="Serve only the internal or only the public calendars (default: both).",
 )
+@click.option(
+    "--base-url",
+    help="The address users reach this server at, for links"
+    " (e.g. https://calendars.example.org behind a proxy).",
+)
+@click.option(
+    "--new-secret",
+    is_flag=True,
+    help="Make a new secret: every earlier private link stops working.",
+)
 @pass_app
 def serve(
-    app: AppContext, folder: str, host: str, port: int, audience: str | None
+    app: AppContext,
+    *,
+    folder: str,
+    host: str,
+    port: int,
+    audience: str | None,
+    base_url: str | None,
+    new_secret: bool,
 ) -> None:
-    """Serve the calendars of plan --out FOLDER as subscription feeds."""
-    from roadshow.feeds import calendar_folder, feeds, make_server
+    """Serve the calendars of plan --out FOLDER as subscription feeds.
 
-    root = calendar_folder(folder, audience)
+    Public calendars are open at /calendars/public/...; each internal calendar
+    (travel, overnight stays) has its own secret link, listed on a private page
+    whose address is printed here. The secret is kept in FOLDER/.feed-secret.
+    """
+    from roadshow.feeds import calendar_folder, check_base_url, feed_secret, make_server
+
+    root = calendar_folder(folder)
+    if base_url is not None:
+        base_url = check_base_url(base_url)
+    audiences = AUDIENCES if audience is None else (audience,)
+    secret = None
+    if INTERNAL in audiences:
+        secret = feed_secret(folder, renew=new_secret)
     log = None if app.quiet else (lambda line: click.echo(line, err=True))
     server = make_server(
-        root, host=host, port=port, title="roadshow calendars", log=log
+        root,
+        host=host,
+        port=port,
+        title="roadshow calendars",
+        log=log,
+        secret=secret,
+        audiences=audiences,
+        base_url=base_url,
     )
     bound_host, bound_port = server.server_address[:2]
+    site = server.site
     click.echo(
-        f"Serving {len(feeds(root))} calendars at http://{bound_host!s}:{bound_port}/"
+        f"Serving {len(site.feeds())} calendars at http://{bound_host!s}:{bound_port}/"
         " (Ctrl+C stops)",
         err=True,
     )
+    private = site.private_index()
+    if private is not None:
+        click.echo(
+            f"Internal calendars (keep this address private): {site.base_url}{private}",
+            err=True,
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
