@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import attrs
+import pendulum
 import pytest
 from pendulum import Date
+from tests.builders import scenario, slots, visit
 
+from roadshow.checks import check
 from roadshow.model import CalendarRules, Scenario
-from roadshow.rules import is_bank_holiday, is_blacked_out, is_working_day, working_days
+from roadshow.planner import plan as make_plan
+from roadshow.rules import (
+    is_bank_holiday,
+    is_blacked_out,
+    is_working_day,
+    request_slots,
+    working_days,
+)
 
 ENGLAND = CalendarRules()
 
@@ -51,3 +62,70 @@ def test_blackout(nhs2008_scenario: Scenario) -> None:
     assert is_blacked_out("darzi", Date(2008, 9, 24), nhs2008_scenario)
     assert not is_blacked_out("darzi", Date(2008, 9, 25), nhs2008_scenario)
     assert not is_blacked_out("nicholson", Date(2008, 9, 22), nhs2008_scenario)
+
+
+# --- [calendar] weekend: used by the planner and the checker ------------------------
+
+FRI_SAT = CalendarRules(weekend={4, 5})
+
+
+def _weekend_scenario(calendar: CalendarRules) -> Scenario:
+    requests = [
+        visit("a", "bristol", slots=slots("mon-fri 09:30-17:00")),
+        visit("b", "oxford", slots=slots("mon-fri 09:30-17:00")),
+        visit("c", "cambridge"),  # no slots: any working day
+        visit("d", "leeds", slots=slots("mon-fri 09:30-17:00")),
+        visit("e", "london", slots=slots("sat 10:00-12:00")),  # a weekend on purpose
+    ]
+    return attrs.evolve(scenario(requests), calendar=calendar)
+
+
+def test_slots_are_read_against_the_weekend() -> None:
+    """A range keeps to working days; a slot of weekend days only is kept."""
+    request = visit(
+        "a", "bristol", slots=slots("mon-fri 09:30-17:00", "sat 10:00-12:00")
+    )
+    assert [s.days for s in request_slots(request, FRI_SAT)] == [
+        frozenset({0, 1, 2, 3}),
+        frozenset({5}),
+    ]
+    assert [s.days for s in request_slots(request, ENGLAND)] == [
+        frozenset(range(5)),
+        frozenset({5}),
+    ]
+    bare = visit("b", "oxford")
+    assert request_slots(bare, FRI_SAT)[0].days == frozenset({0, 1, 2, 3, 6})
+    assert request_slots(bare, ENGLAND)[0].days == frozenset(range(5))
+
+
+def test_planner_keeps_off_a_friday_saturday_weekend() -> None:
+    """Under weekend = ["fri", "sat"] only the Saturday-only request is on Fri/Sat."""
+    result = make_plan(_weekend_scenario(FRI_SAT))
+    assert not result.unplaced
+    days = {
+        e.request_id: e.start.in_tz("Europe/London").day_of_week for e in result.events
+    }
+    assert days["e"] == pendulum.SATURDAY
+    for request_id in "abcd":
+        assert days[request_id] not in (pendulum.FRIDAY, pendulum.SATURDAY), days
+    assert not [v for v in check(_weekend_scenario(FRI_SAT), result) if v.is_hard]
+
+
+def test_check_flags_a_friday_event_under_a_friday_weekend() -> None:
+    """An event on a Friday breaks a Friday-Saturday weekend (rule "weekend")."""
+    english = _weekend_scenario(ENGLAND)
+    result = make_plan(english)
+    event = next(e for e in result.events if e.request_id == "a")
+    shift = (pendulum.FRIDAY - event.start.in_tz("Europe/London").day_of_week) % 7
+    friday = attrs.evolve(
+        event, start=event.start.add(days=shift), end=event.end.add(days=shift)
+    )
+    friday_plan = attrs.evolve(
+        result, events=[friday if e is event else e for e in result.events]
+    )
+    assert "weekend" not in {v.rule for v in check(english, friday_plan)}
+    found = [
+        v for v in check(_weekend_scenario(FRI_SAT), friday_plan) if v.rule == "weekend"
+    ]
+    assert len(found) == 1
+    assert "Friday" in found[0].message

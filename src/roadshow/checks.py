@@ -236,7 +236,9 @@ class _Checker:
             )
         if is_bank_holiday(day, self.s.calendar):
             yield "bank-holiday", f"on {_date(day)}, a bank holiday", None
-        slots = [s for s in request_slots(r) if day.weekday() in s.days]
+        slots = [
+            s for s in request_slots(r, self.s.calendar) if day.weekday() in s.days
+        ]
         if not slots and r.pin_on is None:
             rule = "weekend" if is_weekend(day, self.s.calendar) else "day"
             yield rule, f"on a {day:%A}, not one of the request's days", None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
+import attrs
 import holidays as holidays_lib
 from pendulum import Date
 
@@ -23,6 +24,9 @@ from roadshow.model import (
 from roadshow.timeutil import as_date
 
 WEEKDAYS_ONLY = frozenset(range(5))
+ALL_DAYS = frozenset(range(7))
+_WEEKEND = frozenset({5, 6})
+_ANY_TIME = TimeWindow.parse("00:00-24:00")
 
 
 def days_between(start_on: Date, end_on: Date) -> Iterator[Date]:
@@ -90,14 +94,31 @@ def is_blacked_out(person_id: str, day: Date, scenario: Scenario) -> bool:
     return any(b.person_id == person_id and b.covers(day) for b in scenario.blackouts)
 
 
-def request_slots(request: EventRequest) -> tuple[Slot, ...]:
-    """Return the request's slots (weekdays, any time, when it names none).
+def request_slots(
+    request: EventRequest, calendar: CalendarRules | None = None
+) -> tuple[Slot, ...]:
+    """Return the request's slots, read against the calendar's weekend.
 
-    The "any time" default is then narrowed by the attendees' working hours.
+    A request with no slots may use every working day (each day not in the
+    weekend), any time; the attendees' working hours then narrow that. A slot
+    that names working days keeps to them: the weekend days in its range are
+    left out ("mon-fri" under a Friday-Saturday weekend is Monday to Thursday).
+    A slot of weekend days only ("sat 10:00-12:00") is how a request asks for a
+    weekend, and is kept as written.
     """
-    if request.slots:
-        return request.slots
-    return (Slot(days=WEEKDAYS_ONLY, window=TimeWindow.parse("00:00-24:00")),)
+    weekend = calendar.weekend if calendar is not None else _WEEKEND
+    if not request.slots:
+        days = ALL_DAYS - weekend or WEEKDAYS_ONLY
+        return (Slot(days=days, window=_ANY_TIME),)
+    return tuple(_working(slot, weekend) for slot in request.slots)
+
+
+@cache
+def _working(slot: Slot, weekend: frozenset[int]) -> Slot:
+    working = slot.days - weekend
+    if not working or working == slot.days:
+        return slot
+    return attrs.evolve(slot, days=working)
 
 
 def request_window(request: EventRequest, scenario: Scenario) -> tuple[Date, Date]:
@@ -116,10 +137,18 @@ def is_allowed_day(day: Date, request: EventRequest, scenario: Scenario) -> bool
     first, last = request_window(request, scenario)
     if not first <= day <= last or is_bank_holiday(day, scenario.calendar):
         return False
-    slot_days = {d for slot in request_slots(request) for d in slot.days}
+    slot_days = {
+        d for slot in request_slots(request, scenario.calendar) for d in slot.days
+    }
     return day.weekday() in slot_days
 
 
-def slot_windows(day: Date, request: EventRequest) -> list[tuple[int, int]]:
+def slot_windows(
+    day: Date, request: EventRequest, calendar: CalendarRules | None = None
+) -> list[tuple[int, int]]:
     """Return the request's clock windows on *day* as minutes after midnight."""
-    return [s.window.minutes for s in request_slots(request) if day.weekday() in s.days]
+    return [
+        s.window.minutes
+        for s in request_slots(request, calendar)
+        if day.weekday() in s.days
+    ]

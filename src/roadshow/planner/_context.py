@@ -371,7 +371,9 @@ class Context:
         else:
             root = group.members[0]
             local = []
-            for lo, hi in slot_windows(date, root.request) or [(0, 24 * 60)]:
+            for lo, hi in slot_windows(date, root.request, self.scenario.calendar) or [
+                (0, 24 * 60)
+            ]:
                 first = -(-lo // self.step) * self.step
                 local.extend(range(first, hi - root.length + 1, self.step))
             local = sorted(set(local))
@@ -387,7 +389,9 @@ class Context:
         for m in group.members:
             begin, end = start + m.offset, start + m.offset + m.length
             windows = (
-                slot_windows(date, m.request) if m.request.slots else [(0, 24 * 60)]
+                slot_windows(date, m.request, self.scenario.calendar)
+                if m.request.slots
+                else [(0, 24 * 60)]
             )
             if not any(
                 day_minute(date, lo, self.tz) <= begin

@@ -109,7 +109,9 @@ def _day_reason(  # noqa: C901, PLR0911 - one return per rule, in order of prece
     if is_bank_holiday(date, scenario.calendar):
         return "bank-holiday", "bank holiday"
     if not all(is_allowed_day(date, m.request, scenario) for m in group.members):
-        if is_weekend(date, scenario.calendar) and not slot_windows(date, root):
+        if is_weekend(date, scenario.calendar) and not slot_windows(
+            date, root, scenario.calendar
+        ):
             return "weekend", "weekend"
         return "slot-days", "not one of the request's days"
     for person_id in group.people:
