@@ -567,3 +567,13 @@ def test_repair_prefers_the_larger_group() -> None:
     assert len(result.unplaced) == 1
     assert result.unplaced[0].request_id in {"bristol", "cambridge"}
     assert hard(s, result) == []
+
+
+def test_capacity_no_venue_holds_is_unplaced_with_its_reason() -> None:
+    """min_capacity above every candidate venue: unplaced and why, not an IndexError."""
+    big = visit("big", "leeds", min_capacity=100_000)
+    result = plan(scenario([big, visit("small", "york")]))
+    assert [e.request_id for e in result.events] == ["small"]
+    assert [(u.request_id, u.reason) for u in result.unplaced] == [
+        ("big", "Visit big: no venue holds 100000 people")
+    ]

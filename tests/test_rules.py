@@ -6,8 +6,8 @@ import attrs
 import pendulum
 import pytest
 from pendulum import Date
-from tests.builders import scenario, slots, visit
 
+from builders import scenario, slots, visit
 from roadshow.checks import check
 from roadshow.model import CalendarRules, Scenario
 from roadshow.planner import plan as make_plan

@@ -13,7 +13,6 @@ from pathlib import Path
 import pendulum
 import pytest
 from click.testing import CliRunner
-from tests.safety_kit import run_roadshow
 
 from roadshow.cli import cli
 from roadshow.errors import DiaryFileError, InputError, PlanFileError
@@ -27,6 +26,7 @@ from roadshow.importers._source import (
 from roadshow.importers.diary import load_diary
 from roadshow.importers.plan_file import load_plan_file
 from roadshow.importers.scenario import load_scenario
+from safety_kit import run_roadshow
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 

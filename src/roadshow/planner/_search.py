@@ -244,7 +244,8 @@ def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str, float, s
     pinned = 0 if group.pin_day is not None and group.pin_minute is not None else 1
     person_id = group.people[0]
     home = ctx.scenario.venue_by_id[ctx.home[person_id]]
-    venue = ctx.scenario.venue_by_id[group.venues[0]]
+    # A group no venue can hold has none: it goes unplaced, with that reason.
+    venue = ctx.scenario.venue_by_id[group.venues[0]] if group.venues else home
     bearing = math.atan2(venue.lat - home.lat, venue.lon - home.lon)
     return (
         pinned,
