@@ -1,0 +1,130 @@
+"""Shared pieces of the model: ids, validators and converters, the names in messages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+import attrs
+from pendulum import Date, Duration
+
+from roadshow.errors import (
+    InvalidModelError,
+)
+from roadshow.timeutil import (
+    format_duration,
+    minutes_of,
+)
+
+WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Day names in ``Date.weekday()`` order (Monday is 0)."""
+
+MODES: Final = ("walk", "car", "rail")
+"""Travel modes the travel model knows."""
+
+_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$")
+_KIND = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+# Names Windows reserves for devices: ids become file names, so refuse them.
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+
+
+def check_id(value: object, *, obj: str, field: str = "id") -> str:
+    """Return *value* if it is a safe id: letters, digits, ``_ . -``; 1-64 chars.
+
+    Ids become parts of file names and URLs, so ``/``, ``..``, NUL and device
+    names such as ``CON`` are refused.
+
+    Raises:
+        InvalidModelError: the id is not safe.
+    """
+    if (
+        not isinstance(value, str)
+        or not _ID.match(value)
+        or ".." in value
+        or value.split(".")[0].lower() in _RESERVED
+    ):
+        raise InvalidModelError(
+            obj=obj,
+            field=field,
+            expected="an id of 1-64 letters, digits, '_', '.' or '-' "
+            "(no '..', no '/', not a device name)",
+            got=value,
+        )
+    return value
+
+
+def _id_validator(kind: str) -> Any:
+    def validate(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check_id(value, obj=kind, field=attribute.name)
+
+    return validate
+
+
+def _opt_id_validator(kind: str) -> Any:
+    def validate(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            _id_validator(kind)(inst, attribute, value)
+
+    return validate
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        return (values,)
+    return tuple(values)
+
+
+def _sorted_unique_ids(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_str_tuple(values)))
+
+
+def _date_set(values: Iterable[Date]) -> frozenset[Date]:
+    return frozenset(values)
+
+
+def _int_set(values: Iterable[int]) -> frozenset[int]:
+    return frozenset(values)
+
+
+def _nonneg_duration(
+    inst: Any, attribute: attrs.Attribute[Any], value: Duration
+) -> None:
+    if minutes_of(value) < 0:
+        raise InvalidModelError(
+            obj=_describe(inst),
+            field=attribute.name,
+            expected="a duration of zero or more",
+            got=format_duration(value),
+        )
+
+
+def _describe(inst: object) -> str:
+    """Name an object for error messages, e.g. ``person darzi``."""
+    noun, id_field = _NOUNS.get(type(inst).__name__, (type(inst).__name__.lower(), ""))
+    ident = getattr(inst, id_field, None) if id_field else None
+    return f"{noun} {ident}" if isinstance(ident, str) else noun
+
+
+_NOUNS = {
+    "EventRequest": ("request", "request_id"),
+    "Person": ("person", "person_id"),
+    "Venue": ("venue", "venue_id"),
+    "Region": ("region", "region_id"),
+    "Area": ("area", "area_id"),
+    "ScheduledEvent": ("event", "request_id"),
+}
+
+
+def _nonempty(inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value.strip():
+        raise InvalidModelError(
+            obj=_describe(inst),
+            field=attribute.name,
+            expected="a non-empty text",
+            got=value,
+        )

@@ -1,0 +1,103 @@
+"""People and their diaries: who they are, blackout days, fixed commitments."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+from pendulum import Date, DateTime, Time
+
+from roadshow.errors import (
+    InvalidModelError,
+)
+from roadshow.model._common import MODES, _describe, _id_validator, _nonempty
+from roadshow.model._time import TimeWindow
+from roadshow.timeutil import (
+    DEFAULT_TZ,
+    check_timezone,
+    clock_minutes,
+    to_aware,
+)
+
+
+@frozen(kw_only=True)
+class Person:
+    """Someone whose diary the plan fills: a principal, a chair, a guest.
+
+    Working hours bound their events; travel hours bound their journeys. A day
+    that ends (back at the night's location) after ``late_after`` is a late finish.
+    """
+
+    person_id: str = field(validator=_id_validator("person"))
+    name: str = field(validator=_nonempty)
+    role: str = "principal"
+    home_venue_id: str = field(validator=_id_validator("person"))
+    working_hours: TimeWindow = TimeWindow(Time(9, 0), Time(17, 30))
+    travel_hours: TimeWindow = TimeWindow(Time(7, 0), Time(22, 0))
+    late_after: Time | None = None
+    timezone: str = DEFAULT_TZ
+    region_id: str | None = None
+    email: str | None = None
+    travel_mode: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_timezone(self.timezone, obj=_describe(self), field="timezone")
+        if self.travel_mode is not None and self.travel_mode not in MODES:
+            raise InvalidModelError(
+                obj=_describe(self),
+                field="travel_mode",
+                expected=f"one of {', '.join(MODES)}",
+                got=self.travel_mode,
+            )
+        if self.email is not None and "@" not in self.email:
+            raise InvalidModelError(
+                obj=_describe(self),
+                field="email",
+                expected="an e-mail address",
+                got=self.email,
+            )
+
+    @property
+    def late_after_minutes(self) -> int:
+        """Minutes after midnight after which a day's end counts as late."""
+        return clock_minutes(self.late_after or self.working_hours.end)
+
+
+@frozen(kw_only=True)
+class Blackout:
+    """Whole days on which a person is unavailable (inclusive)."""
+
+    person_id: str = field(validator=_id_validator("blackout"))
+    start_on: Date
+    end_on: Date
+    reason: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_on < self.start_on:
+            raise InvalidModelError(
+                obj=f"blackout for {self.person_id}",
+                field="end",
+                expected=f"a date on or after the start {self.start_on}",
+                got=str(self.end_on),
+            )
+
+    def covers(self, day: Date) -> bool:
+        """Tell whether *day* falls inside the blackout."""
+        return self.start_on <= day <= self.end_on
+
+
+@frozen(kw_only=True)
+class Commitment:
+    """A fixed busy block in one person's diary: no event or travel may overlap it."""
+
+    person_id: str = field(validator=_id_validator("commitment"))
+    start: DateTime = field(converter=to_aware)
+    end: DateTime = field(converter=to_aware)
+    label: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidModelError(
+                obj=f"commitment for {self.person_id}",
+                field="end",
+                expected=f"an end after the start {self.start.isoformat()}",
+                got=self.end.isoformat(),
+            )

@@ -1,0 +1,321 @@
+"""The scenario: everything a plan needs, with its references checked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+
+import attrs
+from attrs import field, frozen
+from pendulum import Date
+
+from roadshow.errors import (
+    InvalidModelError,
+    UnknownReferenceError,
+    quote,
+)
+from roadshow.model._common import _id_validator
+from roadshow.model.people import Blackout, Commitment, Person
+from roadshow.model.places import Area, Region, Venue
+from roadshow.model.requests import EventRequest
+from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
+from roadshow.timeutil import (
+    DEFAULT_TZ,
+    check_timezone,
+)
+
+
+def _venues(values: Iterable[Venue]) -> tuple[Venue, ...]:
+    return tuple(values)
+
+
+def _regions(values: Iterable[Region]) -> tuple[Region, ...]:
+    return tuple(values)
+
+
+def _areas(values: Iterable[Area]) -> tuple[Area, ...]:
+    return tuple(values)
+
+
+def _requests(values: Iterable[EventRequest]) -> tuple[EventRequest, ...]:
+    return tuple(values)
+
+
+def _commitments(values: Iterable[Commitment]) -> tuple[Commitment, ...]:
+    return tuple(values)
+
+
+def _blackouts(values: Iterable[Blackout]) -> tuple[Blackout, ...]:
+    return tuple(values)
+
+
+def _people(values: Iterable[Person]) -> tuple[Person, ...]:
+    return tuple(values)
+
+
+@frozen(kw_only=True)
+class Scenario:
+    """Everything a plan needs: people, places, requests, diaries, rules, window.
+
+    The planning window ``start_on``..``end_on`` is inclusive. Construction checks
+    that ids are unique and every reference resolves.
+    """
+
+    scenario_id: str = field(validator=_id_validator("scenario"))
+    name: str
+    timezone: str = DEFAULT_TZ
+    start_on: Date
+    end_on: Date
+    people: tuple[Person, ...] = field(converter=_people)
+    venues: tuple[Venue, ...] = field(converter=_venues)
+    regions: tuple[Region, ...] = field(default=(), converter=_regions)
+    areas: tuple[Area, ...] = field(default=(), converter=_areas)
+    requests: tuple[EventRequest, ...] = field(default=(), converter=_requests)
+    commitments: tuple[Commitment, ...] = field(default=(), converter=_commitments)
+    blackouts: tuple[Blackout, ...] = field(default=(), converter=_blackouts)
+    calendar: CalendarRules = CalendarRules()
+    rules: PlanningRules = PlanningRules()
+    travel: TravelSettings = TravelSettings()
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        check_timezone(self.timezone)
+        if self.end_on < self.start_on:
+            raise InvalidModelError(
+                obj="scenario",
+                field="end",
+                expected=f"a date on or after the start {self.start_on}",
+                got=str(self.end_on),
+            )
+        # Regions and areas before venues: a region's HQ venue is derived from
+        # its id, and the region is what the user wrote twice.
+        for kind, items, key in (
+            ("person", self.people, "person_id"),
+            ("region", self.regions, "region_id"),
+            ("area", self.areas, "area_id"),
+            ("venue", self.venues, "venue_id"),
+            ("request", self.requests, "request_id"),
+        ):
+            _check_unique(kind, [getattr(item, key) for item in items])
+        self._check_references()
+
+    def _check_references(self) -> None:  # noqa: C901 - one check per reference kind
+        people, venues = self.person_by_id, self.venue_by_id
+        regions, areas = self.region_by_id, self.area_by_id
+
+        def ref(
+            obj: str,
+            fld: str,
+            kind: str,
+            value: str | None,
+            known: Mapping[str, object],
+        ) -> None:
+            if value is not None and value not in known:
+                raise UnknownReferenceError(
+                    obj=obj, field=fld, kind=kind, ref=value, known=known
+                )
+
+        for venue in self.venues:
+            ref(f"venue {venue.venue_id}", "region", "region", venue.region_id, regions)
+            ref(f"venue {venue.venue_id}", "area", "area", venue.area_id, areas)
+        for region in self.regions:
+            ref(f"region {region.region_id}", "hq", "venue", region.hq_venue_id, venues)
+        for area in self.areas:
+            ref(f"area {area.area_id}", "region", "region", area.region_id, regions)
+            ref(f"area {area.area_id}", "venue", "venue", area.venue_id, venues)
+        for person in self.people:
+            ref(
+                f"person {person.person_id}",
+                "home",
+                "venue",
+                person.home_venue_id,
+                venues,
+            )
+            ref(
+                f"person {person.person_id}",
+                "region",
+                "region",
+                person.region_id,
+                regions,
+            )
+        for request in self.requests:
+            obj = f"request {request.request_id}"
+            for person_id in (*request.attendees, *request.optional_attendees):
+                ref(obj, "attendees", "person", person_id, people)
+            for venue_id in request.venue_ids:
+                ref(obj, "venue", "venue", venue_id, venues)
+            ref(obj, "area", "area", request.area_id, areas)
+            ref(obj, "region", "region", request.region_id, regions)
+            ref(obj, "follows", "request", request.follows, self.request_by_id)
+        self._check_follow_chains()
+        diary: tuple[Commitment | Blackout, ...] = (*self.commitments, *self.blackouts)
+        for item in diary:
+            noun = type(item).__name__.lower()
+            ref(
+                f"{noun} for {item.person_id}",
+                "person",
+                "person",
+                item.person_id,
+                people,
+            )
+        for override in self.travel.overrides:
+            ref("travel time", "from", "place", override.from_id, venues)
+            ref("travel time", "to", "place", override.to_id, venues)
+
+    def _check_follow_chains(self) -> None:
+        by_id = self.request_by_id
+        for request in self.requests:
+            seen = {request.request_id}
+            current = request
+            while current.follows is not None:
+                if current.follows in seen:
+                    msg = "requests follow each other in a circle"
+                    raise InvalidModelError(
+                        msg,
+                        obj=f"request {request.request_id}",
+                        field="follows",
+                        got=current.follows,
+                    )
+                seen.add(current.follows)
+                current = by_id[current.follows]
+
+    @cached_property
+    def person_by_id(self) -> dict[str, Person]:
+        """People by id."""
+        return {p.person_id: p for p in self.people}
+
+    @cached_property
+    def venue_by_id(self) -> dict[str, Venue]:
+        """Venues by id."""
+        return {v.venue_id: v for v in self.venues}
+
+    @cached_property
+    def region_by_id(self) -> dict[str, Region]:
+        """Regions by id."""
+        return {r.region_id: r for r in self.regions}
+
+    @cached_property
+    def area_by_id(self) -> dict[str, Area]:
+        """Areas by id."""
+        return {a.area_id: a for a in self.areas}
+
+    @cached_property
+    def request_by_id(self) -> dict[str, EventRequest]:
+        """Requests by id."""
+        return {r.request_id: r for r in self.requests}
+
+    def find_person(self, person_id: str, *, obj: str, field: str) -> Person:
+        """Return the person with this id.
+
+        Raises:
+            UnknownReferenceError: no such person (named as *obj*'s *field*).
+        """
+        person = self.person_by_id.get(person_id)
+        if person is None:
+            raise UnknownReferenceError(
+                obj=obj,
+                field=field,
+                kind="person",
+                ref=person_id,
+                known=self.person_by_id,
+            )
+        return person
+
+    def find_venue(self, venue_id: str, *, obj: str, field: str) -> Venue:
+        """Return the venue with this id.
+
+        Raises:
+            UnknownReferenceError: no such venue (named as *obj*'s *field*).
+        """
+        venue = self.venue_by_id.get(venue_id)
+        if venue is None:
+            raise UnknownReferenceError(
+                obj=obj,
+                field=field,
+                kind="venue",
+                ref=venue_id,
+                known=self.venue_by_id,
+            )
+        return venue
+
+    def region_of(self, request: EventRequest) -> str | None:
+        """Return the region a request takes place in, if the scenario can tell."""
+        if request.region_id is not None:
+            return request.region_id
+        if request.area_id is not None:
+            return self.area_by_id[request.area_id].region_id
+        regions = {self.venue_region(v) for v in request.venue_ids}
+        return regions.pop() if len(regions) == 1 else None
+
+    def venue_region(self, venue_id: str) -> str | None:
+        """Return the region a venue lies in (directly or through its area)."""
+        venue = self.venue_by_id[venue_id]
+        if venue.region_id is not None:
+            return venue.region_id
+        return self.area_by_id[venue.area_id].region_id if venue.area_id else None
+
+    def area_of(self, request: EventRequest) -> str | None:
+        """Return the area a request takes place in, if the scenario can tell."""
+        if request.area_id is not None:
+            return request.area_id
+        areas = {self.venue_by_id[v].area_id for v in request.venue_ids}
+        return areas.pop() if len(areas) == 1 else None
+
+    def candidate_venues(self, request: EventRequest) -> tuple[Venue, ...]:
+        """Return the venues a request may use, before any capacity filter.
+
+        Listed venues of the area or region win over its default point (the
+        area's representative point, the region's HQ).
+        """
+        if request.venue_ids:
+            return tuple(self.venue_by_id[v] for v in request.venue_ids)
+        if request.area_id is not None:
+            default = self.area_by_id[request.area_id].venue_id
+            listed = [
+                v
+                for v in self.venues
+                if v.area_id == request.area_id and v.venue_id != default
+            ]
+        else:
+            default = self.region_by_id[request.region_id or ""].hq_venue_id
+            listed = [
+                v
+                for v in self.venues
+                if v.region_id == request.region_id and v.venue_id != default
+            ]
+        return tuple(listed) if listed else (self.venue_by_id[default],)
+
+    def restricted_to(self, kinds: Iterable[str]) -> Scenario:
+        """Return the scenario with only the requests of *kinds* (all if empty)."""
+        wanted = frozenset(kinds)
+        if not wanted:
+            return self
+        return attrs.evolve(
+            self, requests=[r for r in self.requests if r.kind in wanted]
+        )
+
+    def summary(self) -> dict[str, int]:
+        """Counts of the scenario's parts (for ``roadshow show``)."""
+        kinds = Counter(r.kind for r in self.requests)
+        return {
+            "people": len(self.people),
+            "venues": len(self.venues),
+            "regions": len(self.regions),
+            "areas": len(self.areas),
+            "requests": len(self.requests),
+            "commitments": len(self.commitments),
+            "blackouts": len(self.blackouts),
+            **{f"requests.{kind}": n for kind, n in sorted(kinds.items())},
+        }
+
+
+def _check_unique(kind: str, ids: list[str]) -> None:
+    counts = Counter(ids)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
+    if duplicates:
+        msg = f"duplicate {kind} id {quote(duplicates[0])}"
+        # The object is the duplicate itself, so loaders can point at it.
+        raise InvalidModelError(
+            msg, obj=f"{kind} {duplicates[0]}", field="id", expected="each id once"
+        )
