@@ -1,6 +1,7 @@
 """roadshow: plan listening tours and consultation programmes.
 
-The public API in ten names: build or load a :class:`Scenario`, :func:`plan` it
+The public API in a few names: build or load a :class:`Scenario` (a
+:class:`Series` repeats a request per region or area), :func:`plan` it
 (or :func:`solve` it for the score and search report), :func:`check` any plan,
 and :func:`evaluate` its objective. Exporters and importers live in
 :mod:`roadshow.exporters` and :mod:`roadshow.importers`; the bundled 2008
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from roadshow.importers.scenario import load_scenario as load_scenario
     from roadshow.model import Plan as Plan
     from roadshow.model import Scenario as Scenario
+    from roadshow.model import Series as Series
     from roadshow.objective import Objective as Objective
     from roadshow.objective import evaluate as evaluate
     from roadshow.planner import PlanParams as PlanParams
@@ -36,6 +38,7 @@ _WHERE = {
     "load_scenario": "roadshow.importers.scenario",
     "Plan": "roadshow.model",
     "Scenario": "roadshow.model",
+    "Series": "roadshow.model",
     "Objective": "roadshow.objective",
     "evaluate": "roadshow.objective",
     "PlanParams": "roadshow.planner",
@@ -50,6 +53,7 @@ __all__ = [
     "PlanParams",
     "RoadshowError",
     "Scenario",
+    "Series",
     "Violation",
     "__version__",
     "check",

@@ -12,7 +12,8 @@ and the field; unknown references raise
 One concern per module: :mod:`~roadshow.model._time` (clock windows, weekday
 slots), :mod:`~roadshow.model.places`, :mod:`~roadshow.model.people`,
 :mod:`~roadshow.model.requests`, :mod:`~roadshow.model.settings` (calendar,
-planning rules, travel model), :mod:`~roadshow.model.scenario` and
+planning rules, travel model), :mod:`~roadshow.model.series` (a request
+repeated per region or area), :mod:`~roadshow.model.scenario` and
 :mod:`~roadshow.model.plan`. Import the names from here.
 """
 
@@ -37,6 +38,7 @@ from roadshow.model.plan import TravelLeg as TravelLeg
 from roadshow.model.plan import Unplaced as Unplaced
 from roadshow.model.requests import EventRequest as EventRequest
 from roadshow.model.scenario import Scenario as Scenario
+from roadshow.model.series import Series as Series
 from roadshow.model.settings import DEFAULT_MODES as DEFAULT_MODES
 from roadshow.model.settings import CalendarRules as CalendarRules
 from roadshow.model.settings import KindRules as KindRules
@@ -64,6 +66,7 @@ __all__ = [
     "Region",
     "Scenario",
     "ScheduledEvent",
+    "Series",
     "Slot",
     "TimeWindow",
     "TravelLeg",

@@ -117,6 +117,7 @@ _NOUNS = {
     "Region": ("region", "region_id"),
     "Area": ("area", "area_id"),
     "ScheduledEvent": ("event", "request_id"),
+    "Series": ("series", "series_id"),
 }
 
 

@@ -1,0 +1,497 @@
+"""The scenario parser: from TOML tables to model objects, with located errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pendulum import Date, DateTime, Duration, Time
+
+from roadshow.errors import (
+    Described,
+    DiaryFileError,
+    ScenarioFileError,
+    closest,
+    quote,
+)
+from roadshow.importers._source import decode_text, reason
+from roadshow.importers.scenario._rows import _COLUMNS, _RowReader
+from roadshow.importers.scenario._table import (
+    _MISSING,
+    _one_of,
+    _shown,
+    _Table,
+    _to_date,
+    _to_datetime,
+)
+from roadshow.model import (
+    MODES,
+    Area,
+    Blackout,
+    CalendarRules,
+    Commitment,
+    EventRequest,
+    KindRules,
+    ModeParams,
+    Person,
+    PlanningRules,
+    Region,
+    Scenario,
+    Slot,
+    TravelOverride,
+    TravelSettings,
+    Venue,
+    parse_days,
+)
+from roadshow.model.series import MAX_COUNT, PER, Series
+from roadshow.rules import check_holiday_spec
+from roadshow.timeutil import (
+    DEFAULT_TZ,
+    check_timezone,
+    minutes_of,
+)
+
+
+class _Parser(_RowReader):
+    """Reads a scenario's TOML tables into model objects."""
+
+    # --- top level -----------------------------------------------------------------
+
+    def scenario(self, top: _Table) -> Scenario:
+        scenario_id = top.text("id")
+        name = top.text("name", scenario_id)
+        description = top.text("description", "")
+        self.tz = top.text("timezone", DEFAULT_TZ)
+        self.origins["scenario"] = (self.source, "")
+        with self.at(self.source, ""):
+            check_timezone(self.tz, obj="scenario", field="timezone")
+        start_on = top.date("start")
+        end_on = top.date("end")
+        if end_on < start_on:
+            raise top.error(
+                "end",
+                f"a date on or after the start {start_on}",
+                Described(end_on.isoformat()),
+            )
+
+        tables = top.table("tables")
+        venues: list[Venue] = []
+        regions: list[Region] = []
+        areas: list[Area] = []
+        commitments: list[Commitment] = []
+        overrides: list[TravelOverride] = []
+        rows = {
+            key: self.table_rows(tables, key, file_name)
+            for key in _COLUMNS
+            if (file_name := tables.text(key, None)) is not None
+        }
+        self.region_rows(rows.get("regions", []), regions, venues)
+        self.area_rows(rows.get("areas", []), areas, venues)
+        venues.extend(self.venue_rows(rows.get("venues", [])))
+        commitments.extend(self.commitment_rows(rows.get("commitments", [])))
+        overrides.extend(self.travel_rows(rows.get("travel", [])))
+        tables.finish()
+
+        venues += [self.venue(t) for t in top.tables("venues")]
+        regions += [self.region(t) for t in top.tables("regions")]
+        areas += [self.area(t) for t in top.tables("areas")]
+        people = [self.person(t) for t in top.tables("people")]
+        blackouts = [self.blackout(t) for t in top.tables("blackouts")]
+        commitments += [self.commitment(t) for t in top.tables("commitments")]
+        for t in top.tables("diaries"):
+            commitments += self.diary(t, people, start_on, end_on)
+        calendar = self.calendar(top.table("calendar"))
+        rules = self.rules(top.table("rules"))
+        travel = self.travel(top.table("travel"), overrides)
+        requests = [self.request(t) for t in top.tables("requests")]
+        series_tables = top.tables("series")
+        top.finish()
+        requests += self.series(series_tables, people, regions, areas)
+
+        with self.scenario_errors():
+            return Scenario(
+                scenario_id=scenario_id,
+                name=name,
+                description=description,
+                timezone=self.tz,
+                start_on=start_on,
+                end_on=end_on,
+                people=people,
+                venues=venues,
+                regions=regions,
+                areas=areas,
+                requests=requests,
+                commitments=commitments,
+                blackouts=blackouts,
+                calendar=calendar,
+                rules=rules,
+                travel=travel,
+            )
+
+    # --- inline tables -------------------------------------------------------------
+
+    def venue(self, t: _Table) -> Venue:
+        venue_id = t.text("id")
+        address = t.text("address", "")
+        place = t.text("place", None)
+        if t.has("lat") or t.has("lon"):
+            lat, lon = t.number("lat"), t.number("lon")
+        else:
+            lat, lon = self.locate_venue(venue_id, place, address, t.source, t.where)
+        with self.at(self.source, t.where(), f"venue {venue_id}"):
+            venue = Venue(
+                venue_id=venue_id,
+                name=t.text("name"),
+                address=address,
+                lat=lat,
+                lon=lon,
+                capacity=t.integer("capacity", None),
+                region_id=t.text("region", None),
+                area_id=t.text("area", None),
+                accessible=t.flag("accessible", None),
+            )
+        t.finish()
+        return venue
+
+    def region(self, t: _Table) -> Region:
+        region_id = t.text("id")
+        with self.at(self.source, t.where(), f"region {region_id}"):
+            region = Region(
+                region_id=region_id, name=t.text("name"), hq_venue_id=t.text("hq")
+            )
+        t.finish()
+        return region
+
+    def area(self, t: _Table) -> Area:
+        area_id = t.text("id")
+        with self.at(self.source, t.where(), f"area {area_id}"):
+            area = Area(
+                area_id=area_id,
+                name=t.text("name"),
+                region_id=t.text("region"),
+                venue_id=t.text("venue"),
+            )
+        t.finish()
+        return area
+
+    def person(self, t: _Table) -> Person:
+        person_id = t.text("id")
+        kwargs: dict[str, Any] = {}
+        for key, getter in (("working_hours", t.window), ("travel_hours", t.window)):
+            value = getter(key, None)
+            if value is not None:
+                kwargs[key] = value
+        with self.at(self.source, t.where(), f"person {person_id}"):
+            person = Person(
+                person_id=person_id,
+                name=t.text("name"),
+                role=t.text("role", "principal"),
+                home_venue_id=t.text("home"),
+                late_after=t.clock("late_after", None),
+                timezone=t.text("timezone", self.tz),
+                region_id=t.text("region", None),
+                email=t.text("email", None),
+                travel_mode=t.text("travel_mode", None),
+                **kwargs,
+            )
+        t.finish()
+        return person
+
+    def blackout(self, t: _Table) -> Blackout:
+        person = t.text("person")
+        with self.at(self.source, t.where(), f"blackout for {person}"):
+            blackout = Blackout(
+                person_id=person,
+                start_on=t.date("start"),
+                end_on=t.date("end"),
+                reason=t.text("reason", ""),
+            )
+        t.finish()
+        return blackout
+
+    def commitment(self, t: _Table) -> Commitment:
+        person = t.text("person")
+        start, end = self.datetime_key(t, "start"), self.datetime_key(t, "end")
+        with self.at(self.source, t.where(), f"commitment for {person}"):
+            commitment = Commitment(
+                person_id=person, start=start, end=end, label=t.text("label", "")
+            )
+        t.finish()
+        return commitment
+
+    def diary(
+        self, t: _Table, people: list[Person], start_on: Date, end_on: Date
+    ) -> tuple[Commitment, ...]:
+        """Read a ``[[diaries]]`` entry: a person's .ics file as busy time."""
+        person_id, name = t.text("person"), t.text("file")
+        t.finish()
+        if self.read_table is None:
+            raise t.error("file", "a scenario read from a file (diaries sit beside it)")
+        try:
+            source, data = self.read_table(name)
+        except OSError as exc:
+            msg = f"cannot read the diary ({reason(exc)})"
+            raise t.error(
+                "file", "an .ics file (relative to the scenario file)", name, msg
+            ) from None
+        zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
+        # Only scenarios with diaries pay for the iCalendar import.
+        from roadshow.importers.diary import parse_diary  # noqa: PLC0415
+
+        return parse_diary(
+            decode_text(data, source=source, error=DiaryFileError),
+            source=source,
+            person_id=person_id,
+            start_on=start_on,
+            end_on=end_on,
+            timezone=zone,
+        )
+
+    def datetime_key(self, t: _Table, key: str) -> DateTime:
+        expected = "a date and time like 2008-09-17T09:30:00"
+        raw = t.raw(key)
+        if raw is _MISSING:
+            raise t.missing(key, expected)
+        value = _to_datetime(raw, self.tz)
+        if value is None:
+            raise t.error(key, expected, _shown(raw))
+        return value
+
+    def calendar(self, t: _Table) -> CalendarRules:
+        spec = t.text("holidays", "GB-ENG")
+        with self.at(self.source, t.where()):
+            check_holiday_spec(spec)
+        extra = t.typed("extra_holidays", list, "a list of dates", [])
+        days = []
+        for i, value in enumerate(extra):
+            day = _to_date(value)
+            if day is None:
+                raise t.error(
+                    f"extra_holidays[{i}]", "a date like 2008-12-25", _shown(value)
+                )
+            days.append(day)
+        weekend = t.parsed_list("weekend", parse_days, 'day names like "sat"')
+        t.finish()
+        return CalendarRules(
+            holidays=spec,
+            extra_holidays=days,
+            weekend=frozenset().union(*weekend) if weekend is not None else {5, 6},
+        )
+
+    def rules(self, t: _Table) -> PlanningRules:
+        step = t.duration("start_step", Duration(minutes=15))
+        kinds = []
+        kind_tables = t.table("kinds")
+        for kind in kind_tables.data:
+            k = kind_tables.table(kind)
+            with self.at(self.source, k.where()):
+                kinds.append(
+                    KindRules(
+                        kind=kind,
+                        max_per_person_per_day=k.integer(
+                            "max_per_person_per_day", None
+                        ),
+                        max_per_region_per_week=k.integer(
+                            "max_per_region_per_week", None
+                        ),
+                        avoid_region_days_of=k.text("avoid_region_days_of", None),
+                        neighbour_km=k.number("neighbour_km", None),
+                    )
+                )
+            k.finish()
+        kind_tables.finish()
+        with self.at(self.source, t.where()):
+            rules = PlanningRules(
+                max_nights_away_in_row=t.integer("max_nights_away_in_row", 3),
+                min_stay_km=t.number("min_stay_km", 0.0),
+                start_step_minutes=minutes_of(step),
+                kinds=kinds,
+            )
+        t.finish()
+        return rules
+
+    def travel(self, t: _Table, overrides: list[TravelOverride]) -> TravelSettings:
+        defaults = TravelSettings()
+        modes = []
+        mode_tables = t.table("modes")
+        for mode in mode_tables.data:
+            if mode not in MODES:
+                msg = f"unknown travel mode {quote(mode)}"
+                raise ScenarioFileError(
+                    msg,
+                    source=self.source,
+                    location=mode_tables.where(mode),
+                    expected=_one_of(MODES, ""),
+                    suggestion=closest(mode, MODES),
+                )
+        for mode in MODES:
+            base = defaults.params(mode)
+            m = mode_tables.table(mode)
+            with self.at(self.source, m.where()):
+                modes.append(
+                    ModeParams(
+                        mode=mode,
+                        speed_kmh=m.number("speed_kmh", base.speed_kmh),
+                        circuity=m.number("circuity", base.circuity),
+                        overhead=m.duration("overhead", base.overhead),
+                    )
+                )
+            m.finish()
+        mode_tables.finish()
+        with self.at(self.source, t.where()):
+            settings = TravelSettings(
+                modes=modes,
+                mode=t.text("mode", "auto"),
+                walk_up_to_km=t.number("walk_up_to_km", 1.5),
+                car_up_to_km=t.number("car_up_to_km", 60.0),
+                overrides=overrides,
+            )
+        t.finish()
+        return settings
+
+    # --- requests and series -------------------------------------------------------
+
+    def request_fields(self, t: _Table) -> dict[str, Any]:
+        """Read the keys a request and a series share."""
+        fields: dict[str, Any] = {
+            "kind": t.text("kind", "event"),
+            "duration": t.duration("duration"),
+            "min_capacity": t.integer("min_capacity", None),
+            "earliest_on": t.date("earliest", None),
+            "latest_on": t.date("latest", None),
+            "slots": t.parsed_list(
+                "slots", Slot.parse, 'slots like "mon-fri 18:30-20:30"'
+            )
+            or (),
+            "preferred_start": t.clock("preferred_start", None),
+            "gap_before": t.duration("gap_before", Duration()),
+            "gap_after": t.duration("gap_after", Duration()),
+            "purpose": t.text("purpose", ""),
+            "contact": t.text("contact", ""),
+            "notes": t.text("notes", ""),
+        }
+        pinned = t.raw("pinned")
+        if pinned is not _MISSING:
+            day = _to_date(pinned)
+            if day is not None:
+                fields["pin_on"] = day
+            else:
+                when = _to_datetime(pinned, self.tz)
+                if when is None:
+                    raise t.error(
+                        "pinned",
+                        "a date (2008-10-22) or a local time (2008-10-22T10:00:00)",
+                        _shown(pinned),
+                    )
+                fields["pin_on"] = when.date()
+                fields["pin_at"] = Time(when.hour, when.minute)
+        return fields
+
+    def places(self, t: _Table) -> dict[str, Any]:
+        venues = t.texts("venues", ())
+        venue = t.text("venue", None)
+        if venue is not None:
+            if venues:
+                raise t.error("venue", "either 'venue' or 'venues', not both", venue)
+            venues = (venue,)
+        return {
+            "venue_ids": venues,
+            "area_id": t.text("area", None),
+            "region_id": t.text("region", None),
+        }
+
+    def request(self, t: _Table) -> EventRequest:
+        request_id = t.text("id")
+        with self.at(self.source, t.where(), f"request {request_id}"):
+            request = EventRequest(
+                request_id=request_id,
+                title=t.text("title"),
+                attendees=t.texts("attendees"),
+                optional_attendees=t.texts("optional", ()),
+                lead=t.text("lead", None),
+                follows=t.text("follows", None),
+                **self.places(t),
+                **self.request_fields(t),
+            )
+        t.finish()
+        return request
+
+    def series(
+        self,
+        tables: list[_Table],
+        people: list[Person],
+        regions: list[Region],
+        areas: list[Area],
+    ) -> list[EventRequest]:
+        out = []
+        for t in tables:
+            out += self.one_series(t, people, regions, areas)
+        return out
+
+    def one_series(
+        self, t: _Table, people: list[Person], regions: list[Region], areas: list[Area]
+    ) -> list[EventRequest]:
+        """Read a ``[[series]]`` table and expand it (see :class:`Series`)."""
+        series_id = t.text("id")
+        per = t.text("per")
+        if per not in PER:
+            raise t.error("per", '"region" or "area"', per)
+        only_regions = _known_names(t, "regions", [r.region_id for r in regions])
+        only_areas = _known_names(t, "areas", [a.area_id for a in areas])
+        count = t.integer("count", 1)
+        if not 1 <= count <= MAX_COUNT:
+            raise t.error("count", f"1 to {MAX_COUNT}", count)
+        title = t.text("title")
+        attendees, optional, lead = (
+            t.texts("attendees"),
+            t.texts("optional", ()),
+            t.text("lead", None),
+        )
+        follows = t.text("follows", None)
+        fields = self.request_fields(t)
+        t.finish()
+        with self.at(self.source, t.where(), f"series {series_id}"):
+            series = Series(
+                series_id=series_id,
+                per=per,
+                title=title,
+                attendees=attendees,
+                optional_attendees=optional,
+                lead=lead,
+                follows=follows,
+                count=count,
+                regions=only_regions,
+                areas=only_areas,
+                **fields,
+            )
+        if not series.places(regions, areas):
+            msg = f"the series matches no {per}"
+            raise ScenarioFileError(
+                msg,
+                source=t.source,
+                location=t.where(),
+                expected=f"at least one {per} (check per, regions and areas)",
+            )
+        with self.at(self.source, t.where()):
+            requests = series.expand(people=people, regions=regions, areas=areas)
+        for request in requests:
+            self.origins[f"request {request.request_id}"] = (self.source, t.where())
+        return list(requests)
+
+
+def _known_names(t: _Table, key: str, known: list[str]) -> tuple[str, ...]:
+    """Read a list of region or area ids at *key*, each one that exists.
+
+    Raises:
+        ScenarioFileError: an id is unknown (with the closest known id).
+    """
+    names: tuple[str, ...] = t.texts(key, ())
+    for i, name in enumerate(names):
+        if name not in known:
+            msg = f"unknown {key.removesuffix('s')} {quote(name)}"
+            raise ScenarioFileError(
+                msg,
+                source=t.source,
+                location=t.where(f"{key}[{i}]"),
+                suggestion=closest(name, known),
+            )
+    return names

@@ -1,0 +1,317 @@
+"""The parser's base: where each object came from, and the CSV tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from pendulum import DateTime
+
+from roadshow.errors import (
+    GeocodeError,
+    InputError,
+    InvalidModelError,
+    ScenarioFileError,
+    closest,
+    quote,
+)
+from roadshow.importers._source import decode_text, reason
+from roadshow.importers.scenario._table import (
+    _file_key,
+    _join,
+    _parse_bool,
+    _Table,
+    _to_datetime,
+)
+from roadshow.importers.tables import Row, read_rows
+from roadshow.model import (
+    MODES,
+    Area,
+    Commitment,
+    Region,
+    TravelOverride,
+    Venue,
+)
+from roadshow.timeutil import (
+    DEFAULT_TZ,
+)
+
+ReadTable = Callable[[str], tuple[str, bytes]]
+"""Given a table's file name as written in the scenario, return (source, bytes)."""
+
+
+class Locator(Protocol):
+    """Turns a place name or an address into coordinates (or None if unknown)."""
+
+    def __call__(
+        self, *, place: str | None, address: str | None
+    ) -> tuple[float, float] | None:
+        """Return ``(lat, lon)`` for a place name or address, or None.
+
+        Raises:
+            InputError: the locator looked the address up and found nothing
+                (the parser places the error at the venue).
+            GeocodeError: the lookup service failed.
+        """
+        ...
+
+
+class _RowReader:
+    """Reads the CSV tables a scenario names; places model errors in the file."""
+
+    def __init__(
+        self, source: str, read_table: ReadTable | None, locate: Locator | None
+    ) -> None:
+        self.source = source
+        self.read_table = read_table
+        self.locate = locate
+        self.tz = DEFAULT_TZ
+        # Where each object came from ("request visit-Q30" -> "requests[3]").
+        self.origins: dict[str, tuple[str, str]] = {}
+
+    @contextmanager
+    def at(self, source: str, location: str, obj: str | None = None) -> Iterator[None]:
+        """Turn model errors raised inside into errors at *location* in *source*.
+
+        *location* "" is the top level of the file.
+        """
+        if obj is not None:
+            self.origins[obj] = (source, location)
+        try:
+            yield
+        except InvalidModelError as exc:
+            raise exc.relocated(
+                source=source, location=_join(location, _file_key(exc))
+            ) from None
+
+    @contextmanager
+    def scenario_errors(self) -> Iterator[None]:
+        """Place the scenario's cross-reference errors where the object came from."""
+        try:
+            yield
+        except InvalidModelError as exc:
+            source, location = self.origins.get(exc.obj, (self.source, exc.obj))
+            raise exc.relocated(
+                source=source, location=_join(location, _file_key(exc))
+            ) from None
+
+    def table_rows(self, tables: _Table, key: str, name: str) -> list[Row]:
+        if self.read_table is None:
+            raise tables.error(
+                key, "no CSV tables here (the scenario was given as text)", name
+            )
+        try:
+            table_source, data = self.read_table(name)
+        except OSError as exc:
+            msg = f"cannot read the table ({reason(exc)})"
+            raise tables.error(
+                key, "a CSV file (relative to the scenario file)", name, msg
+            ) from None
+        text = decode_text(data, source=table_source, error=ScenarioFileError)
+        columns = _COLUMNS[key]
+        return list(
+            read_rows(
+                text, source=table_source, required=columns[0], optional=columns[1]
+            )
+        )
+
+    # --- CSV tables ----------------------------------------------------------------
+
+    def region_rows(
+        self, rows: list[Row], regions: list[Region], venues: list[Venue]
+    ) -> None:
+        for row in rows:
+            region_id = row.required("id", "a region id")
+            hq = f"{region_id}-hq"
+            with self.at(row.source, row.where(), f"region {region_id}"):
+                regions.append(
+                    Region(
+                        region_id=region_id,
+                        name=row.required("name", "a name"),
+                        hq_venue_id=hq,
+                    )
+                )
+            town = row.text("hq_town")
+            lat, lon = self.coordinates(row)
+            with self.at(row.source, row.where(), f"venue {hq}"):
+                venues.append(
+                    Venue(
+                        venue_id=hq,
+                        name=f"{row.text('name')} headquarters",
+                        address=town,
+                        lat=lat,
+                        lon=lon,
+                        region_id=region_id,
+                    )
+                )
+
+    def area_rows(
+        self, rows: list[Row], areas: list[Area], venues: list[Venue]
+    ) -> None:
+        for row in rows:
+            area_id = row.required("id", "an area id")
+            point = f"{area_id}-point"
+            with self.at(row.source, row.where(), f"area {area_id}"):
+                areas.append(
+                    Area(
+                        area_id=area_id,
+                        name=row.required("name", "a name"),
+                        region_id=row.required("region", "a region id"),
+                        venue_id=point,
+                    )
+                )
+            town = row.required("town", "a town")
+            lat, lon = self.coordinates(row)
+            with self.at(row.source, row.where(), f"venue {point}"):
+                venues.append(
+                    Venue(
+                        venue_id=point,
+                        name=town,
+                        address=f"{town} (representative point of {row.text('name')})",
+                        lat=lat,
+                        lon=lon,
+                        area_id=area_id,
+                    )
+                )
+
+    def venue_rows(self, rows: list[Row]) -> Iterator[Venue]:
+        for row in rows:
+            venue_id = row.required("id", "a venue id")
+            name = row.required("name", "a name")
+            address = row.text("address")
+            place = row.text("place") or None
+            if row.text("lat") or row.text("lon"):
+                lat, lon = self.coordinates(row)
+            else:
+                lat, lon = self.locate_venue(
+                    venue_id, place, address, row.source, row.where
+                )
+            with self.at(row.source, row.where(), f"venue {venue_id}"):
+                yield Venue(
+                    venue_id=venue_id,
+                    name=name,
+                    address=address,
+                    lat=lat,
+                    lon=lon,
+                    capacity=row.optional("capacity", int, "a whole number of seats"),
+                    region_id=row.text("region") or None,
+                    area_id=row.text("area") or None,
+                    accessible=row.optional("accessible", _parse_bool, "true or false"),
+                )
+
+    def commitment_rows(self, rows: list[Row]) -> Iterator[Commitment]:
+        for row in rows:
+            person = row.required("person", "a person id")
+            start = row.convert(
+                "start", self.parse_datetime, "a date and time like 2008-09-17T09:30"
+            )
+            end = row.convert(
+                "end", self.parse_datetime, "a date and time like 2008-09-17T12:30"
+            )
+            with self.at(row.source, row.where(), None):
+                yield Commitment(
+                    person_id=person, start=start, end=end, label=row.text("label")
+                )
+            self.origins[f"commitment for {person}"] = (row.source, row.where())
+
+    def travel_rows(self, rows: list[Row]) -> Iterator[TravelOverride]:
+        for row in rows:
+            mode = row.required("mode", "a mode: " + ", ".join(MODES))
+            if mode not in MODES:
+                raise ScenarioFileError(
+                    source=row.source,
+                    location=row.where("mode"),
+                    expected="one of " + ", ".join(MODES),
+                    got=mode,
+                    suggestion=closest(mode, MODES),
+                )
+            minutes = row.convert("minutes", int, "whole minutes")
+            with self.at(row.source, row.where(), "travel time"):
+                yield TravelOverride(
+                    from_id=row.required("from", "a venue id"),
+                    to_id=row.required("to", "a venue id"),
+                    mode=mode,
+                    minutes=minutes,
+                )
+
+    def coordinates(self, row: Row) -> tuple[float, float]:
+        return (
+            row.convert("lat", float, "a latitude in degrees, like 51.5025"),
+            row.convert("lon", float, "a longitude in degrees, like -0.1252"),
+        )
+
+    def locate_venue(
+        self,
+        venue_id: str,
+        place: str | None,
+        address: str,
+        source: str,
+        where: Callable[[str], str],
+    ) -> tuple[float, float]:
+        """Find a venue's coordinates from its place name or address.
+
+        Raises:
+            ScenarioFileError: nothing found (at the place or address).
+            GeocodeError: the geocoder failed (naming the venue).
+        """
+        venue = f"venue {quote(venue_id)}"
+        try:
+            found = (
+                self.locate(place=place, address=address or None)
+                if self.locate
+                else None
+            )
+        except InputError as exc:  # the geocoder found nothing for the address
+            raise ScenarioFileError(
+                f"{venue}: {exc.problem}" if exc.problem else venue,
+                source=source,
+                location=where("address"),
+                expected=exc.expected,
+                got=address,
+            ) from None
+        except GeocodeError as exc:
+            msg = f"{source}, {where('address')}: looking up {venue} failed: {exc}"
+            raise GeocodeError(msg) from None
+        if found is not None:
+            return found
+        if place:
+            msg = f"{venue}: no bundled place of that name"
+            raise ScenarioFileError(
+                msg,
+                source=source,
+                location=where("place"),
+                expected=_NO_COORDINATES,
+                got=place,
+            )
+        msg = f"{venue} has no coordinates"
+        raise ScenarioFileError(
+            msg,
+            source=source,
+            location=where("lat"),
+            expected=_NO_COORDINATES,
+        )
+
+    def parse_datetime(self, text: str) -> DateTime:
+        value = _to_datetime(text, self.tz)
+        if value is None:
+            msg = f"not a datetime: {text!r}"
+            raise ValueError(msg)
+        return value
+
+
+_NO_COORDINATES = (
+    "lat and lon, a bundled place name in 'place', "
+    "or an address looked up with --geocode"
+)
+
+_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "regions": (("id", "name", "lat", "lon"), ("hq_town",)),
+    "areas": (("id", "name", "region", "town", "lat", "lon"), ()),
+    "venues": (
+        ("id", "name"),
+        ("address", "place", "lat", "lon", "capacity", "region", "area", "accessible"),
+    ),
+    "commitments": (("person", "start", "end"), ("label",)),
+    "travel": (("from", "to", "mode", "minutes"), ()),
+}
