@@ -30,10 +30,10 @@ from attrs import frozen
 from pendulum import DateTime
 
 from roadshow.errors import InputError, OutputError
-from roadshow.exporters.ics import CalendarItem, PlanVersion, plan_items
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.importers.plan_file import parse_plan_file
 from roadshow.model import Plan, ScheduledEvent, TravelLeg
+from roadshow.versions import CalendarItem, PlanVersion, plan_items
 
 HISTORY_FILE: Final = "history.sqlite"
 """The history's file name inside a ``plan --out`` folder."""

@@ -13,10 +13,10 @@ from typing import Final
 from pendulum import DateTime
 
 from roadshow.exporters._text import table
-from roadshow.exporters.ics import CalendarItem
 from roadshow.history import Change
 from roadshow.model import OvernightStay, Scenario, ScheduledEvent, TravelLeg
 from roadshow.timeutil import DEFAULT_TZ
+from roadshow.versions import CalendarItem
 
 _ORDER: Final = (
     "moved",

@@ -27,7 +27,6 @@ import pendulum
 from pendulum import DateTime
 
 from roadshow.errors import DiaryFileError, SkippedContentWarning
-from roadshow.exporters.ics import event_uid
 from roadshow.importers._ics import Block, read_ics, value_of
 from roadshow.importers._source import read_source
 from roadshow.model import (
@@ -40,6 +39,7 @@ from roadshow.model import (
     Unplaced,
 )
 from roadshow.timeutil import as_date
+from roadshow.versions import event_uid
 
 
 def load_plan_ics(path: str | Path, scenario: Scenario) -> Plan:

@@ -1,0 +1,304 @@
+"""The components of one plan version: events, travel legs, stays, as iCalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from typing import Final
+
+from icalendar import (
+    Calendar,
+    Event,
+    vDuration,
+    vGeo,
+    vText,
+    vUri,
+)
+from pendulum import Date, DateTime
+
+from roadshow.errors import InvalidModelError
+from roadshow.exporters.choices import AUDIENCES, PUBLIC
+from roadshow.model import (
+    OvernightStay,
+    Plan,
+    Scenario,
+    ScheduledEvent,
+    TravelLeg,
+)
+from roadshow.timeutil import format_duration, minutes_of
+from roadshow.versions import CalendarItem, PlanVersion
+
+PRODID: Final = "-//roadshow//roadshow calendars//EN"
+
+
+REFRESH: Final = dt.timedelta(hours=1)
+"""How often subscribed clients are asked to refresh a feed."""
+
+_UTC = dt.UTC
+
+
+class _Writer:
+    """Builds the components of one plan version for one audience."""
+
+    def __init__(
+        self, scenario: Scenario, plan: Plan, version: PlanVersion, audience: str
+    ) -> None:
+        self.scenario = scenario
+        self.plan = plan
+        self.version = version
+        self.public = audience == PUBLIC
+        self.zone = zoneinfo.ZoneInfo(scenario.timezone)
+
+    def calendar(self, name: str, *, method: str = "PUBLISH") -> Calendar:
+        calendar = Calendar()
+        calendar.add("PRODID", PRODID)
+        calendar.add("VERSION", "2.0")
+        calendar.add("CALSCALE", "GREGORIAN")
+        calendar.add("METHOD", method)
+        calendar.add("NAME", vText(name))
+        calendar.add("X-WR-CALNAME", vText(name))
+        calendar.add(
+            "REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"}
+        )
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+        return calendar
+
+    def component(self, entry: CalendarItem, *, cancelled: bool) -> Event:
+        event = Event()
+        event.add("UID", entry.uid)
+        event.add(
+            "DTSTAMP",
+            dt.datetime.fromtimestamp(self.version.issued_at.timestamp(), tz=_UTC),
+        )
+        event.add("SEQUENCE", self.version.sequence(entry.uid))
+        event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+        item = entry.item
+        if isinstance(item, ScheduledEvent):
+            self._event(event, item, cancelled=cancelled)
+        elif isinstance(item, TravelLeg):
+            self._leg(event, item, cancelled=cancelled)
+        else:
+            self._stay(event, item, cancelled=cancelled)
+        return event
+
+    def _summary(self, event: Event, text: str, *, cancelled: bool) -> None:
+        # Clients that keep a cancelled entry (some one-off imports) show why.
+        event.add("SUMMARY", f"Cancelled: {text}" if cancelled else text)
+
+    def _event(self, event: Event, item: ScheduledEvent, *, cancelled: bool) -> None:
+        self._summary(event, item.title, cancelled=cancelled)
+        event.add("DTSTART", self.local(item.start))
+        event.add("DTEND", self.local(item.end))
+        self._place(event, item.venue_id)
+        event.add("DESCRIPTION", self.describe_event(item))
+        event.add("CATEGORIES", [item.kind])
+        event.add("TRANSP", "OPAQUE")
+        event.add("X-ROADSHOW-KIND", vText("event"))
+        event.add("X-ROADSHOW-REQUEST", vText(item.request_id))
+        event.add("X-ROADSHOW-EVENT-KIND", vText(item.kind))
+        event.add("X-ROADSHOW-VENUE", vText(item.venue_id))
+        event.add("X-ROADSHOW-ATTENDEES", vText(" ".join(item.attendees)))
+        for name, value in (
+            ("X-ROADSHOW-LEAD", item.lead),
+            ("X-ROADSHOW-REGION", item.region_id),
+            ("X-ROADSHOW-AREA", item.area_id),
+        ):
+            if value is not None:
+                event.add(name, vText(value))
+
+    def _leg(self, event: Event, leg: TravelLeg, *, cancelled: bool) -> None:
+        who = self.person_name(leg.person_id)
+        route = f"{self.venue_name(leg.from_id)} to {self.venue_name(leg.to_id)}"
+        self._summary(
+            event, f"Travel ({who}): {route} by {leg.mode}", cancelled=cancelled
+        )
+        event.add("DTSTART", self.local(leg.depart))
+        event.add("DTEND", self.local(leg.arrive))
+        venue = self.scenario.venue_by_id.get(leg.from_id)
+        if venue is not None:
+            event.add("LOCATION", venue.label)
+        how = f"{leg.mode}, {leg.distance_km:.0f} km, {format_duration(leg.minutes)}"
+        event.add(
+            "DESCRIPTION",
+            f"Who: {who}\nFrom: {self.venue_label(leg.from_id)}\n"
+            f"To: {self.venue_label(leg.to_id)}\nMode: {how} door to door",
+        )
+        event.add("CATEGORIES", ["travel"])
+        event.add("TRANSP", "OPAQUE")
+        event.add("X-ROADSHOW-KIND", vText("travel"))
+        event.add("X-ROADSHOW-PERSON", vText(leg.person_id))
+        event.add("X-ROADSHOW-FROM", vText(leg.from_id))
+        event.add("X-ROADSHOW-TO", vText(leg.to_id))
+        event.add("X-ROADSHOW-MODE", vText(leg.mode))
+        event.add("X-ROADSHOW-DISTANCE-KM", vText(repr(leg.distance_km)))
+
+    def _stay(self, event: Event, stay: OvernightStay, *, cancelled: bool) -> None:
+        who = self.person_name(stay.person_id)
+        self._summary(
+            event,
+            f"Overnight stay ({who}): {self.venue_name(stay.venue_id)}",
+            cancelled=cancelled,
+        )
+        # All day, the night's evening: DTEND is the exclusive next day.
+        event.add("DTSTART", _date(stay.night_of))
+        event.add("DTEND", _date(stay.night_of.add(days=1)))
+        self._place(event, stay.venue_id)
+        event.add(
+            "DESCRIPTION",
+            f"Who: {who}\nNight of {stay.night_of.format('dddd D MMMM YYYY')}",
+        )
+        event.add("CATEGORIES", ["stay"])
+        # A night away does not make the whole day busy.
+        event.add("TRANSP", "TRANSPARENT")
+        event.add("X-ROADSHOW-KIND", vText("stay"))
+        event.add("X-ROADSHOW-PERSON", vText(stay.person_id))
+        event.add("X-ROADSHOW-VENUE", vText(stay.venue_id))
+
+    def _place(self, event: Event, venue_id: str) -> None:
+        venue = self.scenario.venue_by_id.get(venue_id)
+        if venue is None:
+            event.add("LOCATION", venue_id)
+            return
+        event.add("LOCATION", venue.label)
+        event.add("GEO", vGeo((venue.lat, venue.lon)))
+        event.add(
+            "X-APPLE-STRUCTURED-LOCATION",
+            vUri(f"geo:{venue.lat},{venue.lon}"),
+            parameters={
+                "VALUE": "URI",
+                "X-ADDRESS": venue.address or venue.name,
+                "X-APPLE-RADIUS": "100",
+                "X-TITLE": venue.name,
+            },
+        )
+
+    def describe_event(self, item: ScheduledEvent) -> str:
+        request = self.scenario.request_by_id.get(item.request_id)
+        lines: list[str] = []
+        if request is not None and request.purpose:
+            lines.append(f"Purpose: {request.purpose}")
+        people = [
+            self.person_name(p) + (" (lead)" if p == item.lead else "")
+            for p in item.attendees
+        ]
+        lines.append("Attending: " + ", ".join(people))
+        if request is not None and request.optional_attendees:
+            lines.append(
+                "Also invited: "
+                + ", ".join(self.person_name(p) for p in request.optional_attendees)
+            )
+        if self.public:
+            return "\n".join(lines)
+        for person_id in item.attendees:
+            before, after = self.travel_around(person_id, item)
+            who = self.person_name(person_id)
+            if before is not None:
+                lines.append(f"Travel before ({who}): {self.leg_text(before, 'from')}")
+            if after is not None:
+                lines.append(f"Travel after ({who}): {self.leg_text(after, 'to')}")
+        if request is not None and request.contact:
+            lines.append(f"Contact: {request.contact}")
+        if request is not None and request.notes:
+            lines.append(f"Notes: {request.notes}")
+        return "\n".join(lines)
+
+    def travel_around(
+        self, person_id: str, item: ScheduledEvent
+    ) -> tuple[TravelLeg | None, TravelLeg | None]:
+        """Return the person's last leg before *item* and first leg after it.
+
+        Only legs between the person's neighbouring events count, so a journey
+        days earlier is never shown as "travel before".
+        """
+        legs = [leg for leg in self.plan.legs_for(person_id) if leg.arrive > leg.depart]
+        events = self.plan.events_for(person_id)
+        earlier = [e.end for e in events if e.end <= item.start]
+        later = [e.start for e in events if e.start >= item.end]
+        before = [
+            leg
+            for leg in legs
+            if leg.arrive <= item.start and (not earlier or leg.depart >= earlier[-1])
+        ]
+        after = [
+            leg
+            for leg in legs
+            if leg.depart >= item.end and (not later or leg.arrive <= later[0])
+        ]
+        return (before[-1] if before else None, after[0] if after else None)
+
+    def leg_text(self, leg: TravelLeg, end: str) -> str:
+        place = self.venue_name(leg.from_id if end == "from" else leg.to_id)
+        span = f"{self.clock(leg.depart)}-{self.clock(leg.arrive)}"
+        length = format_duration(minutes_of(leg.arrive - leg.depart))
+        return f"{leg.mode} {end} {place}, {span} ({length})"
+
+    def clock(self, value: DateTime) -> str:
+        return self.local(value).strftime("%H:%M")
+
+    def local(self, value: DateTime) -> dt.datetime:
+        """The instant as a stdlib datetime in the scenario's zone (TZID=<IANA id>).
+
+        A wall-clock time in the hour repeated when summer time ends (01:00-02:00
+        on 26 Oct 2008) means its first occurrence (RFC 5545, 3.3.5), so an
+        instant in the second occurrence is written in UTC instead.
+        """
+        local = dt.datetime.fromtimestamp(value.timestamp(), tz=self.zone)
+        if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+            return local.astimezone(_UTC)
+        return local
+
+    def person_name(self, person_id: str) -> str:
+        person = self.scenario.person_by_id.get(person_id)
+        return person.name if person is not None else person_id
+
+    def venue_name(self, venue_id: str) -> str:
+        venue = self.scenario.venue_by_id.get(venue_id)
+        return venue.name if venue is not None else venue_id
+
+    def venue_label(self, venue_id: str) -> str:
+        venue = self.scenario.venue_by_id.get(venue_id)
+        return venue.label if venue is not None else venue_id
+
+
+def _check_audience(audience: str) -> None:
+    if audience not in AUDIENCES:
+        raise InvalidModelError(
+            obj="calendar",
+            field="audience",
+            expected="one of " + ", ".join(AUDIENCES),
+            got=audience,
+        )
+
+
+def _check_scenario(scenario: Scenario, plan: Plan) -> None:
+    if plan.scenario_id != scenario.scenario_id:
+        msg = "the plan is for another scenario"
+        raise InvalidModelError(
+            msg,
+            obj="plan",
+            field="scenario",
+            expected=f'a plan of "{scenario.scenario_id}"',
+            got=plan.scenario_id,
+        )
+
+
+def _date(value: Date) -> dt.date:
+    return dt.date(value.year, value.month, value.day)
+
+
+def _tzids(event: Event) -> set[str]:
+    found = set()
+    for name in ("DTSTART", "DTEND"):
+        value = event.get(name)
+        if value is not None and "TZID" in value.params:
+            found.add(str(value.params["TZID"]))
+    return found
+
+
+def _years(entries: Iterable[tuple[CalendarItem, bool]]) -> tuple[int, int]:
+    years = [int(entry.sort_key[0][:4]) for entry, _ in entries]
+    return (min(years), max(years))
+
+
+# --- VTIMEZONE in rule form ---------------------------------------------------------

@@ -1,0 +1,214 @@
+"""Plan identity and versions: UIDs, a plan's calendar items, issued versions.
+
+Pure: no I/O. An item's UID is derived from the scenario and request ids, so a
+re-planned event keeps it; a :class:`PlanVersion` says how a plan was issued
+(number, time, ``SEQUENCE`` per UID, cancellations). Exporters render these;
+:mod:`roadshow.history` stores them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Final, TypeVar
+
+from attrs import field, frozen
+from pendulum import DateTime
+
+from roadshow.errors import InvalidModelError
+from roadshow.model import (
+    OvernightStay,
+    Plan,
+    ScheduledEvent,
+    TravelLeg,
+)
+
+ROADSHOW_NS: Final = uuid.UUID("3d0b8f5e-6c1a-4e57-9b2f-8a41c7d2e913")
+"""The fixed namespace of roadshow's UIDs: never change it, or every UID changes."""
+
+Item = ScheduledEvent | TravelLeg | OvernightStay
+_Thing = TypeVar("_Thing", TravelLeg, OvernightStay)
+
+
+def event_uid(scenario_id: str, request_id: str) -> str:
+    """Return the UID of a request's event: stable across re-plans, globally unique."""
+    return _uid(f"{scenario_id}/{request_id}")
+
+
+def _uid(key: str) -> str:
+    return f"{uuid.uuid5(ROADSHOW_NS, key)}@roadshow"
+
+
+@frozen(kw_only=True)
+class CalendarItem:
+    """One calendar entry of a plan: an event, a travel leg or an overnight stay.
+
+    Attributes:
+        uid: The entry's UID (see :func:`plan_items` for how it is derived).
+        item: The plan object the entry shows.
+    """
+
+    uid: str
+    item: Item
+
+    @property
+    def kind(self) -> str:
+        """``event``, ``travel`` or ``stay``."""
+        if isinstance(self.item, ScheduledEvent):
+            return "event"
+        return "travel" if isinstance(self.item, TravelLeg) else "stay"
+
+    @property
+    def person_id(self) -> str | None:
+        """The person a travel leg or stay belongs to (None for events)."""
+        return None if isinstance(self.item, ScheduledEvent) else self.item.person_id
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        """What counts as a change for ``SEQUENCE``: the item's time and place."""
+        item = self.item
+        if isinstance(item, ScheduledEvent):
+            return (_utc_text(item.start), _utc_text(item.end), item.venue_id)
+        if isinstance(item, TravelLeg):
+            return (
+                _utc_text(item.depart),
+                _utc_text(item.arrive),
+                item.from_id,
+                item.to_id,
+                item.mode,
+            )
+        return (item.night_of.isoformat(), item.venue_id)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Order in a file: UTC start, then UID."""
+        item = self.item
+        if isinstance(item, ScheduledEvent):
+            return (_utc_text(item.start), self.uid)
+        if isinstance(item, TravelLeg):
+            return (_utc_text(item.depart), self.uid)
+        return (item.night_of.isoformat(), self.uid)
+
+
+def plan_items(plan: Plan) -> tuple[CalendarItem, ...]:
+    """Return a plan's calendar entries with their UIDs.
+
+    An event's UID comes from the scenario and request ids. A travel leg is tied
+    to the next event its person attends ("the 1st, 2nd... leg before visit-Q30"),
+    or to the last one when no event follows (the way home); an overnight stay
+    likewise to the next event after the night. So UIDs survive re-planning
+    whenever the shape of a person's programme is unchanged. Zero-length legs
+    (staying put) are not entries.
+
+    Raises:
+        InvalidModelError: the plan places a request twice.
+    """
+    items = [
+        CalendarItem(uid=event_uid(plan.scenario_id, e.request_id), item=e)
+        for e in plan.events
+    ]
+    people = sorted(
+        {leg.person_id for leg in plan.legs} | {s.person_id for s in plan.stays}
+    )
+    for person_id in people:
+        events = plan.events_for(person_id)
+        legs = [leg for leg in plan.legs_for(person_id) if leg.arrive > leg.depart]
+        items += _anchored(
+            plan.scenario_id,
+            person_id,
+            "travel",
+            things=legs,
+            events=events,
+            comes_before=lambda leg, e: e.start >= leg.arrive,
+        )
+        items += _anchored(
+            plan.scenario_id,
+            person_id,
+            "stay",
+            things=plan.stays_for(person_id),
+            events=events,
+            comes_before=lambda stay, e: e.start.date() > stay.night_of,
+        )
+    requests = [e.request_id for e in plan.events]
+    if len(set(requests)) != len(requests):
+        twice = sorted(r for r in set(requests) if requests.count(r) > 1)
+        msg = "the plan places a request twice (one UID per request)"
+        raise InvalidModelError(msg, obj="plan", field="events", got=twice[0])
+    return tuple(items)
+
+
+def _anchored(
+    scenario_id: str,
+    person_id: str,
+    noun: str,
+    *,
+    things: Sequence[_Thing],
+    events: tuple[ScheduledEvent, ...],
+    comes_before: Callable[[_Thing, ScheduledEvent], bool],
+) -> list[CalendarItem]:
+    """Key each thing by the event it leads to (counted back) or follows."""
+    keys: list[tuple[str, str]] = []
+    for thing in things:
+        following = next((e for e in events if comes_before(thing, e)), None)
+        if following is not None:
+            keys.append((f"{noun}-before", following.request_id))
+        else:
+            before = [e for e in events if not comes_before(thing, e)]
+            keys.append((f"{noun}-after", before[-1].request_id if before else "-"))
+    result: list[CalendarItem] = []
+    for index, thing in enumerate(things):
+        relation, request_id = keys[index]
+        same = [i for i, key in enumerate(keys) if key == keys[index]]
+        # Legs before an event count back from it; legs after count forward.
+        rank = (
+            len(same) - same.index(index)
+            if relation.endswith("before")
+            else same.index(index) + 1
+        )
+        key = f"{scenario_id}/{request_id}/{relation}/{person_id}/{rank}"
+        result.append(CalendarItem(uid=_uid(key), item=thing))
+    return result
+
+
+# --- versions ----------------------------------------------------------------------
+
+
+def _frozen_map(values: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(sorted(values.items())))
+
+
+@frozen(kw_only=True)
+class PlanVersion:
+    """A plan as issued: its version number, issue time, sequences, cancellations.
+
+    Attributes:
+        number: 1 for the first recorded version; 0 for a plan exported without a
+            history (:meth:`unrecorded`).
+        issued_at: When the version was issued (UTC, whole seconds): every entry's
+            ``DTSTAMP``.
+        sequences: ``SEQUENCE`` by UID; UIDs not listed have 0.
+        cancelled: Entries of earlier versions that this plan no longer has, in
+            their last issued form; they are exported as ``STATUS:CANCELLED``.
+    """
+
+    number: int
+    issued_at: DateTime
+    sequences: Mapping[str, int] = field(factory=dict, converter=_frozen_map)
+    cancelled: tuple[CalendarItem, ...] = ()
+
+    @classmethod
+    def unrecorded(cls, issued_at: DateTime) -> PlanVersion:
+        """Return the version of a plan exported without a history: nothing changed."""
+        return cls(number=0, issued_at=issued_at)
+
+    def sequence(self, uid: str) -> int:
+        """Return the ``SEQUENCE`` of *uid*."""
+        return self.sequences.get(uid, 0)
+
+
+# --- views: which entries go in one calendar ----------------------------------------
+
+
+def _utc_text(value: DateTime) -> str:
+    return value.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
