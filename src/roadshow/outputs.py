@@ -129,7 +129,7 @@ def plan_outputs(
         )
         for name, data in public.items():
             files[f"{CALENDARS}/public/{name}"] = data
-    files.update(itinerary_outputs(scenario, plan))
+    files.update(itinerary_outputs(scenario, plan, version))
     return files
 
 
@@ -359,17 +359,24 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> None:
 # --- itineraries and the programme table (issue 6) -------------------------------
 
 
-def itinerary_outputs(scenario: Scenario, plan: Plan) -> dict[str, bytes]:
+def itinerary_outputs(
+    scenario: Scenario, plan: Plan, version: PlanVersion | None = None
+) -> dict[str, bytes]:
     """Return the itinerary files and the programme table of a plan.
 
     One itinerary per principal and chair (``itineraries/<person>.<ext>``) in
     every format this installation can write (PDF only with the ``pdf`` extra),
-    plus ``programme.csv`` and ``programme.json``.
+    plus ``programme.csv`` and ``programme.json``. With the plan's issued
+    *version* (number 1 or more), every itinerary page names it.
     """
+    number = version.number if version is not None and version.number else None
+    issued = version.issued_at if number is not None and version else None
     files: dict[str, bytes] = {}
     formats = available_formats()
     for person_id in itinerary_people(scenario):
-        itinerary = build_itinerary(scenario, plan, person_id)
+        itinerary = build_itinerary(
+            scenario, plan, person_id, version=number, issued=issued
+        )
         for fmt in formats:
             rendered = render_itinerary([itinerary], fmt)
             files[f"{ITINERARIES}/{person_id}.{EXTENSIONS[fmt]}"] = (

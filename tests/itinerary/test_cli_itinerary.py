@@ -77,7 +77,8 @@ def test_html_to_a_file(runner: CliRunner, plan_file: Path, tmp_path: Path) -> N
     assert result.stdout == ""
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count('<section class="day"') == 2
+    # Two event days and one day with only a diary commitment.
+    assert page.count('<section class="day"') == 3
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -111,7 +112,7 @@ def test_pdf_to_stdout_is_binary(runner: CliRunner, plan_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(result.stdout_bytes))
-    assert len(reader.pages) == 3  # the cover and two days
+    assert len(reader.pages) == 4  # the cover, two event days and a diary-only day
 
 
 def test_pdf_without_the_extra_exits_3_with_the_install_command(

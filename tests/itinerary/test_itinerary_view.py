@@ -190,8 +190,10 @@ def test_a_night_journey_across_the_clock_change(scenario: Scenario) -> None:
     itinerary = build_itinerary(
         scenario, Plan(scenario_id="small", legs=[leg]), "minister"
     )
-    (day,) = itinerary.days
+    # The diary-only Monday (Lords questions) is a day of its own.
+    day, monday = itinerary.days
     (item,) = day.items
+    assert [i.kind for i in monday.items] == ["diary"]
     assert day.on == pendulum.date(2008, 10, 26)
     assert f"{item.start:%H:%M} {tz_abbreviation(item.start)}" == "00:30 BST"
     assert f"{item.end:%H:%M} {tz_abbreviation(item.end)}" == "01:30 GMT"

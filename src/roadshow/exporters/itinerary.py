@@ -104,6 +104,7 @@ class EventItem:
     lead: str | None
     purpose: str
     contact: str
+    notes: str
     region: str | None
     area: str | None
 
@@ -172,6 +173,17 @@ class Itinerary:
     route: tuple[str, ...]
     """Towns in the order travelled, without repeats in a row."""
     route_map: RouteMap
+    version: int | None = None
+    """The published plan version this itinerary belongs to (None: a draft)."""
+    issued: DateTime | None = None
+    """When that version was issued."""
+
+    @property
+    def event_days(self) -> int:
+        """The number of days with at least one event."""
+        return sum(
+            any(isinstance(item, EventItem) for item in day.items) for day in self.days
+        )
 
     @property
     def first_on(self) -> Date | None:
@@ -194,11 +206,21 @@ def itinerary_people(scenario: Scenario) -> tuple[str, ...]:
     )
 
 
-def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary:
+def build_itinerary(
+    scenario: Scenario,
+    plan: Plan,
+    person_id: str,
+    *,
+    version: int | None = None,
+    issued: DateTime | None = None,
+) -> Itinerary:
     """Build one person's day-by-day itinerary from a scenario and its plan.
 
     Days are the local dates (scenario time zone) on which the person has an
-    event, starts a journey or spends a night away. A day starts where the
+    event, starts a journey, spends a night away or has a diary commitment in
+    the planning window. Every page carries the plan *version* and when it was
+    *issued* (or says it is a draft), so printed copies can be told apart. A day
+    starts where the
     previous night was spent (home unless the plan has a stay) and ends where
     the plan puts the night.
 
@@ -242,8 +264,11 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
     for night_of in stays:
         dated.setdefault(night_of, [])
     for commitment in scenario.commitments:
+        # Diary-only days count too: the office needs to see the whole week.
         day = commitment.start.in_tz(tz).date()
-        if commitment.person_id == person_id and day in dated:
+        if commitment.person_id == person_id and (
+            scenario.start_on <= day <= scenario.end_on
+        ):
             add(
                 DiaryItem(
                     start=commitment.start.in_tz(tz),
@@ -294,6 +319,8 @@ def build_itinerary(scenario: Scenario, plan: Plan, person_id: str) -> Itinerary
         nights_away=len(stays),
         route=_route(home, days),
         route_map=_route_map(scenario, person.name, home, days),
+        version=version,
+        issued=issued.in_tz(tz) if issued is not None else None,
     )
 
 
@@ -320,6 +347,7 @@ def _event_item(scenario: Scenario, event: ScheduledEvent, tz: str) -> EventItem
         ),
         purpose=request.purpose if request else "",
         contact=request.contact if request else "",
+        notes=request.notes if request else "",
         region=_name(scenario.region_by_id, region_id),
         area=_name(scenario.area_by_id, area_id),
     )

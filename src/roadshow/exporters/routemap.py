@@ -64,8 +64,10 @@ def town_label(venue: Venue) -> str:
     ``"Durham (representative point of ...)"`` gives ``"Durham"``. Without an
     address the venue's name is used.
     """
-    last = venue.address.rsplit(",", 1)[-1]
-    town = _POSTCODE.sub("", _PARENTHESIS.sub("", last)).strip()
+    # The parenthesis goes first: it may hold commas of its own, as in
+    # "Wigan (representative point of Ashton, Leigh and Wigan PCT)".
+    last = _PARENTHESIS.sub("", venue.address).rsplit(",", 1)[-1]
+    town = _POSTCODE.sub("", last).strip()
     return town or venue.name
 
 

@@ -1,0 +1,80 @@
+"""What a printed itinerary must carry: its version on every page, notes, true places."""
+
+from __future__ import annotations
+
+import io
+
+import attrs
+import pendulum
+import pytest
+from pypdf import PdfReader
+
+from roadshow.exporters.itinerary import (
+    build_itinerary,
+    is_pdf_available,
+    render_itinerary_html,
+    render_itinerary_pdf,
+    render_itinerary_text,
+)
+from roadshow.exporters.routemap import town_label
+from roadshow.model import Plan, Scenario, Venue
+
+ISSUED = pendulum.datetime(2008, 9, 1, 14, 5, tz="UTC")
+
+
+def test_town_label_keeps_a_pct_name_with_a_comma_whole() -> None:
+    """A comma inside the parenthesis no longer cuts the town out of the label."""
+    venue = Venue.at(
+        "wigan",
+        "Wigan",
+        53.545,
+        -2.632,
+        address="Wigan (representative point of Ashton, Leigh and Wigan PCT)",
+    )
+    assert town_label(venue) == "Wigan"
+
+
+def test_the_version_and_issue_date_are_printed(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """A published itinerary names its version and issue date; a draft says so."""
+    published = build_itinerary(scenario, plan, "minister", version=7, issued=ISSUED)
+    draft = build_itinerary(scenario, plan, "minister")
+    assert "Plan version 7, issued Mon 1 Sep 2008" in render_itinerary_text([published])
+    assert "Draft: not a published plan version" in render_itinerary_text([draft])
+
+
+def test_the_date_line_counts_event_days_not_the_span(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """Three days over four dates, two with events: the line says 2 event days."""
+    text = render_itinerary_text([build_itinerary(scenario, plan, "minister")])
+    assert "Dates        2 event days, Fri 24 Oct 2008 to Mon 27 Oct 2008" in text
+
+
+def test_request_notes_reach_the_itinerary(scenario: Scenario, plan: Plan) -> None:
+    """A request's notes are printed with its event (they reached only the .ics)."""
+    requests = [
+        attrs.evolve(r, notes="Parking at the rear; ask for Ms Khan")
+        if r.request_id == plan.events[0].request_id
+        else r
+        for r in scenario.requests
+    ]
+    noted = attrs.evolve(scenario, requests=tuple(requests))
+    itinerary = build_itinerary(noted, plan, plan.events[0].attendees[0])
+    assert "Parking at the rear; ask for Ms Khan" in render_itinerary_text([itinerary])
+    assert "Parking at the rear; ask for Ms Khan" in render_itinerary_html([itinerary])
+
+
+@pytest.mark.skipif(not is_pdf_available(), reason="the pdf extra is not installed")
+def test_every_pdf_page_carries_the_version_and_its_number(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """Each printed page says which version it is and 'Page N of M'."""
+    itinerary = build_itinerary(scenario, plan, "minister", version=7, issued=ISSUED)
+    pages = PdfReader(io.BytesIO(render_itinerary_pdf([itinerary]))).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert "Plan version 7, issued Mon 1 Sep 2008" in text, number
+        assert f"Page {number} of {len(pages)}" in text, number
