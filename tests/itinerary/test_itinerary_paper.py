@@ -1,4 +1,4 @@
-"""What a printed itinerary must carry: its version on every page, notes, true places."""
+"""What a printed itinerary must carry: its version on every page, notes, places."""
 
 from __future__ import annotations
 
@@ -34,9 +34,7 @@ def test_town_label_keeps_a_pct_name_with_a_comma_whole() -> None:
     assert town_label(venue) == "Wigan"
 
 
-def test_the_version_and_issue_date_are_printed(
-    scenario: Scenario, plan: Plan
-) -> None:
+def test_the_version_and_issue_date_are_printed(scenario: Scenario, plan: Plan) -> None:
     """A published itinerary names its version and issue date; a draft says so."""
     published = build_itinerary(scenario, plan, "minister", version=7, issued=ISSUED)
     draft = build_itinerary(scenario, plan, "minister")
