@@ -208,6 +208,14 @@ class SkippedContentWarning(RoadshowWarning):
     """Valid input that roadshow does not support was skipped."""
 
 
+class DuplicateEventWarning(RoadshowWarning):
+    """Two events of a diary share a UID: both were read."""
+
+
+class RepairedTextWarning(RoadshowWarning):
+    """A file's text was not valid UTF-8 as RFC 5545 asks and was read as repaired."""
+
+
 def closest(name: str, known: Iterable[str]) -> str | None:
     """Return the known name closest to *name*, or None when nothing is close.
 

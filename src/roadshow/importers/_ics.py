@@ -1,73 +1,51 @@
 """Reading iCalendar text with line numbers: shared by the .ics importers.
 
-``icalendar`` parses leniently and reports no line numbers, so :func:`read_ics`
-first walks the content lines itself (splitting each with icalendar's own
-``Contentline``) to check the BEGIN/END nesting and note where every component
-and property is written. Errors then name the file and the line.
+:func:`read_ics` walks the content lines first (:mod:`roadshow.importers._ics_outline`:
+nesting, where each property is written, time zones, limits), then lets
+``icalendar`` parse the prepared text and checks every component it reads.
+Errors name the file and the line.
 
 A content line longer than :data:`MAX_LINE_CHARS` (after unfolding) is refused
 before icalendar reads it: such a line is no diary entry (roadshow reads no
 attachments), and reading one costs seconds and hundreds of megabytes.
+
+A property roadshow does not need that icalendar cannot read (an iCloud
+``CREATED`` in year 0000, a Google ``RDATE:20131210Z``) is skipped with a
+:class:`~roadshow.errors.SkippedContentWarning` naming its line; one it needs
+(the event's times and rule) is an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import Any
 
 import icalendar
-from attrs import field, frozen
-from icalendar.parser import Contentline
 
-from roadshow.errors import Described, DiaryFileError, SkippedContentWarning, quote
-
-MAX_LINE_CHARS: Final = 1_000_000
-"""The longest content line read (after unfolding): a megabyte of text."""
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Properties a component has at most once (RFC 5545, 3.4, 3.6.1, 3.6.5): a
-# second one leaves roadshow to guess which is meant, and icalendar's time zone
-# code fails on some.
-_ONCE = {
-    "VCALENDAR": frozenset({"CALSCALE", "METHOD", "PRODID", "VERSION"}),
-    "VEVENT": frozenset(
-        {
-            "CLASS",
-            "CREATED",
-            "DESCRIPTION",
-            "DTEND",
-            "DTSTAMP",
-            "DTSTART",
-            "DURATION",
-            "GEO",
-            "LAST-MODIFIED",
-            "LOCATION",
-            "ORGANIZER",
-            "PRIORITY",
-            "RECURRENCE-ID",
-            "SEQUENCE",
-            "STATUS",
-            "SUMMARY",
-            "TRANSP",
-            "UID",
-            "URL",
-        }
-    ),
-    "VTIMEZONE": frozenset({"LAST-MODIFIED", "TZID", "TZURL"}),
-    "STANDARD": frozenset({"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"}),
-    "DAYLIGHT": frozenset({"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"}),
-    "VALARM": frozenset({"ACTION", "DESCRIPTION", "DURATION", "REPEAT", "TRIGGER"}),
-}
-_READ = frozenset(
-    {"VCALENDAR", "VEVENT", "VTIMEZONE", "STANDARD", "DAYLIGHT", "VALARM"}
+from roadshow.errors import DiaryFileError, SkippedContentWarning, quote
+from roadshow.importers._ics_outline import (
+    MAX_LINE_CHARS,
+    READ,
+    Block,
+    Outline,
+    outline,
+    rule_problem,
 )
+
+__all__ = ["MAX_LINE_CHARS", "Block", "read_ics", "value_of"]
+
+_NEEDED = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "RECURRENCE-ID"})
+"""An event's properties that roadshow cannot do without: an error when unreadable."""
 
 
 def read_ics(
-    text: str, source: str, *, reads: str
+    text: str,
+    source: str,
+    *,
+    reads: str,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> tuple[list[icalendar.Calendar], list[tuple[icalendar.Component, Block]]]:
     """Parse iCalendar text; return its calendars and each component with its lines.
 
@@ -75,26 +53,20 @@ def read_ics(
     without a start, times in an unknown zone, and events that end before they
     start are errors. Components other than calendars, events, time zones and
     alarms are skipped with a :class:`SkippedContentWarning` saying what the
-    caller *reads* instead.
+    caller *reads* instead. With a *window* (first and last day), events that
+    neither repeat nor come near it are not read.
 
     Raises:
         DiaryFileError: the text is malformed (naming the line).
     """
-    outline = _outline(text, source)
-    try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except ValueError as exc:
-        # A value icalendar cannot read outside an event (events collect theirs
-        # in .errors): a time zone's offset, say. Find its line.
-        raise _unreadable(text, source, exc) from None
-    components = [c for calendar in calendars for c in calendar.walk()]
-    if [c.name for c in components] != [block.name for block in outline]:
-        # icalendar tolerates some nesting the outline refuses; never guess.
-        msg = "the file's components could not be read as written"
-        raise DiaryFileError(msg, source=source)
+    found = outline(text, source, window=window)
+    calendars, components = _parse(found, source)
+    skipped = _unreadable_extras(found, components, source)
+    if skipped:
+        calendars, components = _parse(found, source, without=skipped)
     pairs = []
-    for component, block in zip(components, outline, strict=True):
-        if block.name in _READ:
+    for component, block in components:
+        if block.name in READ:
             _check(component, block, source)
             pairs.append((component, block))
         else:
@@ -106,157 +78,79 @@ def read_ics(
     return calendars, pairs
 
 
+def _parse(
+    found: Outline, source: str, *, without: frozenset[int] = frozenset()
+) -> tuple[list[icalendar.Calendar], list[tuple[icalendar.Component, Block]]]:
+    prepared = found.text(without=without)
+    try:
+        calendars = icalendar.Calendar.from_ical(prepared, multiple=True)
+    except ValueError as exc:
+        # A value icalendar cannot read outside an event (events collect theirs
+        # in .errors). Find its line.
+        raise _unreadable(found, source, exc) from None
+    components = [c for calendar in calendars for c in calendar.walk()]
+    blocks = found.read()
+    if [c.name for c in components] != [block.name for block in blocks]:
+        # icalendar tolerates some nesting the outline refuses; never guess.
+        msg = "the file's components could not be read as written"
+        raise DiaryFileError(msg, source=source)
+    return calendars, list(zip(components, blocks, strict=True))
+
+
+def _unreadable_extras(
+    found: Outline,
+    components: list[tuple[icalendar.Component, Block]],
+    source: str,
+) -> frozenset[int]:
+    """Find the lines of unreadable properties roadshow can do without; warn of each.
+
+    Returns the indexes (in the outline) of the lines to leave out.
+    """
+    factory = icalendar.Calendar.types_factory
+    skipped: set[int] = set()
+    for component, block in components:
+        names = {str(name).upper() for name, _problem in component.errors}
+        if block.name not in READ or not names or names & _NEEDED:
+            continue  # refused, or skipped whole, by the checks
+        for index in range(block.start, block.stop):
+            line = found.lines[index]
+            if line.name not in names or line.component != block.name:
+                continue
+            try:
+                kind: Any = factory.for_property(line.name, None)
+                kind.from_ical(line.value)
+            except (ValueError, TypeError, KeyError) as exc:
+                skipped.add(index)
+                warnings.warn(
+                    f"{source}, line {line.number}: {line.name} skipped; it cannot"
+                    f" be read ({exc}) and roadshow does not need it",
+                    SkippedContentWarning,
+                    stacklevel=4,
+                )
+    return frozenset(skipped)
+
+
 def value_of(component: icalendar.Component, name: str) -> dt.date | None:
     """Return the date or date-time of a property, or None."""
     value = getattr(component.get(name), "dt", None)
     return value if isinstance(value, dt.date) else None
 
 
-# --- the outline: where each component and property is -----------------------------
-
-
-@frozen
-class Block:
-    """One component as written: its name and the lines of its properties."""
-
-    name: str
-    line: int
-    properties: dict[str, int]  # first line of each property name
-    repeated: dict[str, int] = field(factory=dict)  # second line, if any
-
-    def note(self, name: str, line: int) -> None:
-        """Note that property *name* is written on *line*."""
-        if name in self.properties:
-            self.repeated.setdefault(name, line)
-        else:
-            self.properties[name] = line
-
-
-def _content_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Yield (first physical line number, unfolded content line).
-
-    Only CR, LF and CRLF end lines: ``str.splitlines`` would also split at
-    characters such as U+2028 that may sit inside a text value.
-    """
-    current: str | None = None
-    start = 0
-    for number, raw in enumerate(_LINE_BREAK.split(text), 1):
-        if raw[:1] in {" ", "\t"} and current is not None:
-            current += raw[1:]  # a folded continuation (RFC 5545, 3.1)
-            continue
-        if current is not None and current.strip():
-            yield start, current
-        current, start = raw, number
-    if current is not None and current.strip():
-        yield start, current
-
-
-def _outline(text: str, source: str) -> list[Block]:
-    """Check every content line and the BEGIN/END nesting; map components to lines."""
-    blocks: list[Block] = []
-    stack: list[Block] = []
-    lines = list(_content_lines(text))
-    for index, (number, line) in enumerate(lines):
-        _check_length(line, number, source)
-        if not blocks and line.strip().upper() != "BEGIN:VCALENDAR":
-            raise _line_error(source, number, "BEGIN:VCALENDAR", line)
-        # A file cut short mid-line ends in an open component, without a line break.
-        is_cut = index == len(lines) - 1 and not text.endswith(("\n", "\r"))
-        cut = stack[-1] if stack and is_cut else None
-        name, value = _parts(line, number, source, cut=cut)
-        if name == "BEGIN":
-            if not stack and value.upper() != "VCALENDAR":
-                raise _line_error(source, number, "BEGIN:VCALENDAR", line)
-            blocks.append(Block(value.upper(), number, {}))
-            stack.append(blocks[-1])
-        elif name == "END":
-            if not stack or stack[-1].name != value.upper():
-                expected = f"END:{stack[-1].name}" if stack else "the end of the file"
-                raise _line_error(source, number, expected, line)
-            _check_once(stack.pop(), source)
-        elif not stack:
-            raise _line_error(source, number, "BEGIN:VCALENDAR", line)
-        else:
-            stack[-1].note(name, number)
-    if not blocks:
-        msg = "the file is empty"
-        raise DiaryFileError(msg, source=source, expected="an iCalendar file")
-    if stack:
-        msg = f"BEGIN:{stack[-1].name} on line {stack[-1].line} is never closed"
-        raise DiaryFileError(msg, source=source, location="end of file")
-    return blocks
-
-
-def _check_once(block: Block, source: str) -> None:
-    """Refuse a second copy of a property the component may have only once."""
-    twice = _ONCE.get(block.name, frozenset()) & block.repeated.keys()
-    for name in sorted(twice, key=block.repeated.__getitem__)[:1]:
-        msg = f"{name} appears twice in {block.name} (line {block.line})"
-        raise DiaryFileError(
-            msg,
-            source=source,
-            location=f"line {block.repeated[name]}",
-            expected=f"one {name} (the first is on line {block.properties[name]})",
-        )
-
-
-def _check_length(line: str, number: int, source: str) -> None:
-    if len(line) > MAX_LINE_CHARS:
-        msg = "the line is too long"
-        raise DiaryFileError(
-            msg,
-            source=source,
-            location=f"line {number}",
-            expected=f"at most {MAX_LINE_CHARS:,} characters (after unfolding)",
-            got=Described(f"{len(line):,}"),
-        )
-
-
-def _parts(
-    line: str, number: int, source: str, *, cut: Block | None = None
-) -> tuple[str, str]:
-    """Split a content line; *cut* is the open block when it is the file's last."""
-    try:
-        name, _params, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
-    except ValueError:
-        if cut is not None:
-            msg = (
-                f"the file ends in the middle of this line, inside BEGIN:{cut.name}"
-                f" from line {cut.line}"
-            )
-            raise DiaryFileError(
-                msg,
-                source=source,
-                location=f"line {number}",
-                expected="the rest of the file (was it cut short?)",
-                got=line,
-            ) from None
-        raise _line_error(
-            source, number, 'a content line like "NAME;PARAM=VALUE:value"', line
-        ) from None
-    return str(name).upper(), str(value)
-
-
-def _unreadable(text: str, source: str, exc: ValueError) -> DiaryFileError:
+def _unreadable(found: Outline, source: str, exc: ValueError) -> DiaryFileError:
     """The error for a value icalendar refused, at its line when it can be found."""
     factory = icalendar.Calendar.types_factory
-    for number, line in _content_lines(text):
-        name, params, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
+    for line in found.lines:
         try:
-            kind: Any = factory.for_property(name, params.get("VALUE"))
-            kind.from_ical(value)
-        except (ValueError, TypeError, KeyError) as found:
-            if str(found) == str(exc):
-                msg = f"{str(name).upper()} cannot be read ({exc})"
-                return DiaryFileError(msg, source=source, location=f"line {number}")
+            kind: Any = factory.for_property(line.name, None)
+            kind.from_ical(line.value)
+        except (ValueError, TypeError, KeyError) as found_exc:
+            if str(found_exc) == str(exc):
+                msg = f"{line.name} cannot be read ({exc})"
+                return DiaryFileError(
+                    msg, source=source, location=f"line {line.number}"
+                )
     msg = f"the file cannot be read ({exc})"
     return DiaryFileError(msg, source=source)
-
-
-def _line_error(source: str, number: int, expected: str, got: str) -> DiaryFileError:
-    return DiaryFileError(
-        source=source, location=f"line {number}", expected=expected, got=got
-    )
 
 
 # --- checks ------------------------------------------------------------------------
@@ -270,6 +164,12 @@ def _check(component: icalendar.Component, block: Block, source: str) -> None:
         raise DiaryFileError(msg, source=source, location=f"line {line}")
     if block.name == "VEVENT":
         _check_times(component, block, source)
+        rules = component.get("RRULE", [])
+        for rule in rules if isinstance(rules, list) else [rules]:
+            wrong = rule_problem(rule)
+            if wrong is not None:
+                where = f"line {block.properties.get('RRULE', block.line)}"
+                raise DiaryFileError(wrong, source=source, location=where)
 
 
 def _check_times(component: icalendar.Component, block: Block, source: str) -> None:

@@ -25,6 +25,7 @@ that names the line, never silently.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 import zoneinfo
 from pathlib import Path
 from typing import Final
@@ -34,7 +35,7 @@ import pendulum
 import recurring_ical_events
 from pendulum import Date, DateTime
 
-from roadshow.errors import Described, DiaryFileError
+from roadshow.errors import Described, DiaryFileError, DuplicateEventWarning, quote
 from roadshow.importers._ics import Block, read_ics, value_of
 from roadshow.importers._source import read_source
 from roadshow.model import Commitment
@@ -120,8 +121,12 @@ def parse_diary(
             event has no start, ends before it starts, or names an unknown zone.
     """
     calendars, components = read_ics(
-        text, source, reads="roadshow reads only events (VEVENT) as busy time"
+        text,
+        source,
+        reads="roadshow reads only events (VEVENT) as busy time",
+        window=(start_on, end_on),
     )
+    _distinct_uids(components, source)
     zone = zoneinfo.ZoneInfo(timezone)
     window = (
         dt.datetime(start_on.year, start_on.month, start_on.day, tzinfo=zone),
@@ -141,6 +146,38 @@ def parse_diary(
             if commitment is not None:
                 found.add(commitment)
     return tuple(sorted(found, key=lambda c: (c.start, c.end, c.label)))
+
+
+def _distinct_uids(
+    components: list[tuple[icalendar.Component, Block]], source: str
+) -> None:
+    """Give events that share a UID (or have none) one of their own, with a warning.
+
+    Recurrence expansion keeps one event per UID; two events with the same UID
+    and no RECURRENCE-ID are two entries a calendar program merged or copied, and
+    both are busy time. An exact copy (a diary exported twice into one file) is
+    the same entry; an event without a UID is given one, silently.
+    """
+    first: dict[str, tuple[int, icalendar.Component]] = {}
+    for component, block in components:
+        if block.name != "VEVENT" or "RECURRENCE-ID" in component:
+            continue
+        uid = str(component.get("UID", ""))
+        if not uid:
+            component["UID"] = f"roadshow-line-{block.line}"
+        elif uid in first and first[uid][1].to_ical() == component.to_ical():
+            continue
+        elif uid in first:
+            component["UID"] = f"{uid}#roadshow-line-{block.line}"
+            warnings.warn(
+                f"{source}, line {block.properties.get('UID', block.line)}: a second"
+                f" event with UID {quote(uid)} (the first begins on line"
+                f" {first[uid][0]}); both are read as busy time",
+                DuplicateEventWarning,
+                stacklevel=3,
+            )
+        else:
+            first[uid] = (block.line, component)
 
 
 # --- how much the rules repeat ------------------------------------------------------

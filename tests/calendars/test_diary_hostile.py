@@ -1,0 +1,193 @@
+"""Diaries as real programs write them, quirks included, and hostile ones (#16).
+
+Each test feeds a small calendar to :func:`parse_diary` and checks the busy time
+read and the warning given; the hostile files whose message is the whole point
+live in ``tests/bad_inputs/ics/``.
+"""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+
+from roadshow.errors import (
+    DiaryFileError,
+    DuplicateEventWarning,
+    SkippedContentWarning,
+)
+from roadshow.importers.diary import parse_diary
+
+WINDOW = {
+    "start_on": pendulum.date(2008, 9, 8),
+    "end_on": pendulum.date(2008, 10, 8),
+    "timezone": "Europe/London",
+}
+
+
+def calendar(*parts: str) -> str:
+    """A calendar of the given components (lines joined with CRLF)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for part in parts:
+        lines += part.strip().splitlines()
+    return "\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n"
+
+
+def event(*lines: str, uid: str = "e1", summary: str = "Meeting") -> str:
+    """A VEVENT with the given lines."""
+    return "\n".join(
+        ["BEGIN:VEVENT", f"UID:{uid}", f"SUMMARY:{summary}", *lines, "END:VEVENT"]
+    )
+
+
+def read(text: str) -> list[tuple[str, str, str]]:
+    """The commitments read, as (start, end, label) in ISO form."""
+    found = parse_diary(text, source="diary.ics", person_id="darzi", **WINDOW)
+    return [(c.start.isoformat(), c.end.isoformat(), c.label) for c in found]
+
+
+HOUR = ("DTSTART:20080910T090000Z", "DTEND:20080910T100000Z")
+AT_TEN = ("2008-09-10T10:00:00+01:00", "2008-09-10T11:00:00+01:00", "Meeting")
+
+
+def test_whole_day_with_a_zone_is_the_day_itself():
+    """ownCloud's DTSTART;TZID=...;VALUE=DATE blocks the day, not the zone's hours."""
+    text = calendar(
+        event(
+            "DTSTART;TZID=America/New_York;VALUE=DATE:20080910",
+            "DTEND;TZID=America/New_York;VALUE=DATE:20080911",
+        )
+    )
+    assert read(text) == [
+        ("2008-09-10T00:00:00+01:00", "2008-09-11T00:00:00+01:00", "Meeting")
+    ]
+
+
+def test_same_uid_twice_keeps_both_and_warns():
+    """Two different events sharing a UID are both busy time, with a warning."""
+    text = calendar(
+        event(*HOUR, summary="One"),
+        event("DTSTART:20080911T090000Z", "DTEND:20080911T100000Z", summary="Two"),
+    )
+    with pytest.warns(DuplicateEventWarning, match=r"line 11: a second event with"):
+        found = read(text)
+    assert [label for _start, _end, label in found] == ["One", "Two"]
+
+
+def test_events_without_uid_are_all_read():
+    """Events with no UID at all are each read (none swallows another)."""
+    one = event(*HOUR).replace("UID:e1\n", "")
+    two = event("DTSTART:20080911T090000Z", "DTEND:20080911T100000Z")
+    assert len(read(calendar(one, two.replace("UID:e1\n", "")))) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("CREATED:00001231T000000Z", "CREATED"),
+        ("RDATE:20131210Z", "RDATE"),
+        ("LAST-MODIFIED:2008", "LAST-MODIFIED"),
+    ],
+)
+def test_unreadable_unneeded_property_is_skipped(line, name):
+    """A property roadshow does without that cannot be read is skipped, named."""
+    text = calendar(event(*HOUR, line))
+    with pytest.warns(SkippedContentWarning, match=rf"line 9: {name} skipped"):
+        assert read(text) == [AT_TEN]
+
+
+def test_unreadable_start_is_still_an_error():
+    """An unreadable DTSTART is needed, so it stays an error with its line."""
+    text = calendar(event("DTSTART:2008-09-10", "DTEND:20080910T100000Z"))
+    with pytest.raises(DiaryFileError, match=r"line 7: DTSTART cannot be read"):
+        read(text)
+
+
+ICLOUD_ZONE = """
+BEGIN:VTIMEZONE
+TZID:Asia/Kolkata
+BEGIN:STANDARD
+DTSTART:18540101T000000
+TZOFFSETFROM:+5328
+TZOFFSETTO:+0530
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def test_broken_vtimezone_of_an_iana_zone_uses_the_iana_zone():
+    """iCloud's TZOFFSETFROM:+5328: the VTIMEZONE is skipped, Asia/Kolkata used."""
+    text = calendar(
+        ICLOUD_ZONE,
+        event(
+            "DTSTART;TZID=Asia/Kolkata:20080910T093000",
+            "DTEND;TZID=Asia/Kolkata:20080910T103000",
+        ),
+    )
+    with pytest.warns(SkippedContentWarning, match=r"IANA zone Asia/Kolkata"):
+        found = read(text)
+    assert found == [
+        ("2008-09-10T05:00:00+01:00", "2008-09-10T06:00:00+01:00", "Meeting")
+    ]
+
+
+def test_broken_unused_vtimezone_is_skipped():
+    """A broken VTIMEZONE no event uses is skipped with a warning."""
+    text = calendar(ICLOUD_ZONE.replace("Asia/Kolkata", "Old Zone"), event(*HOUR))
+    with pytest.warns(SkippedContentWarning, match=r"no event uses it"):
+        assert read(text) == [AT_TEN]
+
+
+def test_windows_zone_id_without_vtimezone():
+    """Outlook's "GMT Standard Time" with no VTIMEZONE is Europe/London."""
+    text = calendar(
+        event(
+            "DTSTART;TZID=GMT Standard Time:20080910T100000",
+            "DTEND;TZID=GMT Standard Time:20080910T110000",
+        )
+    )
+    assert read(text) == [AT_TEN]
+
+
+def test_vendor_prefixed_zone():
+    """A "globally unique" /vendor/Area/City TZID names the IANA zone."""
+    text = calendar(
+        event(
+            "DTSTART;TZID=/mozilla.org/20050126_1/Europe/London:20080910T100000",
+            "DTEND;TZID=/mozilla.org/20050126_1/Europe/London:20080910T110000",
+        )
+    )
+    assert read(text) == [AT_TEN]
+
+
+def test_unknown_zone_in_a_skipped_component_is_no_error(recwarn):
+    """A to-do (skipped) may name any zone: it is never read."""
+    todo = "BEGIN:VTODO\nUID:t\nDUE;TZID=Europe:20080910T090000\nEND:VTODO"
+    assert read(calendar(todo, event(*HOUR))) == [AT_TEN]
+    assert any("VTODO skipped" in str(w.message) for w in recwarn)
+
+
+def test_events_far_from_the_window_are_left_unread():
+    """Events years away are not read, so even a broken one does not matter."""
+    far = event("DTSTART:19990101T090000Z", "DTEND:19990101T100000Z", "GEO:x")
+    assert read(calendar(far, event(*HOUR, uid="e2"))) == [AT_TEN]
+
+
+def test_many_events_far_from_the_window_are_fine():
+    """Ten thousand past events (beyond the cap) are left out, not refused."""
+    past = [
+        event("DTSTART:20010101T090000Z", "DTEND:20010101T100000Z", uid=f"p{n}")
+        for n in range(10_000)
+    ]
+    assert read(calendar(*past, event(*HOUR))) == [AT_TEN]
+
+
+def test_recurring_event_from_long_ago_is_still_read():
+    """A weekly meeting that began years ago still blocks time in the window."""
+    text = calendar(
+        event(
+            "DTSTART:20000906T090000Z",
+            "DTEND:20000906T100000Z",
+            "RRULE:FREQ=WEEKLY;UNTIL=20080911T000000Z",
+        )
+    )
+    assert read(text) == [AT_TEN]
