@@ -35,6 +35,9 @@ from roadshow.importers.plan_file import parse_plan_file
 from roadshow.model import Plan, ScheduledEvent, TravelLeg
 from roadshow.versions import CalendarItem, PlanVersion, plan_items
 
+_SQLITE_MAX_INT = 2**63 - 1
+
+
 HISTORY_FILE: Final = "history.sqlite"
 """The history's file name inside a ``plan --out`` folder."""
 
@@ -450,9 +453,13 @@ class PlanHistory:
         return OutputError(f"cannot use the plan history {self.path}: {exc}")
 
     def _check_number(self, db: sqlite3.Connection, number: int) -> None:
-        row = db.execute(
-            "SELECT 1 FROM versions WHERE number = ?", (number,)
-        ).fetchone()
+        # SQLite integers are 64-bit: a larger number (10**20) is no version,
+        # rather than an OverflowError from the query.
+        row = (
+            db.execute("SELECT 1 FROM versions WHERE number = ?", (number,)).fetchone()
+            if 0 < number <= _SQLITE_MAX_INT
+            else None
+        )
         if row is None:
             last = db.execute("SELECT max(number) FROM versions").fetchone()[0] or 0
             msg = "no such plan version"

@@ -120,8 +120,10 @@ def warnings_to_stderr() -> Iterator[None]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
+    from roadshow.exporters._text import inert
+
     for warning in caught[:SHOWN_WARNINGS]:
-        click.echo(f"Warning: {warning.message}", err=True)
+        click.echo(f"Warning: {inert(str(warning.message))}", err=True)
     if len(caught) > SHOWN_WARNINGS:
         more = len(caught) - SHOWN_WARNINGS
         click.echo(f"Warning: {more:,} more warnings like these not shown", err=True)

@@ -264,6 +264,7 @@ def serve(
     (travel, overnight stays) has its own secret link, listed on a private page
     whose address is printed here. The secret is kept in FOLDER/.feed-secret.
     """
+    from roadshow.exporters._text import inert
     from roadshow.feeds import calendar_folder, check_base_url, feed_secret, make_server
 
     root = calendar_folder(folder)
@@ -273,7 +274,7 @@ def serve(
     secret = None
     if INTERNAL in audiences:
         secret = feed_secret(folder, renew=new_secret)
-    log = None if app.quiet else (lambda line: click.echo(line, err=True))
+    log = None if app.quiet else (lambda line: click.echo(inert(line), err=True))
     server = make_server(
         root,
         host=host,
@@ -324,6 +325,7 @@ def import_diary(
     a scenario's commitments table: person,start,end,label. To have the planner
     read the diary directly, add a [[diaries]] entry to the scenario instead.
     """
+    from roadshow.exporters._text import inert
     from roadshow.importers.diary import load_diary
 
     loaded = app.load(scenario)
@@ -342,4 +344,4 @@ def import_diary(
     for c in found:
         writer.writerow([c.person_id, c.start.isoformat(), c.end.isoformat(), c.label])
     emit(buffer.getvalue(), out)
-    app.progress(f"{len(found)} busy periods for {person.name} from {diary}")
+    app.progress(f"{len(found)} busy periods for {inert(person.name)} from {diary}")

@@ -27,13 +27,18 @@ from roadshow.timeutil import format_duration, tz_abbreviation
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!#])")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
 _LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]")
-# C0 and C1 controls (ESC starts terminal escape sequences); line breaks and
-# tabs become spaces first.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls (ESC starts terminal escape sequences) and the bidi
+# embeddings, overrides and isolates (they reorder what a reader sees); line
+# breaks and tabs become spaces first.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str) -> str:
     """Return *text* on one line: line breaks become spaces, controls are dropped.
+
+    (This is for documents: an itinerary reads better without the characters.
+    What goes to a terminal or a mail header keeps them, escaped, through
+    :func:`roadshow.exporters._text.inert`.)
 
     Runs of spaces are kept, so padding a template adds survives.
     """

@@ -1,7 +1,9 @@
 """What changed between two issued plan versions: a table, and an e-mail notice.
 
 Both renderers are pure and take the changes computed by
-:meth:`roadshow.history.PlanHistory.changes`. Times are shown in the scenario's
+:meth:`roadshow.history.PlanHistory.changes`. Names and titles are made inert
+(:func:`~roadshow.exporters._text.inert`): the table goes to a terminal, the
+notice into an e-mail. Times are shown in the scenario's
 zone (Europe/London by default) with the day, so a reader never has to convert.
 """
 
@@ -12,7 +14,7 @@ from typing import Final
 
 from pendulum import DateTime
 
-from roadshow.exporters._text import table
+from roadshow.exporters._text import inert, table
 from roadshow.history import Change
 from roadshow.model import OvernightStay, Scenario, ScheduledEvent, TravelLeg
 from roadshow.timeutil import DEFAULT_TZ
@@ -75,7 +77,9 @@ def render_change_notice(
         issued_at: When version *until* was issued.
     """
     names = _Names(scenario)
-    title = scenario.name if scenario is not None else "The programme"
+    # Mailed as is: every value is made one inert line, so a name with a newline
+    # cannot add a header (Bcc:) or a line of its own to the body.
+    title = inert(scenario.name) if scenario is not None else "The programme"
     lines = [
         f"Subject: {title}: changes in version {until}",
         "",
@@ -91,7 +95,7 @@ def render_change_notice(
         if not group:
             continue
         lines += ["", _HEADINGS[what]]
-        lines += [f"- {names.sentence(c)}" for c in group]
+        lines += [f"- {inert(names.sentence(c))}" for c in group]
     lines += [
         "",
         "Subscribed calendars update by themselves within a few hours. If you",

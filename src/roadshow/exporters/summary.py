@@ -1,6 +1,8 @@
 """Plain-text reports: scenario and plan summaries, journeys, violations, areas.
 
-Each ``render_*`` function is pure and returns the text; the CLI prints it.
+Each ``render_*`` function is pure and returns the text; the CLI prints it on a
+terminal, so every name, title and reason from a scenario or plan goes through
+:func:`~roadshow.exporters._text.inert` (tables do it for their cells).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from attrs import frozen
 from pendulum import Date
 
 from roadshow.checks import Violation
-from roadshow.exporters._text import table
+from roadshow.exporters._text import inert, table
 from roadshow.model import (
     Area,
     Person,
@@ -32,7 +34,7 @@ def render_scenario_summary(scenario: Scenario) -> str:
     """Return a readable summary: window, calendar, people, regions, requests."""
     days = working_days(scenario.start_on, scenario.end_on, scenario.calendar)
     out = [
-        f"{scenario.name} ({scenario.scenario_id})",
+        f"{inert(scenario.name)} ({scenario.scenario_id})",
         (
             f"Window     {_day(scenario.start_on)} to {_day(scenario.end_on)}"
             f" ({len(days)} working days, {scenario.timezone})"
@@ -104,8 +106,8 @@ def render_journey(
             f" + {format_duration(params.overhead)} overhead"
         )
     rows = [
-        ("From", start.label),
-        ("To", end.label),
+        ("From", inert(start.label)),
+        ("To", inert(end.label)),
         ("Distance", f"{journey.distance_km:.1f} km (geodesic)"),
         ("Mode", journey.mode),
         ("Time", f"{format_duration(journey.minutes)} door to door ({how})"),
@@ -124,7 +126,7 @@ def render_plan_summary(
     kinds = Counter(r.kind for r in scenario.requests)
     placed = Counter(e.kind for e in plan.events)
     out = [
-        f"{scenario.name} ({scenario.scenario_id})",
+        f"{inert(scenario.name)} ({scenario.scenario_id})",
         f"Placed {sum(placed.values())} of {sum(kinds.values())} events ("
         + ", ".join(f"{placed[k]}/{n} {k}" for k, n in sorted(kinds.items()))
         + f"); {len(plan.unplaced)} unplaced.",
@@ -163,7 +165,7 @@ def render_plan_summary(
     out.append(f"Checker    {_problems(errors, len(violations) - errors)}")
     if plan.unplaced:
         out += ["", "Unplaced"]
-        out += [f"  - {u.reason}" for u in plan.unplaced]
+        out += [f"  - {inert(u.reason)}" for u in plan.unplaced]
     return "\n".join(out) + "\n"
 
 
@@ -209,9 +211,9 @@ def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> st
         groups.setdefault((who, day), []).append(v)
     out = []
     for (who, day), found in groups.items():
-        out.append(f"{who}, {day}")
+        out.append(f"{inert(who)}, {day}")
         out += [
-            f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {v.message}"
+            f"  {'ERROR' if v.is_hard else 'warn '} [{v.rule}] {inert(v.message)}"
             for v in found
         ]
     errors = sum(v.is_hard for v in violations)

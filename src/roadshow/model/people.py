@@ -47,7 +47,11 @@ class Person:
                 expected=f"one of {', '.join(MODES)}",
                 got=self.travel_mode,
             )
-        if self.email is not None and "@" not in self.email:
+        # No control characters: an e-mail address goes into invitations'
+        # ATTENDEE lines and mail headers, where a CR or LF would start another.
+        if self.email is not None and (
+            "@" not in self.email or not self.email.isprintable()
+        ):
             raise InvalidModelError(
                 obj=_describe(self),
                 field="email",
