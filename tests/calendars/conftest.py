@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,6 +11,7 @@ import pendulum
 import pytest
 from pendulum import DateTime
 
+from caldav_servers import LoopbackServer, Radicale, Xandikos
 from roadshow.model import (
     OvernightStay,
     Plan,
@@ -107,6 +108,31 @@ def published_sample(
         folder, nhs2008_scenario, sample_plan(nhs2008_scenario), issued_at=STAMP
     )
     return folder
+
+
+@pytest.fixture
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """A Radicale server with one htpasswd user, on a free loopback port."""
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def caldav_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LoopbackServer]:
+    """Each real CalDAV server in turn (Radicale, then Xandikos)."""
+    kind = Radicale if request.param == "radicale" else Xandikos
+    server = kind(tmp_path_factory.mktemp(request.param))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

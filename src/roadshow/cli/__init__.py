@@ -35,6 +35,7 @@ COMMANDS: Final[dict[str, str]] = {
     "init": "roadshow.cli.scenario:init",
     "itinerary": "roadshow.cli.itinerary:itinerary",
     "plan": "roadshow.cli.plan:plan",
+    "publish": "roadshow.cli.share:publish",
     "scenarios": "roadshow.cli.scenario:scenarios",
     "serve": "roadshow.cli.calendars:serve",
     "show": "roadshow.cli.scenario:show",

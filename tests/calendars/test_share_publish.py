@@ -1,0 +1,248 @@
+"""roadshow publish --caldav against real CalDAV servers on loopback."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import caldav
+import icalendar
+import pytest
+
+from caldav_servers import PASSWORD, USER
+from roadshow._fs import lock_folder
+from roadshow.cli import cli
+from roadshow.errors import FolderInUseError, InputError
+from roadshow.outputs import LOCK_FILE
+from roadshow.publish import (
+    PASSWORD_ENV,
+    STATE_FILE,
+    ServerError,
+    check_url,
+    credentials,
+    publish_caldav,
+)
+
+PROGRAMME = "latest/calendars/public/programme.ics"
+
+
+@pytest.fixture
+def out_dir(tmp_path, published_sample) -> Path:
+    """A copy of the published sample plan folder for one test."""
+    return Path(shutil.copytree(published_sample, tmp_path / "out", symlinks=True))
+
+
+def env(server) -> dict[str, str]:
+    return {PASSWORD_ENV: server.password} if server.password else {}
+
+
+def publish(out_dir, server, **kwargs):
+    return publish_caldav(
+        out_dir, server.url, user=server.user, environ=env(server), **kwargs
+    )
+
+
+def planned_uids(out_dir: Path, name: str = PROGRAMME) -> set[str]:
+    data = (out_dir / name).read_bytes()
+    return {str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def server_events(server, slug="roadshow-programme") -> dict[str, icalendar.Event]:
+    """The events on the server, read with the caldav client and icalendar."""
+    with caldav.DAVClient(
+        url=server.url, username=server.user, password=server.password, timeout=30
+    ) as client:
+        calendar = caldav.Calendar(client=client, url=server.url + slug + "/")
+        found = {}
+        for item in calendar.search(event=True):
+            for event in icalendar.Calendar.from_ical(item.data).walk("VEVENT"):
+                found[str(event["UID"])] = event
+        return found
+
+
+def edit_on_server(server, uid: str, slug="roadshow-programme", **changes) -> None:
+    """Change an event as a person would in their calendar program (no If-Match)."""
+    with caldav.DAVClient(
+        url=server.url, username=server.user, password=server.password, timeout=30
+    ) as client:
+        calendar = caldav.Calendar(client=client, url=server.url + slug + "/")
+        for item in calendar.search(event=True):
+            parsed = icalendar.Calendar.from_ical(item.data)
+            for event in parsed.walk("VEVENT"):
+                if str(event["UID"]) == uid:
+                    for name, value in changes.items():
+                        event.pop(name.upper(), None)
+                        event.add(name.upper(), value)
+                    response = client.put(
+                        str(item.url),
+                        parsed.to_ical().decode(),
+                        {"Content-Type": "text/calendar; charset=utf-8"},
+                    )
+                    assert response.status in {200, 201, 204}
+                    return
+    raise AssertionError(uid)
+
+
+def test_publish_creates_every_event_and_a_rerun_sends_nothing(out_dir, caldav_server):
+    """First run creates the calendar and each event; the second sends no write."""
+    first = publish(out_dir, caldav_server)
+    (calendar,) = first.calendars
+    assert calendar.made
+    assert calendar.count("create") == len(planned_uids(out_dir)) > 0
+    on_server = server_events(caldav_server)
+    assert set(on_server) == planned_uids(out_dir)
+    assert all("METHOD" not in str(e) for e in on_server.values())
+    again = publish(out_dir, caldav_server)
+    assert again.writes == 0
+    assert not again.calendars[0].made
+    assert again.calendars[0].count("keep") == len(on_server)
+
+
+def test_changed_plan_updates_and_deletes_with_etags(out_dir, caldav_server):
+    """A moved event is updated, an event gone from the plan is deleted."""
+    publish(out_dir, caldav_server)
+    path = out_dir / PROGRAMME
+    parsed = icalendar.Calendar.from_ical(path.read_bytes())
+    events = parsed.walk("VEVENT")
+    moved, dropped = str(events[0]["UID"]), str(events[1]["UID"])
+    events[0]["SUMMARY"] = icalendar.vText("Moved in the plan")
+    parsed.subcomponents.remove(events[1])
+    path.unlink()  # the version folder's files are not to be rewritten in place
+    path.write_bytes(parsed.to_ical())
+    result = publish(out_dir, caldav_server)
+    counts = {k: result.calendars[0].count(k) for k in ("update", "delete", "create")}
+    assert counts == {"update": 1, "delete": 1, "create": 0}
+    on_server = server_events(caldav_server)
+    assert str(on_server[moved]["SUMMARY"]) == "Moved in the plan"
+    assert dropped not in on_server
+    assert publish(out_dir, caldav_server).writes == 0
+
+
+def test_hand_edit_is_a_conflict_left_unless_forced(out_dir, radicale, runner):
+    """An event edited in the shared calendar is reported, kept, then --force wins."""
+    publish(out_dir, radicale)
+    uid = min(planned_uids(out_dir))
+    edit_on_server(radicale, uid, location="The pub across the road")
+    args = ["publish", str(out_dir), "--caldav", radicale.url, "--user", USER]
+    result = runner.invoke(cli, args, env={PASSWORD_ENV: PASSWORD})
+    assert result.exit_code == 1, result.output
+    assert "1 conflicts, left as they are (--force overwrites them):" in result.stdout
+    assert "edited in the calendar" in result.stdout
+    assert re.search(
+        r"LOCATION: plan says .+; calendar says The pub across the road", result.stdout
+    )
+    assert str(server_events(radicale)[uid]["LOCATION"]) == "The pub across the road"
+    forced = runner.invoke(cli, [*args, "--force"], env={PASSWORD_ENV: PASSWORD})
+    assert forced.exit_code == 0, forced.output
+    assert "1 updated" in forced.stdout
+    assert str(server_events(radicale)[uid]["LOCATION"]) != "The pub across the road"
+    quiet = runner.invoke(cli, args, env={PASSWORD_ENV: PASSWORD})
+    assert quiet.exit_code == 0
+    assert "Nothing to send" in quiet.stdout
+
+
+def test_dry_run_sends_nothing(out_dir, radicale, runner):
+    """--dry-run lists what would be sent and leaves the server as it was."""
+    args = ["publish", str(out_dir), "--caldav", radicale.url, "--user", USER]
+    result = runner.invoke(cli, [*args, "--dry-run"], env={PASSWORD_ENV: PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert "roadshow-programme (new calendar would be)" in result.stdout
+    assert "would create: " in result.stdout
+    assert not (out_dir / STATE_FILE).exists()
+    with caldav.DAVClient(
+        url=radicale.url, username=USER, password=PASSWORD, timeout=30
+    ) as client:
+        assert client.propfind(radicale.url + "roadshow-programme/").status == 404
+
+
+def test_wrong_password_exits_3_without_the_password(out_dir, radicale, runner):
+    """A refused login is exit 3 with one clear line; the password is in no output."""
+    args = ["publish", str(out_dir), "--caldav", radicale.url, "--user", USER]
+    result = runner.invoke(cli, args, env={PASSWORD_ENV: "wrong horse"})
+    assert result.exit_code == 3
+    assert "refused the user name or password" in result.stderr
+    assert "wrong horse" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_server_killed_mid_publish_then_rerun_completes(out_dir, radicale):
+    """The server dying part-way is exit 3 with a message; a rerun finishes the job."""
+    sent = []
+
+    def kill_after_three() -> None:
+        sent.append(1)
+        if len(sent) == 3:
+            radicale.stop()
+
+    with pytest.raises(ServerError, match="run the same command again to finish"):
+        publish(out_dir, radicale, on_write=kill_after_three)
+    radicale.start()
+    finish = publish(out_dir, radicale)
+    assert finish.calendars[0].count("conflict") == 0
+    assert set(server_events(radicale)) == planned_uids(out_dir)
+    assert publish(out_dir, radicale).writes == 0
+
+
+def test_server_down_from_the_start(out_dir, radicale, runner):
+    """No server: exit 3 and a clear line."""
+    radicale.stop()
+    args = ["publish", str(out_dir), "--caldav", radicale.url, "--user", USER]
+    result = runner.invoke(cli, args, env={PASSWORD_ENV: PASSWORD})
+    assert result.exit_code == 3
+    assert "connection refused (is the server running?)" in result.stderr
+
+
+def test_split_per_person_makes_a_calendar_each(out_dir, radicale):
+    """--split person (internal) gives one calendar per person."""
+    result = publish(out_dir, radicale, splits=("person",), audience="internal")
+    slugs = [c.slug for c in result.calendars]
+    people = sorted(
+        p.stem for p in (out_dir / "latest/calendars/internal/people").iterdir()
+    )
+    assert slugs == [f"roadshow-people-{p}" for p in people]
+    darzi = server_events(radicale, "roadshow-people-darzi")
+    assert set(darzi) == planned_uids(
+        out_dir, "latest/calendars/internal/people/darzi.ics"
+    )
+
+
+def test_public_has_no_person_split(out_dir):
+    with pytest.raises(InputError, match="the public calendars have no person split"):
+        publish_caldav(out_dir, "http://127.0.0.1:9/x/", splits=("person",))
+
+
+def test_the_record_holds_no_credentials(out_dir, radicale):
+    publish(out_dir, radicale)
+    text = (out_dir / STATE_FILE).read_text(encoding="utf-8")
+    assert PASSWORD not in text
+    assert "roadshow-programme" in text
+
+
+def test_the_folder_lock_is_held(out_dir, radicale):
+    """publish takes DIR's lock: a plan --out writing DIR meanwhile is refused."""
+    with lock_folder(out_dir, LOCK_FILE), pytest.raises(FolderInUseError):
+        publish(out_dir, radicale)
+
+
+def test_credentials_from_env_netrc_or_none(tmp_path, monkeypatch):
+    """The password: the environment, then ~/.netrc; none for a user is bad input."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    url = "https://cal.example.org/dav/"
+    assert credentials(url, "bob", {PASSWORD_ENV: "pw"}) == ("bob", "pw")
+    assert credentials(url, None, {}) == (None, None)
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine cal.example.org login carol password s3cret\n")
+    netrc.chmod(0o600)
+    assert credentials(url, None, {}) == ("carol", "s3cret")
+    assert credentials(url, "carol", {}) == ("carol", "s3cret")
+    with pytest.raises(InputError, match="no password for dave"):
+        credentials(url, "dave", {})
+
+
+def test_a_password_in_the_url_is_refused():
+    with pytest.raises(InputError, match="put the user name in --user"):
+        check_url("https://bob:pw@cal.example.org/")
+    with pytest.raises(InputError, match="--caldav"):
+        check_url("cal.example.org")
+    assert check_url("https://cal.example.org/dav") == "https://cal.example.org/dav/"
