@@ -11,8 +11,8 @@ transaction, so a crash or a second writer never leaves half a version. Recordin
 a plan identical to the latest version issues nothing new: the files rendered
 from it stay byte-identical.
 
-:func:`advance` and :func:`diff` are the pure rules; :class:`PlanHistory` stores
-their results.
+:func:`~roadshow.versions.advance` and :func:`~roadshow.versions.diff` are the
+pure rules (in :mod:`roadshow.versions`); :class:`PlanHistory` stores their results.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -32,8 +32,17 @@ from pendulum import DateTime
 from roadshow.errors import InputError, OutputError
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.importers.plan_file import parse_plan_file
-from roadshow.model import Plan, ScheduledEvent, TravelLeg
-from roadshow.versions import CalendarItem, PlanVersion, plan_items
+from roadshow.model import Plan
+from roadshow.versions import (
+    CANCELLED,
+    CalendarItem,
+    Change,
+    EntryState,
+    PlanVersion,
+    advance,
+    diff,
+    plan_items,
+)
 
 _SQLITE_MAX_INT = 2**63 - 1
 
@@ -42,9 +51,6 @@ HISTORY_FILE: Final = "history.sqlite"
 """The history's file name inside a ``plan --out`` folder."""
 
 SCHEMA_VERSION: Final = 1
-
-CONFIRMED: Final = "CONFIRMED"
-CANCELLED: Final = "CANCELLED"
 
 _SCHEMA = """
 CREATE TABLE versions (
@@ -65,128 +71,6 @@ CREATE TABLE entries (
     PRIMARY KEY (version, uid)
 );
 """
-
-
-# --- the pure rules ----------------------------------------------------------------
-
-
-@frozen(kw_only=True)
-class EntryState:
-    """What the history knows of one entry in one version."""
-
-    kind: str
-    status: str
-    sequence: int
-    signature: tuple[str, ...]
-    seen_in: int
-
-
-def advance(
-    previous: Mapping[str, EntryState], items: tuple[CalendarItem, ...], number: int
-) -> dict[str, EntryState]:
-    """Return the entries of version *number*, given the previous version's.
-
-    ``SEQUENCE`` goes up by one when an entry's time or place changes, when it is
-    cancelled (it left the plan) and when a cancelled entry comes back. Cancelled
-    entries are carried forward unchanged.
-    """
-    states: dict[str, EntryState] = {}
-    for item in items:
-        before = previous.get(item.uid)
-        if before is None:
-            sequence = 0
-        elif before.status == CANCELLED or before.signature != item.signature:
-            sequence = before.sequence + 1
-        else:
-            sequence = before.sequence
-        states[item.uid] = EntryState(
-            kind=item.kind,
-            status=CONFIRMED,
-            sequence=sequence,
-            signature=item.signature,
-            seen_in=number,
-        )
-    for uid, before in previous.items():
-        if uid in states:
-            continue
-        bump = 1 if before.status == CONFIRMED else 0
-        states[uid] = EntryState(
-            kind=before.kind,
-            status=CANCELLED,
-            sequence=before.sequence + bump,
-            signature=before.signature,
-            seen_in=before.seen_in,
-        )
-    return dict(sorted(states.items()))
-
-
-@frozen(kw_only=True)
-class Change:
-    """How one calendar entry changed between two versions.
-
-    Attributes:
-        uid: The entry's UID.
-        what: ``added``, ``reinstated``, ``cancelled``, ``moved`` and/or
-            ``venue changed`` (``route changed`` for travel).
-        before: The entry as it was (None when added).
-        after: The entry as it is now (its last form when cancelled).
-    """
-
-    uid: str
-    what: tuple[str, ...]
-    before: CalendarItem | None
-    after: CalendarItem | None
-
-    @property
-    def item(self) -> CalendarItem:
-        """The entry in its latest form."""
-        found = self.after or self.before
-        if found is None:  # pragma: no cover - diff() never makes such a change
-            msg = "a change without an entry"
-            raise ValueError(msg)
-        return found
-
-
-def diff(
-    old: Mapping[str, tuple[EntryState, CalendarItem]],
-    new: Mapping[str, tuple[EntryState, CalendarItem]],
-) -> tuple[Change, ...]:
-    """Return what changed from *old* to *new* (entries by UID), in time order."""
-    changes: list[Change] = []
-    for uid, (state, item) in new.items():
-        previous = old.get(uid)
-        was_live = previous is not None and previous[0].status == CONFIRMED
-        is_live = state.status == CONFIRMED
-        before = previous[1] if previous is not None else None
-        if is_live and not was_live:
-            what: tuple[str, ...] = ("reinstated",) if previous else ("added",)
-        elif was_live and not is_live:
-            what = ("cancelled",)
-        elif is_live and before is not None:
-            what = _moves(before, item)
-        else:
-            what = ()
-        if what:
-            changes.append(Change(uid=uid, what=what, before=before, after=item))
-    return tuple(sorted(changes, key=lambda c: c.item.sort_key))
-
-
-def _moves(before: CalendarItem, after: CalendarItem) -> tuple[str, ...]:
-    old, new = before.item, after.item
-    what = []
-    if isinstance(old, ScheduledEvent) and isinstance(new, ScheduledEvent):
-        if (old.start, old.end) != (new.start, new.end):
-            what.append("moved")
-        if old.venue_id != new.venue_id:
-            what.append("venue changed")
-    elif isinstance(old, TravelLeg) and isinstance(new, TravelLeg):
-        if (old.depart, old.arrive) != (new.depart, new.arrive):
-            what.append("moved")
-        if (old.from_id, old.to_id, old.mode) != (new.from_id, new.to_id, new.mode):
-            what.append("route changed")
-    elif before.signature != after.signature:
-        what.append("moved")
-    return tuple(what)
 
 
 # --- the store -----------------------------------------------------------------------

@@ -11,16 +11,10 @@ import pytest
 
 from roadshow.errors import InputError, OutputError
 from roadshow.exporters.ics import PlanVersion, event_uid, plan_items, render_ics
-from roadshow.history import (
-    CANCELLED,
-    CONFIRMED,
-    HISTORY_FILE,
-    EntryState,
-    PlanHistory,
-    advance,
-)
+from roadshow.history import HISTORY_FILE, PlanHistory
 from roadshow.model import OvernightStay, Plan
 from roadshow.outputs import plan_outputs, publish_plan
+from roadshow.versions import CANCELLED, CONFIRMED, EntryState, advance
 
 VISIT = event_uid("nhs-2008", "listening-Q30")
 CONSULTATION = event_uid("nhs-2008", "consultation-5ND")

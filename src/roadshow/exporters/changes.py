@@ -1,7 +1,8 @@
 """What changed between two issued plan versions: a table, and an e-mail notice.
 
 Both renderers are pure and take the changes computed by
-:meth:`roadshow.history.PlanHistory.changes`. Names and titles are made inert
+:meth:`roadshow.history.PlanHistory.changes` (or :func:`roadshow.versions.diff`).
+Names and titles are made inert
 (:func:`~roadshow.exporters._text.inert`): the table goes to a terminal, the
 notice into an e-mail. Times are shown in the scenario's
 zone (Europe/London by default) with the day, so a reader never has to convert.
@@ -15,10 +16,9 @@ from typing import Final
 from pendulum import DateTime
 
 from roadshow.exporters._text import inert, table
-from roadshow.history import Change
 from roadshow.model import OvernightStay, Scenario, ScheduledEvent, TravelLeg
 from roadshow.timeutil import DEFAULT_TZ
-from roadshow.versions import CalendarItem
+from roadshow.versions import CalendarItem, Change
 
 _ORDER: Final = (
     "moved",
