@@ -30,9 +30,8 @@ from attrs import frozen
 from pendulum import DateTime
 
 from roadshow.errors import InputError, OutputError
-from roadshow.exporters.plan_file import render_plan_file
-from roadshow.importers.plan_file import parse_plan_file
 from roadshow.model import Plan
+from roadshow.planfile import parse_plan_file, render_plan_file
 from roadshow.versions import (
     CANCELLED,
     CalendarItem,
