@@ -154,3 +154,12 @@ def test_a_package_cycle_is_caught() -> None:
         importer="roadshow.model.plan", imported="roadshow.versions"
     )
     assert package_cycles(import_graph) == [["roadshow.model", "roadshow.versions"]]
+
+
+def test_only_the_command_line_imports_click() -> None:
+    """click stays in cli/: the library runs without a terminal in sight."""
+    with_externals = grimp.build_graph(
+        "roadshow", include_external_packages=True, exclude_type_checking_imports=True
+    )
+    users = with_externals.find_modules_that_directly_import("click")
+    assert sorted(m for m in users if not m.startswith("roadshow.cli")) == []
