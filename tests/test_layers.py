@@ -4,7 +4,7 @@ Written from the module map in docs/ARCHITECTURE.md (and STYLE.md). A module may
 import from its own layer's package and from any layer below it, never above:
 
     cli                                         the command line
-    outputs, history, feeds, geocode, _fs       the shell: files, SQLite, HTTP
+    outputs, history, feeds, publish, geocode, _fs   the shell: files, SQLite, HTTP
     data                                        the bundled scenarios
     exporters | importers                       formats out, formats in (apart)
     planner | checks                            planning, checking (apart)
@@ -27,7 +27,9 @@ import pytest
 
 LAYERS: tuple[grimp.Layer, ...] = (
     grimp.Layer("cli"),
-    grimp.Layer("outputs", "history", "feeds", "geocode", "_fs", independent=False),
+    grimp.Layer(
+        "outputs", "history", "feeds", "publish", "geocode", "_fs", independent=False
+    ),
     grimp.Layer("data"),
     grimp.Layer("exporters", "importers"),
     grimp.Layer("planner", "checks"),
