@@ -13,6 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+import caldav
+import icalendar
+
+from roadshow.publish import PASSWORD_ENV, publish_caldav
+
+PROGRAMME = "latest/calendars/public/programme.ics"
 USER = "alice"
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test server's
 
@@ -127,3 +133,71 @@ class Xandikos(LoopbackServer):
             str(self.port),
             "--no-detect-systemd",
         ]
+
+
+# --- helpers: publish, and read or edit the server as a person would ---
+
+
+def env(server) -> dict[str, str]:
+    return {PASSWORD_ENV: server.password} if server.password else {}
+
+
+def publish(out_dir, server, **kwargs):
+    return publish_caldav(
+        out_dir, server.url, user=server.user, environ=env(server), **kwargs
+    )
+
+
+def planned_uids(out_dir: Path, name: str = PROGRAMME) -> set[str]:
+    data = (out_dir / name).read_bytes()
+    return {str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def server_events(server, slug="roadshow-programme") -> dict[str, icalendar.Event]:
+    """The events on the server, read with the caldav client and icalendar."""
+    with caldav.DAVClient(
+        url=server.url, username=server.user, password=server.password, timeout=30
+    ) as client:
+        calendar = caldav.Calendar(client=client, url=server.url + slug + "/")
+        found = {}
+        for item in calendar.search(event=True):
+            for event in icalendar.Calendar.from_ical(item.data).walk("VEVENT"):
+                found[str(event["UID"])] = event
+        return found
+
+
+def edit_on_server(server, uid: str, slug="roadshow-programme", **changes) -> None:
+    """Change an event as a person would in their calendar program (no If-Match)."""
+    with caldav.DAVClient(
+        url=server.url, username=server.user, password=server.password, timeout=30
+    ) as client:
+        calendar = caldav.Calendar(client=client, url=server.url + slug + "/")
+        for item in calendar.search(event=True):
+            parsed = icalendar.Calendar.from_ical(item.data)
+            for event in parsed.walk("VEVENT"):
+                if str(event["UID"]) == uid:
+                    for name, value in changes.items():
+                        event.pop(name.upper(), None)
+                        event.add(name.upper(), value)
+                    response = client.put(
+                        str(item.url),
+                        parsed.to_ical().decode(),
+                        {"Content-Type": "text/calendar; charset=utf-8"},
+                    )
+                    assert response.status in {200, 201, 204}
+                    return
+    raise AssertionError(uid)
+
+
+def delete_on_server(server, uid: str) -> None:
+    with caldav.DAVClient(
+        url=server.url, username=server.user, password=server.password, timeout=30
+    ) as client:
+        calendar = caldav.Calendar(
+            client=client, url=server.url + "roadshow-programme/"
+        )
+        for item in calendar.search(event=True):
+            if uid in item.data:
+                assert client.delete(str(item.url)).status in {200, 204}
+                return
+    raise AssertionError(uid)

@@ -10,7 +10,15 @@ import caldav
 import icalendar
 import pytest
 
-from caldav_servers import PASSWORD, USER
+from caldav_servers import (
+    PASSWORD,
+    PROGRAMME,
+    USER,
+    edit_on_server,
+    planned_uids,
+    publish,
+    server_events,
+)
 from roadshow._fs import lock_folder
 from roadshow.cli import cli
 from roadshow.errors import FolderInUseError, InputError
@@ -24,64 +32,11 @@ from roadshow.publish import (
     publish_caldav,
 )
 
-PROGRAMME = "latest/calendars/public/programme.ics"
-
 
 @pytest.fixture
 def out_dir(tmp_path, published_sample) -> Path:
     """A copy of the published sample plan folder for one test."""
     return Path(shutil.copytree(published_sample, tmp_path / "out", symlinks=True))
-
-
-def env(server) -> dict[str, str]:
-    return {PASSWORD_ENV: server.password} if server.password else {}
-
-
-def publish(out_dir, server, **kwargs):
-    return publish_caldav(
-        out_dir, server.url, user=server.user, environ=env(server), **kwargs
-    )
-
-
-def planned_uids(out_dir: Path, name: str = PROGRAMME) -> set[str]:
-    data = (out_dir / name).read_bytes()
-    return {str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
-
-
-def server_events(server, slug="roadshow-programme") -> dict[str, icalendar.Event]:
-    """The events on the server, read with the caldav client and icalendar."""
-    with caldav.DAVClient(
-        url=server.url, username=server.user, password=server.password, timeout=30
-    ) as client:
-        calendar = caldav.Calendar(client=client, url=server.url + slug + "/")
-        found = {}
-        for item in calendar.search(event=True):
-            for event in icalendar.Calendar.from_ical(item.data).walk("VEVENT"):
-                found[str(event["UID"])] = event
-        return found
-
-
-def edit_on_server(server, uid: str, slug="roadshow-programme", **changes) -> None:
-    """Change an event as a person would in their calendar program (no If-Match)."""
-    with caldav.DAVClient(
-        url=server.url, username=server.user, password=server.password, timeout=30
-    ) as client:
-        calendar = caldav.Calendar(client=client, url=server.url + slug + "/")
-        for item in calendar.search(event=True):
-            parsed = icalendar.Calendar.from_ical(item.data)
-            for event in parsed.walk("VEVENT"):
-                if str(event["UID"]) == uid:
-                    for name, value in changes.items():
-                        event.pop(name.upper(), None)
-                        event.add(name.upper(), value)
-                    response = client.put(
-                        str(item.url),
-                        parsed.to_ical().decode(),
-                        {"Content-Type": "text/calendar; charset=utf-8"},
-                    )
-                    assert response.status in {200, 201, 204}
-                    return
-    raise AssertionError(uid)
 
 
 def test_publish_creates_every_event_and_a_rerun_sends_nothing(out_dir, caldav_server):

@@ -36,6 +36,7 @@ COMMANDS: Final[dict[str, str]] = {
     "itinerary": "roadshow.cli.itinerary:itinerary",
     "plan": "roadshow.cli.plan:plan",
     "publish": "roadshow.cli.share:publish",
+    "pull": "roadshow.cli.share:pull",
     "scenarios": "roadshow.cli.scenario:scenarios",
     "serve": "roadshow.cli.calendars:serve",
     "show": "roadshow.cli.scenario:show",

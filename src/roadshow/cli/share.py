@@ -74,3 +74,39 @@ def publish(
     click.echo(render_publish(result), nl=False)
     if result.conflicts:
         click.get_current_context().exit(1)
+
+
+@click.command("pull")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--caldav", "url", required=True, help=_URL_HELP)
+@click.option("--user", help="The user name (password: see the README).")
+@click.option(
+    "--pins",
+    "pins_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the moved events as an .ics of pins for a re-plan.",
+)
+@pass_app
+def pull(
+    app: AppContext,
+    *,
+    folder: str,
+    url: str,
+    user: str | None,
+    pins_path: str | None,
+) -> None:
+    """Show what changed in the shared calendars since the last publish.
+
+    Events moved, cancelled (or deleted), edited or added in the calendars that
+    roadshow publish made from FOLDER, as a table. With --pins FILE the moved
+    events are also written as an .ics that a re-plan can take as pins
+    (roadshow plan --pins FILE).
+    """
+    from roadshow._fs import write_atomic
+    from roadshow.publish import pull_caldav, render_pull
+
+    result = pull_caldav(folder, url, user=user)
+    click.echo(render_pull(result), nl=False)
+    if pins_path is not None:
+        write_atomic(pins_path, result.pins())
+        app.progress(f"Wrote {result.pin_count} pins to {pins_path}")

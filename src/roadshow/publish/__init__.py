@@ -22,21 +22,35 @@ from roadshow.publish._publish import (
     publish_caldav,
     render_publish,
 )
-from roadshow.publish._sync import Action, Record, Remote, Wanted, plan_sync
+from roadshow.publish._pull import PullResult, pull_caldav, render_pull
+from roadshow.publish._sync import (
+    Action,
+    Change,
+    Record,
+    Remote,
+    Wanted,
+    changes_since,
+    plan_sync,
+)
 
 __all__ = [
     "PASSWORD_ENV",
     "STATE_FILE",
     "Action",
     "CalendarResult",
+    "Change",
     "PublishResult",
+    "PullResult",
     "Record",
     "Remote",
     "ServerError",
     "Wanted",
+    "changes_since",
     "check_url",
     "credentials",
     "plan_sync",
     "publish_caldav",
+    "pull_caldav",
     "render_publish",
+    "render_pull",
 ]

@@ -244,3 +244,63 @@ def _tzids(event: Component) -> Iterable[str]:
         tzid = getattr(prop[1], "params", {}).get("TZID")
         if tzid:
             yield str(tzid)
+
+
+# --- what changed in the calendar since the last publish ---------------------------
+
+ChangeKind = Literal["moved", "cancelled", "edited", "added"]
+
+
+@frozen
+class Change:
+    """An event changed in the shared calendar since roadshow published it."""
+
+    kind: ChangeKind
+    uid: str
+    before: Mapping[str, str]
+    """What roadshow published ({} for an event someone added)."""
+    after: Mapping[str, str] | None
+    """What the calendar says now (None: deleted from it)."""
+
+    @property
+    def title(self) -> str:
+        """The event's title, as published (or as added)."""
+        return (self.before or self.after or {}).get("SUMMARY", self.uid)
+
+    @property
+    def pins(self) -> bool:
+        """Whether a re-plan should keep the calendar's time or place (a pin)."""
+        if self.after is None or self.kind not in {"moved", "edited"}:
+            return False
+        return self.kind == "moved" or self.before.get("LOCATION") != self.after.get(
+            "LOCATION"
+        )
+
+
+def changes_since(
+    records: Mapping[str, Record], remote: Mapping[str, Remote]
+) -> list[Change]:
+    """Compare what was published (*records*) with the calendar now, by UID."""
+    found = []
+    for uid in sorted(records.keys() | remote.keys()):
+        record, have = records.get(uid), remote.get(uid)
+        if record is None and have is not None:
+            found.append(Change("added", uid, {}, have.fields))
+            continue
+        if record is None:
+            continue
+        before = dict(record.fields)
+        if have is None:
+            found.append(Change("cancelled", uid, before, None))
+            continue
+        after = dict(have.fields)
+        if after == before:
+            continue
+        if after.get("STATUS") == "CANCELLED" != before.get("STATUS"):
+            kind: ChangeKind = "cancelled"
+        elif any(before.get(f) != after.get(f) for f in ("DTSTART", "DTEND")):
+            kind = "moved"
+        else:
+            kind = "edited"
+        found.append(Change(kind, uid, before, after))
+    return found
