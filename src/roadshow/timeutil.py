@@ -20,9 +20,13 @@ from roadshow.errors import InvalidModelError, closest, quote
 
 DEFAULT_TZ = "Europe/London"
 
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*$")
-_ISO_DURATION = re.compile(r"^P(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)$")
-_CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)$")
+# ASCII digits only (a str pattern's \d also takes Arabic-Indic and other
+# digits), and fullmatch: "$" also matches before a trailing newline.
+_DURATION = re.compile(
+    r"\s*(?:(?P<h>\d{1,6})\s*h)?\s*(?:(?P<m>\d{1,7})\s*m(?:in)?)?\s*", re.ASCII
+)
+_ISO_DURATION = re.compile(r"P(?:T(?:(?P<h>\d{1,6})H)?(?:(?P<m>\d{1,7})M)?)", re.ASCII)
+_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)", re.ASCII)
 _EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")
 
 
@@ -48,10 +52,18 @@ def to_aware(value: object) -> DateTime:
     )
 
 
+_NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
+
+
 @cache
 def known_timezones() -> frozenset[str]:
-    """Return the IANA time zone names this machine knows."""
-    return frozenset(zoneinfo.available_timezones())
+    """Return the IANA time zone names this machine knows.
+
+    Not "Factory" (a zone for machines not yet set up, its abbreviation a
+    warning) nor "localtime" (whatever this machine is set to): a plan must mean
+    the same everywhere.
+    """
+    return frozenset(zoneinfo.available_timezones()) - _NOT_PLACES
 
 
 def check_timezone(name: str, *, obj: str = "scenario", field: str = "timezone") -> str:
@@ -77,7 +89,7 @@ def parse_duration(text: str) -> Duration:
     Raises:
         ValueError: the text is not such a duration (callers add the location).
     """
-    match = _DURATION.match(text) or _ISO_DURATION.match(text)
+    match = _DURATION.fullmatch(text) or _ISO_DURATION.fullmatch(text)
     if not text.strip() or match is None or not (match["h"] or match["m"]):
         msg = f"not a duration: {text!r}"
         raise ValueError(msg)
@@ -105,7 +117,7 @@ def parse_clock(text: str) -> Time:
     Raises:
         ValueError: the text is not a clock time.
     """
-    match = _CLOCK.match(text.strip())
+    match = _CLOCK.fullmatch(text.strip())
     if match is None:
         msg = f"not a clock time: {text!r}"
         raise ValueError(msg)
@@ -172,3 +184,11 @@ def as_date(value: dt.date) -> Date:
 def tz_abbreviation(value: DateTime) -> str:
     """Return the zone abbreviation in force at *value*, e.g. ``BST`` or ``GMT``."""
     return value.tzname() or value.strftime("%z")
+
+
+def skipped_by_clocks(local: dt.datetime, tz: str) -> bool:
+    """Tell whether the naive *local* time never happens in *tz* (clocks go forward)."""
+    zone = zoneinfo.ZoneInfo(tz)
+    aware = local.replace(tzinfo=zone)
+    back = aware.astimezone(dt.UTC).astimezone(zone)
+    return back.replace(tzinfo=None) != local

@@ -75,6 +75,30 @@ class Row:
         return self.convert(column, parse, expected) if self.text(column) else None
 
 
+def number(text: str) -> float:
+    """Parse a decimal number in ASCII digits (``float`` takes Arabic-Indic ones).
+
+    Raises:
+        ValueError: not such a number.
+    """
+    if not text.isascii():
+        msg = f"not ASCII digits: {text!r}"
+        raise ValueError(msg)
+    return float(text)
+
+
+def whole_number(text: str) -> int:
+    """Parse a whole number in ASCII digits (``int`` takes Arabic-Indic ones).
+
+    Raises:
+        ValueError: not such a number.
+    """
+    if not text.isascii():
+        msg = f"not ASCII digits: {text!r}"
+        raise ValueError(msg)
+    return int(text)
+
+
 def decode_text(
     data: bytes, *, source: str, error: type[InputError] = ScenarioFileError
 ) -> str:

@@ -10,6 +10,7 @@ import attrs
 from pendulum import Date, Duration
 
 from roadshow.errors import (
+    Described,
     InvalidModelError,
 )
 from roadshow.timeutil import (
@@ -23,8 +24,9 @@ WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MODES: Final = ("walk", "car", "rail")
 """Travel modes the travel model knows."""
 
-_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$")
-_KIND = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+# fullmatch, not match with "$": "$" also matches before a trailing newline.
+_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?")
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
 # Names Windows reserves for devices: ids become file names, so refuse them.
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul"}
@@ -44,7 +46,7 @@ def check_id(value: object, *, obj: str, field: str = "id") -> str:
     """
     if (
         not isinstance(value, str)
-        or not _ID.match(value)
+        or not _ID.fullmatch(value)
         or ".." in value
         or value.split(".")[0].lower() in _RESERVED
     ):
@@ -91,6 +93,16 @@ def _int_set(values: Iterable[int]) -> frozenset[int]:
     return frozenset(values)
 
 
+MAX_DURATION = Duration(hours=24)
+"""The longest event: a day."""
+MAX_GAP = Duration(days=7)
+"""The longest gap kept before or after an event: a week."""
+MAX_NAME_CHARS = 300
+"""The longest name or title."""
+MAX_TEXT_CHARS = 5000
+"""The longest free text (purpose, notes, labels): a long paragraph or two."""
+
+
 def _nonneg_duration(
     inst: Any, attribute: attrs.Attribute[Any], value: Duration
 ) -> None:
@@ -100,6 +112,29 @@ def _nonneg_duration(
             field=attribute.name,
             expected="a duration of zero or more",
             got=format_duration(value),
+        )
+    if value > MAX_GAP:
+        raise InvalidModelError(
+            obj=_describe(inst),
+            field=attribute.name,
+            expected=f"a duration of at most {format_duration(MAX_GAP)}",
+            got=format_duration(value),
+        )
+
+
+def _visible(text: str) -> bool:
+    """Tell whether *text* shows anything: not only spaces or invisible marks."""
+    return any(c.isprintable() and not c.isspace() for c in text)
+
+
+def _text_length(inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Refuse free text longer than :data:`MAX_TEXT_CHARS` (it slows every output)."""
+    if len(value) > MAX_TEXT_CHARS:
+        raise InvalidModelError(
+            obj=_describe(inst),
+            field=attribute.name,
+            expected=f"a text of at most {MAX_TEXT_CHARS:,} characters",
+            got=Described(f"{len(value):,} characters"),
         )
 
 
@@ -122,10 +157,17 @@ _NOUNS = {
 
 
 def _nonempty(inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value.strip():
+    if not _visible(value):  # "", spaces, or only a zero-width space
         raise InvalidModelError(
             obj=_describe(inst),
             field=attribute.name,
             expected="a non-empty text",
             got=value,
+        )
+    if len(value) > MAX_NAME_CHARS:
+        raise InvalidModelError(
+            obj=_describe(inst),
+            field=attribute.name,
+            expected=f"a text of at most {MAX_NAME_CHARS} characters",
+            got=Described(f"{len(value):,} characters"),
         )

@@ -8,7 +8,13 @@ from pendulum import Date, DateTime, Time
 from roadshow.errors import (
     InvalidModelError,
 )
-from roadshow.model._common import MODES, _describe, _id_validator, _nonempty
+from roadshow.model._common import (
+    MODES,
+    _describe,
+    _id_validator,
+    _nonempty,
+    _text_length,
+)
 from roadshow.model._time import TimeWindow
 from roadshow.timeutil import (
     DEFAULT_TZ,
@@ -72,7 +78,7 @@ class Blackout:
     person_id: str = field(validator=_id_validator("blackout"))
     start_on: Date
     end_on: Date
-    reason: str = ""
+    reason: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:
         if self.end_on < self.start_on:
@@ -95,7 +101,7 @@ class Commitment:
     person_id: str = field(validator=_id_validator("commitment"))
     start: DateTime = field(converter=to_aware)
     end: DateTime = field(converter=to_aware)
-    label: str = ""
+    label: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:

@@ -10,7 +10,7 @@ from attrs import field, frozen
 from roadshow.errors import (
     InvalidModelError,
 )
-from roadshow.model._common import _describe, _id_validator, _nonempty
+from roadshow.model._common import _describe, _id_validator, _nonempty, _text_length
 
 
 def _check_lat(inst: Venue, _attribute: attrs.Attribute[Any], value: float) -> None:
@@ -41,7 +41,7 @@ class Venue:
     name: str = field(validator=_nonempty)
     lat: float = field(converter=float, validator=_check_lat)
     lon: float = field(converter=float, validator=_check_lon)
-    address: str = ""
+    address: str = field(default="", validator=_text_length)
     capacity: int | None = None
     region_id: str | None = None
     area_id: str | None = None

@@ -13,12 +13,14 @@ from roadshow.errors import (
 )
 from roadshow.model._common import (
     _KIND,
+    MAX_DURATION,
     _describe,
     _id_validator,
     _nonempty,
     _nonneg_duration,
     _opt_id_validator,
     _sorted_unique_ids,
+    _text_length,
 )
 from roadshow.model._time import Slot
 from roadshow.timeutil import (
@@ -68,13 +70,13 @@ class EventRequest:
     gap_before: Duration = field(factory=Duration, validator=_nonneg_duration)
     gap_after: Duration = field(factory=Duration, validator=_nonneg_duration)
     follows: str | None = field(default=None, validator=_opt_id_validator("request"))
-    purpose: str = ""
-    contact: str = ""
-    notes: str = ""
+    purpose: str = field(default="", validator=_text_length)
+    contact: str = field(default="", validator=_text_length)
+    notes: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:  # noqa: C901 - one check per rule, in order
         me = _describe(self)
-        if not _KIND.match(self.kind):
+        if not _KIND.fullmatch(self.kind):
             raise InvalidModelError(
                 obj=me,
                 field="kind",
@@ -86,6 +88,13 @@ class EventRequest:
                 obj=me,
                 field="duration",
                 expected="a positive duration",
+                got=format_duration(self.duration),
+            )
+        if self.duration > MAX_DURATION:
+            raise InvalidModelError(
+                obj=me,
+                field="duration",
+                expected=f"a duration of at most {format_duration(MAX_DURATION)}",
                 got=format_duration(self.duration),
             )
         if not self.attendees:

@@ -15,7 +15,7 @@ from roadshow.errors import (
     UnknownReferenceError,
     quote,
 )
-from roadshow.model._common import _id_validator
+from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.people import Blackout, Commitment, Person
 from roadshow.model.places import Area, Region, Venue
 from roadshow.model.requests import EventRequest
@@ -24,6 +24,15 @@ from roadshow.timeutil import (
     DEFAULT_TZ,
     check_timezone,
 )
+
+FIRST_YEAR = 1900
+"""The earliest year a planning window may start in."""
+LAST_YEAR = 2999
+"""The latest year a planning window may end in."""
+MAX_WINDOW_DAYS = 731
+"""The longest planning window: two years (longer ones take minutes to plan)."""
+MAX_REQUESTS_PER_PERSON = 1000
+"""The most requests one person may attend (more take many minutes to plan)."""
 
 
 def _venues(values: Iterable[Venue]) -> tuple[Venue, ...]:
@@ -77,15 +86,33 @@ class Scenario:
     calendar: CalendarRules = CalendarRules()
     rules: PlanningRules = PlanningRules()
     travel: TravelSettings = TravelSettings()
-    description: str = ""
+    description: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:
         check_timezone(self.timezone)
+        for key, day in (("start_on", self.start_on), ("end_on", self.end_on)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise InvalidModelError(
+                    obj="scenario",
+                    field=key,
+                    expected=f"a date in the years {FIRST_YEAR} to {LAST_YEAR}",
+                    got=str(day),
+                )
         if self.end_on < self.start_on:
             raise InvalidModelError(
                 obj="scenario",
                 field="end",
                 expected=f"a date on or after the start {self.start_on}",
+                got=str(self.end_on),
+            )
+        days = (self.end_on - self.start_on).in_days() + 1
+        if days > MAX_WINDOW_DAYS:
+            msg = f"a planning window of {days:,} days"
+            raise InvalidModelError(
+                msg,
+                obj="scenario",
+                field="end_on",
+                expected=f"at most {MAX_WINDOW_DAYS} days (two years) from the start",
                 got=str(self.end_on),
             )
         # Regions and areas before venues: a region's HQ venue is derived from
@@ -99,6 +126,19 @@ class Scenario:
         ):
             _check_unique(kind, [getattr(item, key) for item in items])
         self._check_references()
+        self._check_load()
+
+    def _check_load(self) -> None:
+        per_person = Counter(p for r in self.requests for p in r.attendees)
+        if per_person and max(per_person.values()) > MAX_REQUESTS_PER_PERSON:
+            person_id, count = max(per_person.items(), key=lambda kv: (kv[1], kv[0]))
+            msg = f"{count:,} requests for one person"
+            raise InvalidModelError(
+                msg,
+                obj=f"person {person_id}",
+                field="id",
+                expected=f"at most {MAX_REQUESTS_PER_PERSON:,} requests per person",
+            )
 
     def _check_references(self) -> None:  # noqa: C901 - one check per reference kind
         people, venues = self.person_by_id, self.venue_by_id
@@ -319,3 +359,15 @@ def _check_unique(kind: str, ids: list[str]) -> None:
         raise InvalidModelError(
             msg, obj=f"{kind} {duplicates[0]}", field="id", expected="each id once"
         )
+    # Ids name files, and "Alice" and "alice" are one file on Windows and macOS.
+    seen: dict[str, str] = {}
+    for item in ids:
+        other = seen.setdefault(item.casefold(), item)
+        if other != item:
+            msg = f"{kind} ids {quote(other)} and {quote(item)} differ only in case"
+            raise InvalidModelError(
+                msg,
+                obj=f"{kind} {item}",
+                field="id",
+                expected="ids that differ in more than case (they name files)",
+            )

@@ -13,6 +13,7 @@ from roadshow.errors import (
     InvalidModelError,
 )
 from roadshow.model._common import MODES, _date_set, _int_set
+from roadshow.timeutil import format_duration, minutes_of
 
 
 def _kind_rules(values: Iterable[KindRules]) -> tuple[KindRules, ...]:
@@ -129,6 +130,12 @@ class PlanningRules:
         return KindRules(kind=kind)
 
 
+MAX_CIRCUITY = 5.0
+"""The most route km per straight-line km a travel mode may assume."""
+MAX_SPEED_KMH = 1000.0
+"""The fastest a travel mode may go (an airliner)."""
+
+
 @frozen(kw_only=True)
 class ModeParams:
     """How fast one travel mode is: circuity x distance / speed + fixed overhead.
@@ -163,6 +170,27 @@ class ModeParams:
                 field="circuity",
                 expected="a circuity of 1 or more (route km per straight-line km)",
                 got=self.circuity,
+            )
+        if self.circuity > MAX_CIRCUITY:
+            raise InvalidModelError(
+                obj=f"travel mode {self.mode}",
+                field="circuity",
+                expected=f"a circuity of at most {MAX_CIRCUITY:g}",
+                got=self.circuity,
+            )
+        if self.speed_kmh > MAX_SPEED_KMH:
+            raise InvalidModelError(
+                obj=f"travel mode {self.mode}",
+                field="speed_kmh",
+                expected=f"a speed of at most {MAX_SPEED_KMH:g} km/h",
+                got=self.speed_kmh,
+            )
+        if self.overhead > Duration(hours=24) or minutes_of(self.overhead) < 0:
+            raise InvalidModelError(
+                obj=f"travel mode {self.mode}",
+                field="overhead",
+                expected="a duration from 0 to 24h",
+                got=format_duration(self.overhead),
             )
 
 

@@ -17,6 +17,7 @@ from roadshow.importers._source import decode_text, reason
 from roadshow.importers.scenario._rows import _COLUMNS, _RowReader
 from roadshow.importers.scenario._table import (
     _MISSING,
+    SkippedTimeError,
     _one_of,
     _shown,
     _Table,
@@ -106,6 +107,8 @@ class _Parser(_RowReader):
         series_tables = top.tables("series")
         top.finish()
         requests += self.series(series_tables, people, regions, areas)
+        if requests:  # rules written before any request are not misspelt yet
+            self.check_kinds(rules, {r.kind for r in requests})
 
         with self.scenario_errors():
             return Scenario(
@@ -126,6 +129,27 @@ class _Parser(_RowReader):
                 rules=rules,
                 travel=travel,
             )
+
+    def check_kinds(self, rules: PlanningRules, known: set[str]) -> None:
+        """Refuse rules for a kind no request has (a misspelt kind never applies).
+
+        Raises:
+            ScenarioFileError: at the ``[rules.kinds.<kind>]`` table or its
+                ``avoid_region_days_of``, with the closest kind.
+        """
+        expected = "the kind of a request: " + ", ".join(sorted(known))
+        for k in rules.kinds:
+            table, avoid = self.kind_keys.get(k.kind, ("rules", "rules"))
+            for kind, where in ((k.kind, table), (k.avoid_region_days_of, avoid)):
+                if kind is not None and kind not in known:
+                    msg = f"no request has the kind {quote(kind)}"
+                    raise ScenarioFileError(
+                        msg,
+                        source=self.source,
+                        location=where,
+                        expected=expected,
+                        suggestion=closest(kind, known),
+                    )
 
     # --- inline tables -------------------------------------------------------------
 
@@ -251,10 +275,18 @@ class _Parser(_RowReader):
         raw = t.raw(key)
         if raw is _MISSING:
             raise t.missing(key, expected)
-        value = _to_datetime(raw, self.tz)
+        try:
+            value = _to_datetime(raw, self.tz)
+        except SkippedTimeError:
+            raise self.skipped(t, key, raw) from None
         if value is None:
             raise t.error(key, expected, _shown(raw))
         return value
+
+    def skipped(self, t: _Table, key: str, raw: object) -> ScenarioFileError:
+        """Return the error for a local time the clocks skip in the scenario's zone."""
+        msg = "the clocks go forward over this time, so it never happens"
+        return t.error(key, f"a time that exists in {self.tz}", _shown(raw), msg)
 
     def calendar(self, t: _Table) -> CalendarRules:
         spec = t.text("holidays", "GB-ENG")
@@ -281,8 +313,10 @@ class _Parser(_RowReader):
         step = t.duration("start_step", Duration(minutes=15))
         kinds = []
         kind_tables = t.table("kinds")
+        self.kind_keys = {}
         for kind in kind_tables.data:
             k = kind_tables.table(kind)
+            self.kind_keys[kind] = (k.where(), k.where("avoid_region_days_of"))
             with self.at(self.source, k.where()):
                 kinds.append(
                     KindRules(
@@ -375,7 +409,10 @@ class _Parser(_RowReader):
             if day is not None:
                 fields["pin_on"] = day
             else:
-                when = _to_datetime(pinned, self.tz)
+                try:
+                    when = _to_datetime(pinned, self.tz)
+                except SkippedTimeError:
+                    raise self.skipped(t, "pinned", pinned) from None
                 if when is None:
                     raise t.error(
                         "pinned",

@@ -24,7 +24,7 @@ from roadshow.importers.scenario._table import (
     _Table,
     _to_datetime,
 )
-from roadshow.importers.tables import Row, read_rows
+from roadshow.importers.tables import Row, number, read_rows, whole_number
 from roadshow.model import (
     MODES,
     Area,
@@ -69,6 +69,8 @@ class _RowReader:
         self.tz = DEFAULT_TZ
         # Where each object came from ("request visit-Q30" -> "requests[3]").
         self.origins: dict[str, tuple[str, str]] = {}
+        # Where each [rules.kinds.<kind>] and its avoid_region_days_of are.
+        self.kind_keys: dict[str, tuple[str, str]] = {}
 
     @contextmanager
     def at(self, source: str, location: str, obj: str | None = None) -> Iterator[None]:
@@ -194,7 +196,9 @@ class _RowReader:
                     address=address,
                     lat=lat,
                     lon=lon,
-                    capacity=row.optional("capacity", int, "a whole number of seats"),
+                    capacity=row.optional(
+                        "capacity", whole_number, "a whole number of seats"
+                    ),
                     region_id=row.text("region") or None,
                     area_id=row.text("area") or None,
                     accessible=row.optional("accessible", _parse_bool, "true or false"),
@@ -226,7 +230,7 @@ class _RowReader:
                     got=mode,
                     suggestion=closest(mode, MODES),
                 )
-            minutes = row.convert("minutes", int, "whole minutes")
+            minutes = row.convert("minutes", whole_number, "whole minutes")
             with self.at(row.source, row.where(), "travel time"):
                 yield TravelOverride(
                     from_id=row.required("from", "a venue id"),
@@ -237,8 +241,8 @@ class _RowReader:
 
     def coordinates(self, row: Row) -> tuple[float, float]:
         return (
-            row.convert("lat", float, "a latitude in degrees, like 51.5025"),
-            row.convert("lon", float, "a longitude in degrees, like -0.1252"),
+            row.convert("lat", number, "a latitude in degrees, like 51.5025"),
+            row.convert("lon", number, "a longitude in degrees, like -0.1252"),
         )
 
     def locate_venue(

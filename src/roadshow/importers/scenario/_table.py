@@ -24,6 +24,7 @@ from roadshow.model import (
 from roadshow.timeutil import (
     parse_clock,
     parse_duration,
+    skipped_by_clocks,
 )
 
 T = TypeVar("T")
@@ -312,6 +313,8 @@ def _to_datetime(value: object, tz: str) -> DateTime | None:
     if not isinstance(value, dt.datetime):
         return None
     if value.tzinfo is None:
+        if skipped_by_clocks(value, tz):
+            raise SkippedTimeError(value.isoformat())
         return pendulum.datetime(
             value.year,
             value.month,
@@ -322,6 +325,10 @@ def _to_datetime(value: object, tz: str) -> DateTime | None:
             tz=tz,
         )
     return pendulum.instance(value)
+
+
+class SkippedTimeError(ValueError):
+    """A local time the clocks skip (spring forward): it never happens."""
 
 
 def _parse_bool(text: str) -> bool:

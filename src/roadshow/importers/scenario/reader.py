@@ -68,6 +68,12 @@ def parse_scenario(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(exc, source) from None
+    except ValueError:
+        # An integer of more than 4,300 digits (sys.get_int_max_str_digits).
+        msg = "a number too long to read"
+        raise ScenarioFileError(
+            msg, source=source, expected="numbers of at most 4,300 digits"
+        ) from None
     except RecursionError:
         # tomllib descends recursively into nested arrays and inline tables.
         msg = "arrays or tables nested too deeply"
