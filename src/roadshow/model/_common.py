@@ -97,7 +97,7 @@ MAX_DURATION = Duration(hours=24)
 """The longest event: a day."""
 MAX_GAP = Duration(days=7)
 """The longest gap kept before or after an event: a week."""
-MAX_NAME_CHARS = 300
+MAX_NAME_CHARS = 1000
 """The longest name or title."""
 MAX_TEXT_CHARS = 5000
 """The longest free text (purpose, notes, labels): a long paragraph or two."""
@@ -168,6 +168,6 @@ def _nonempty(inst: object, attribute: attrs.Attribute[Any], value: str) -> None
         raise InvalidModelError(
             obj=_describe(inst),
             field=attribute.name,
-            expected=f"a text of at most {MAX_NAME_CHARS} characters",
+            expected=f"a text of at most {MAX_NAME_CHARS:,} characters",
             got=Described(f"{len(value):,} characters"),
         )
