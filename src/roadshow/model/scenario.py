@@ -29,9 +29,9 @@ FIRST_YEAR = 1900
 """The earliest year a planning window may start in."""
 LAST_YEAR = 2999
 """The latest year a planning window may end in."""
-MAX_WINDOW_DAYS = 731
-"""The longest planning window: two years (longer ones take minutes to plan)."""
-MAX_REQUESTS_PER_PERSON = 1000
+MAX_WINDOW_DAYS = 366
+"""The longest planning window: a year (longer ones take minutes to plan)."""
+MAX_REQUESTS_PER_PERSON = 500
 """The most requests one person may attend (more take many minutes to plan)."""
 
 
@@ -112,7 +112,7 @@ class Scenario:
                 msg,
                 obj="scenario",
                 field="end_on",
-                expected=f"at most {MAX_WINDOW_DAYS} days (two years) from the start",
+                expected=f"at most {MAX_WINDOW_DAYS} days (a year) from the start",
                 got=str(self.end_on),
             )
         # Regions and areas before venues: a region's HQ venue is derived from
