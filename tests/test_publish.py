@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import http.client
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
 import pytest
 from click.testing import CliRunner
 
+from roadshow import outputs
 from roadshow.cli import cli
 from roadshow.errors import FolderInUseError, OutputError
 from roadshow.exporters.plan_file import render_plan_file
@@ -77,18 +79,23 @@ def version_dirs(folder: Path) -> list[str]:
 
 
 def test_layout_of_a_first_version(tmp_path, small):
-    """The first run writes versions/0001, latest (a link to it), history and lock."""
+    """The first run writes versions/0001, latest.txt and latest (a link), history,
+    lock and journal (empty: nothing is left to clean up)."""
     plan = briefing_plan(small, 10)
     done = publish_plan(tmp_path, small, plan, issued_at=STAMP)
     assert done.is_new
     assert done.folder == tmp_path / "versions" / "0001"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".journal",
         ".lock",
         "history.sqlite",
         "latest",
+        "latest.txt",
         "versions",
     ]
+    assert (tmp_path / "latest.txt").read_text(encoding="utf-8") == "versions/0001\n"
     assert (tmp_path / "latest").readlink() == Path("versions/0001")
+    assert (tmp_path / ".journal").read_bytes() == b""
     assert snapshot(tmp_path / "latest") == plan_outputs(small, plan, done.version)
     assert latest_version(tmp_path) == 1
     assert latest_folder(tmp_path) == tmp_path / "latest"
@@ -139,28 +146,102 @@ def test_old_version_folders_are_pruned_but_stay_in_the_history(
 # --- recovering from a killed run ----------------------------------------------------
 
 
-def test_leftovers_of_a_killed_run_are_removed(tmp_path, small):
-    """Unfinished (.tmp), half-pruned (.gone) folders and a stray link are removed."""
-    publish(tmp_path, small, 10)
-    versions = tmp_path / "versions"
-    (versions / "0002.tmp" / "calendars").mkdir(parents=True)
-    (versions / "0002.tmp" / "plan.json").write_text("{", encoding="utf-8")
-    (versions / "0000.gone").mkdir()
-    (tmp_path / "latest.tmp").symlink_to("versions/0002.tmp")
-    with OutputFolder.open(tmp_path):
-        assert version_dirs(tmp_path) == ["0001"]
-        assert not (tmp_path / "latest.tmp").is_symlink()
-    assert latest_version(tmp_path) == 1
+class Killed(BaseException):
+    """Raised by the step hook: the run stops there, as if killed."""
 
 
-def test_a_folder_the_history_never_committed_is_removed(tmp_path, small):
+@pytest.fixture
+def kill_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """Make the next publishing stop (raise Killed) at step N; 0 disarms it.
+
+    The outputs are cut to three small files, so that a run is quick: what is
+    tested is how versions are published, whatever their files.
+    """
+
+    def quick(
+        scenario: Scenario, plan: Plan, version: object = None
+    ) -> dict[str, bytes]:
+        text = render_plan_file(plan).encode("utf-8")
+        return {"plan.json": text, "a/one.txt": b"1", "a/b/two.txt": text}
+
+    monkeypatch.setattr(outputs, "plan_outputs", quick)
+
+    def arm(at: int) -> None:
+        def hook(step: int) -> None:
+            if step == at:
+                raise Killed
+
+        monkeypatch.setattr(outputs, "step_hook", hook if at else None)
+
+    return arm
+
+
+def test_leftovers_of_a_killed_run_are_removed(tmp_path, small, kill_at):
+    """Whatever a run killed at any step left in versions/ (unfinished .tmp,
+    uncommitted, half-pruned .gone folders) is removed; a user's entries stay."""
+    seen = set()
+    for step in range(1, 100):
+        folder = tmp_path / f"step-{step}"
+        for hour in range(9, 9 + KEEP_VERSIONS):
+            publish(folder, small, hour)
+        mine = folder / "versions" / "mine"
+        mine.mkdir()
+        (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+        (folder / "versions" / "0042.tmp").mkdir()  # a name like ours, not ours
+        kill_at(step)
+        try:
+            publish(folder, small, 20)
+        except Killed:
+            pass
+        else:
+            break
+        finally:
+            kill_at(0)
+        seen |= set(version_dirs(folder))
+        with OutputFolder.open(folder):
+            names = version_dirs(folder)
+        assert all(n.isdigit() for n in names if n not in {"mine", "0042.tmp"})
+        assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+        assert (folder / "versions" / "0042.tmp").is_dir()
+        assert publish(folder, small, 20) == KEEP_VERSIONS + 1
+        assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    else:
+        pytest.fail("publishing never got past its last step")
+    assert {"0006.tmp", "0006", "0001.gone"} <= seen
+
+
+def test_a_folder_the_history_never_committed_is_removed(tmp_path, small, kill_at):
     """versions/0002 without a version 2 in the history (killed before commit) goes."""
+    for step in range(1, 100):
+        folder = tmp_path / f"step-{step}"
+        publish(folder, small, 10)
+        kill_at(step)
+        with pytest.raises(Killed):
+            publish(folder, small, 15)
+        kill_at(0)
+        if (folder / "versions" / "0002").is_dir():
+            break  # killed after the rename into place, before the commit
+    assert history_numbers(folder) == [1]
+    assert (folder / ".journal").read_text(encoding="utf-8") == "0002\n0002.tmp\n"
+    assert publish(folder, small, 15) == 2
+    written = (folder / "latest" / "plan.json").read_text(encoding="utf-8")
+    assert written == render_plan_file(briefing_plan(small, 15))
+
+
+def test_a_version_folder_roadshow_did_not_write_is_never_replaced(tmp_path, small):
+    """A versions/0002 nobody journalled stays as it is; the run stops, saying so."""
     publish(tmp_path, small, 10)
     (tmp_path / "versions" / "0002").mkdir()
-    (tmp_path / "versions" / "0002" / "plan.json").write_text("stale", encoding="utf-8")
-    assert publish(tmp_path, small, 15) == 2
-    written = (tmp_path / "latest" / "plan.json").read_text(encoding="utf-8")
-    assert written == render_plan_file(briefing_plan(small, 15))
+    (tmp_path / "versions" / "0002" / "plan.json").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        publish(tmp_path, small, 15)
+    assert str(caught.value) == (
+        f"cannot write version 2: {tmp_path / 'versions' / '0002'} is in the way and"
+        " roadshow did not write it; move it away and run again"
+    )
+    assert (tmp_path / "versions" / "0002" / "plan.json").read_text() == "mine"
+    assert history_numbers(tmp_path) == [1]
+    assert latest_version(tmp_path) == 1
 
 
 def test_a_committed_version_is_shown_only_once_latest_points_at_it(
@@ -170,6 +251,7 @@ def test_a_committed_version_is_shown_only_once_latest_points_at_it(
     publish(tmp_path, small, 11)
     publish(tmp_path, small, 16)
     # As if killed after the commit of version 2 but before latest moved.
+    (tmp_path / "latest.txt").write_text("versions/0001\n", encoding="utf-8")
     (tmp_path / "latest.tmp").symlink_to("versions/0001")
     (tmp_path / "latest.tmp").replace(tmp_path / "latest")
     assert latest_version(tmp_path) == 1

@@ -2,18 +2,18 @@
 
 A write goes to a temporary file in the target folder, is flushed and fsynced,
 then renamed over the target, so a reader (or a crash) sees either the old
-complete file or the new complete file, never half of one. Folders are renamed
-and symbolic links repointed the same way (:func:`rename`, :func:`point_link`),
-and :func:`lock_folder` keeps two runs from writing one folder at once.
+complete file or the new complete file, never half of one; a file written over
+keeps its mode. Folders are renamed and symbolic links repointed the same way
+(:func:`rename`, :func:`point_link`), and :func:`lock_folder` keeps two runs from
+writing one folder at once (a ``filelock`` lock, so this works on Windows too).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +31,9 @@ def _current_umask() -> int:
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     """Write *data* to *path* atomically (temp file, fsync, rename).
 
+    A new file gets the usual mode (0644 under the common umask); a file written
+    over keeps its own (an owner-only 0600 file stays 0600).
+
     Raises:
         OutputError: the folder is missing, read-only or full.
     """
@@ -44,9 +47,9 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
     try:
-        # mkstemp makes owner-only files; outputs get the usual mode (0644 under
-        # the common umask) so a web server or a colleague can read them.
-        os.fchmod(fd, 0o666 & ~_current_umask())
+        # mkstemp makes owner-only files; new outputs get the usual mode so a web
+        # server or a colleague can read them, and a file written over keeps its.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -58,6 +61,13 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
     _fsync_folder(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_current_umask()
 
 
 def ensure_folder(path: str | Path) -> Path:
@@ -141,37 +151,59 @@ def fsync_tree(folder: Path) -> None:
 
 @contextlib.contextmanager
 def lock_folder(folder: Path, lock_name: str = ".lock") -> Iterator[None]:
-    """Hold an exclusive lock on *folder* (``flock`` on a lock file inside it).
+    """Hold an exclusive lock on *folder* (a lock file inside it, via ``filelock``).
 
     The lock is not waited for: a folder another process (or another open in this
     one) holds fails at once. The lock goes with the process, so a killed run
-    never leaves the folder locked.
+    never leaves the folder locked. A lock file that is a symbolic link (or not a
+    file) is refused: locking never creates or truncates a file elsewhere.
 
     Raises:
         FolderInUseError: another run holds the lock.
-        OutputError: the lock file cannot be created (a read-only folder).
+        OutputError: the lock file cannot be created (a read-only folder), or
+            it is a symbolic link or not a file.
     """
+    from filelock import FileLock, Timeout  # noqa: PLC0415 - only when writing a folder
+
     path = folder / lock_name
+    refuse_link(path, "the lock file")
+    if path.exists() and not path.is_file():
+        msg = f"cannot lock {folder}: {path} is not a file"
+        raise OutputError(msg)
+    lock = FileLock(path, timeout=0, preserve_lock_file=True)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        lock.acquire()
+    except Timeout:
+        msg = (
+            f"{folder} is in use by another roadshow run; try again when"
+            " it has finished"
+        )
+        raise FolderInUseError(msg) from None
     except OSError as exc:
         msg = f"cannot write to {folder}"
         raise _error(msg, exc) from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in {errno.EAGAIN, errno.EACCES}:
-                msg = f"cannot lock {folder}"
-                raise _error(msg, exc) from None
-            msg = (
-                f"{folder} is in use by another roadshow run; try again when"
-                " it has finished"
-            )
-            raise FolderInUseError(msg) from None
         yield
     finally:
-        os.close(fd)  # releases the lock
+        lock.release()
+
+
+def refuse_link(path: Path, what: str) -> None:
+    """Refuse *path* if it is a symbolic link (roadshow would write through it).
+
+    Raises:
+        OutputError: it is a symbolic link; the message names it and its target.
+    """
+    if path.is_symlink():
+        try:
+            target = f" (to {path.readlink()})"
+        except OSError:
+            target = ""
+        msg = (
+            f"{path} is a symbolic link{target}: roadshow will not write {what}"
+            " through a link; remove the link or use another folder"
+        )
+        raise OutputError(msg)
 
 
 def _error(what: str, exc: OSError) -> OutputError:

@@ -6,42 +6,54 @@ of the outputs as a whole, so that a reader, a crash or a second run never sees 
 mix of two versions::
 
     DIR/
-      .lock                    held by the run writing DIR (flock)
+      .lock                    held by the run writing DIR (filelock)
+      .journal                 the entries of versions/ a run made and may remove
       history.sqlite           every issued plan version
-      latest -> versions/0003  the latest complete version: read through this
+      latest.txt               "versions/0003": the latest complete version
+      latest -> versions/0003  the same, as a symbolic link (where links work)
       versions/
         0002/                  an earlier version (the last KEEP_VERSIONS are kept)
         0003/                  plan.json, calendars/..., all of plan_outputs()
 
+Publishing owns only what it recorded: the version folders of the history and
+the entries named in ``.journal`` (written before each folder is made). Anything
+else in ``DIR`` or ``versions/`` (a user's ``versions/mine/``, a folder an older
+run left) is never removed or written over; a version folder in the way, or
+version folders without a history, make the run stop with a message instead.
+``versions``, ``latest``, ``.lock`` and ``.journal`` must not be symbolic links to
+elsewhere (``latest`` may only link to a version folder): roadshow refuses them
+rather than write through them.
+
 A run (:meth:`OutputFolder.publish`) goes in this order:
 
 1. It locks DIR, or fails at once (:class:`~roadshow.errors.FolderInUseError`).
-2. It recovers from a run that was killed: anything in ``versions/`` that is not
-   a complete version folder (``NNNN.tmp``, ``NNNN.gone``, or the folder of a
-   version the history never committed) is removed, and ``latest`` is pointed at
-   the history's last version.
-3. It opens the history transaction of the new version, writes every file into
-   ``versions/NNNN.tmp/`` (each fsynced), renames that to ``versions/NNNN/``, and
-   only then commits. So a committed version always has its complete folder, and
-   a version whose folder is incomplete was never committed.
-4. It points ``latest`` at the new folder (a new symbolic link renamed over the
-   old one, which is atomic), then removes the oldest version folders.
+2. It recovers from a run that was killed: what the journal names in
+   ``versions/`` and is not a committed version (``NNNN.tmp``, ``NNNN.gone``, or
+   the folder of a version the history never committed) is removed, and
+   ``latest`` is pointed at the history's last version.
+3. It opens the history transaction of the new version, journals its folder,
+   writes every file into ``versions/NNNN.tmp/``, renames that to
+   ``versions/NNNN/``, and only then commits. So a committed version always has
+   its complete folder, and a version whose folder is incomplete was never
+   committed.
+4. It points ``latest.txt`` at the new folder (a file renamed over the old one,
+   which is atomic: this is the switch), then the ``latest`` link the same way,
+   then removes the oldest version folders.
 
-``DIR/latest`` therefore always shows one complete version: the previous one
+``latest.txt`` therefore always names one complete version: the previous one
 until step 4, the new one after it. Readers (``roadshow check DIR``, ``ics``,
 ``changes``, ``serve``) go through :func:`latest_version` and
-:func:`latest_folder`; the history may already hold the next version for the short
-moment between its commit and step 4, and readers ignore it until ``latest``
-points at it.
+:func:`latest_folder`, which read ``latest.txt`` (or, in a folder written by an
+older roadshow, the link); the history may already hold the next version for the
+short moment between its commit and step 4, and readers ignore it until
+``latest.txt`` names it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -54,6 +66,7 @@ from roadshow._fs import (
     fsync_tree,
     lock_folder,
     point_link,
+    refuse_link,
     remove_tree,
     rename,
     write_atomic,
@@ -85,11 +98,21 @@ PUBLIC_SPLITS = ("programme", "region", "area")
 LATEST: Final = "latest"
 """The symbolic link to the latest complete version, inside the output folder."""
 
+LATEST_FILE: Final = "latest.txt"
+"""The file naming the latest complete version (``versions/NNNN``); read by readers.
+
+It works where symbolic links do not (Windows without developer mode, some
+network and removable drives); the ``latest`` link is kept beside it where they do.
+"""
+
 VERSIONS: Final = "versions"
 """The folder of version folders (``0001``, ``0002``, ...), inside the output folder."""
 
 LOCK_FILE: Final = ".lock"
 """The lock file inside the output folder; a run holds it while it writes."""
+
+JOURNAL_FILE: Final = ".journal"
+"""The entries of ``versions/`` a run made and has not removed (one name a line)."""
 
 KEEP_VERSIONS: Final = 5
 """How many version folders are kept (the latest and the ones before it).
@@ -98,14 +121,15 @@ Older versions stay in the history, from which ``roadshow ics --plan DIR
 --version N`` renders them again.
 """
 
-KILL_AT_ENV: Final = "ROADSHOW_TEST_KILL_AT"
-"""Test hook for the crash test: SIGKILL this process at the N-th publishing step.
+step_hook: Callable[[int], None] | None = None
+"""Called with the number of each publishing step as it is reached; None normally.
 
-Set only by ``tests/test_crash_safety.py``; when unset (always, outside that
-test) it does nothing.
+Tests set it to stop the process at a chosen step, as a power cut or ``kill -9``
+would (``tests/kill_at.py``); roadshow itself never sets it.
 """
 
 _VERSION_DIR = re.compile(r"\d+")
+_OWNED = re.compile(r"\d+(?:\.tmp|\.gone)?")
 _LINK_TARGET = re.compile(rf"{VERSIONS}/(\d+)")
 
 
@@ -159,9 +183,8 @@ class OutputFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.history = PlanHistory.in_folder(root)
+        self.journal = _Journal(root / JOURNAL_FILE)
         self._steps = 0
-        hook = os.environ.get(KILL_AT_ENV, "")
-        self._kill_at = int(hook) if hook.isdigit() else 0
 
     @classmethod
     @contextmanager
@@ -170,7 +193,8 @@ class OutputFolder:
 
         Raises:
             FolderInUseError: another run is writing the folder.
-            OutputError: the folder cannot be created, locked or cleaned up.
+            OutputError: the folder cannot be created, locked or cleaned up, or
+                it holds something roadshow will not write through or remove.
         """
         root = ensure_folder(path)
         with lock_folder(root, LOCK_FILE):
@@ -189,7 +213,8 @@ class OutputFolder:
         Raises:
             InputError: the folder's history holds another scenario's plans.
             OutputError: the history or the files cannot be written (the folder
-                is read-only or full); the earlier outputs are left as they were.
+                is read-only or full, or a folder roadshow did not write is in
+                the way); the earlier outputs are left as they were.
         """
         written: dict[str, bytes] = {}
 
@@ -206,43 +231,112 @@ class OutputFolder:
             written = plan_outputs(scenario, plan, version)
             if not folder.is_dir():
                 self._write_version(version.number, written)
-        if latest_version(self.root) != version.number:
+        if latest_version(self.root) != version.number or not self._link_agrees():
             self._point_latest(version.number)
         self._prune()
+        self.journal.keep(self._unfinished())
         return Published(version=version, folder=folder, files=written, is_new=is_new)
 
     def recover(self) -> None:
         """Undo what a killed run left half done (see the module docstring).
 
+        Only entries this folder's runs made are removed (the journal's and the
+        history's); with no history, nothing is.
+
         Raises:
-            OutputError: a leftover cannot be removed or ``latest`` repointed.
+            OutputError: a leftover cannot be removed or ``latest`` repointed; a
+                symbolic link or a file stands where roadshow writes; or there
+                are version folders but no history to say which are whole.
         """
-        remove_tree(self.root / f"{LATEST}.tmp")
+        self._refuse_strangers()
+        link_temp = self.root / f"{LATEST}.tmp"
+        if link_temp.is_symlink():
+            remove_tree(link_temp)
         versions = self.root / VERSIONS
         if not versions.is_dir():
             return
-        last = self.history.latest_number()
-        for entry in sorted(versions.iterdir()):
-            if _VERSION_DIR.fullmatch(entry.name) and int(entry.name) <= last:
-                continue
-            remove_tree(entry)  # unfinished, uncommitted or being pruned
+        if not self.history.exists:
+            self._refuse_orphans(versions)
+            return
+        for entry in self._unfinished():
+            remove_tree(versions / entry)  # unfinished, uncommitted or being pruned
             self._step()
-        if (
-            last
-            and self._version_dir(last).is_dir()
-            and latest_version(self.root) != last
-        ):
-            self._point_latest(last)
+        self.journal.keep(set())
+        last = self.history.latest_number()
+        if last and self._version_dir(last).is_dir():
+            if latest_version(self.root) != last:
+                self._point_latest(last)
+            elif not self._link_agrees():
+                self._point_link(last)
 
     # --- inside ----------------------------------------------------------------------
 
     def _version_dir(self, number: int) -> Path:
         return self.root / VERSIONS / f"{number:04d}"
 
+    def _unfinished(self) -> set[str]:
+        """The journal's entries in versions/ that are not committed versions."""
+        versions = self.root / VERSIONS
+        last = self.history.latest_number()
+        return {
+            name
+            for name in self.journal.names
+            if not (_VERSION_DIR.fullmatch(name) and int(name) <= last)
+            and ((versions / name).exists() or (versions / name).is_symlink())
+        }
+
+    def _refuse_strangers(self) -> None:
+        """Refuse links (and files) where roadshow writes, before touching anything."""
+        refuse_link(self.root / VERSIONS, "version folders")
+        refuse_link(self.root / JOURNAL_FILE, "its journal")
+        refuse_link(self.root / LATEST_FILE, LATEST_FILE)
+        versions = self.root / VERSIONS
+        if versions.exists() and not versions.is_dir():
+            msg = f"{versions} is not a folder; move it away or use another folder"
+            raise OutputError(msg)
+        link = self.root / LATEST
+        if link.is_symlink():
+            target = link.readlink().as_posix()
+            if _LINK_TARGET.fullmatch(target) is None:
+                msg = (
+                    f"{link} is a symbolic link to {target}, not to a version"
+                    " folder: roadshow will not replace it; remove it or use"
+                    " another folder"
+                )
+                raise OutputError(msg)
+        elif link.exists():
+            msg = (
+                f"{link} is not roadshow's link to the latest version: roadshow"
+                " will not replace it; move it away or use another folder"
+            )
+            raise OutputError(msg)
+
+    def _refuse_orphans(self, versions: Path) -> None:
+        """With no history, version folders cannot be told whole: keep them all."""
+        found = sorted(p.name for p in versions.iterdir() if _OWNED.fullmatch(p.name))
+        if found:
+            msg = (
+                f"{self.history.path} is missing, but {versions} holds version"
+                f" folders ({', '.join(found)}): roadshow will not remove or"
+                " overwrite them; move them away (or restore the history) and"
+                " run again"
+            )
+            raise OutputError(msg)
+
     def _write_version(self, number: int, files: dict[str, bytes]) -> None:
         """Write *files* into a temporary folder, then rename it into place."""
         final = self._version_dir(number)
         temp = final.with_name(f"{final.name}.tmp")
+        for path in (final, temp):
+            if (path.exists() or path.is_symlink()) and (
+                path.name not in self.journal.names
+            ):
+                msg = (
+                    f"cannot write version {number}: {path} is in the way and"
+                    " roadshow did not write it; move it away and run again"
+                )
+                raise OutputError(msg)
+        self.journal.add(temp.name, final.name)
         remove_tree(temp)
         try:
             ensure_folder(temp)
@@ -256,43 +350,103 @@ class OutputFolder:
         except OutputError as exc:
             with contextlib.suppress(OutputError):
                 remove_tree(temp)
+                self.journal.keep(self._unfinished())
             msg = f"{exc}; the outputs already in {self.root} are unchanged"
             raise OutputError(msg) from exc
+        remove_tree(final)  # an uncommitted folder of this number (journalled)
         rename(temp, final)
         self._step()
 
     def _point_latest(self, number: int) -> None:
-        point_link(self.root / LATEST, f"{VERSIONS}/{number:04d}")
+        write_atomic(self.root / LATEST_FILE, f"{VERSIONS}/{number:04d}\n")
         self._step()
+        self._point_link(number)
+
+    def _point_link(self, number: int) -> None:
+        """Point the ``latest`` link too, where the platform makes links."""
+        link = self.root / LATEST
+        try:
+            point_link(link, f"{VERSIONS}/{number:04d}")
+        except OutputError:
+            # No symbolic links here (Windows without developer mode, some
+            # drives): latest.txt is enough; a stale link must not stay.
+            if link.is_symlink():
+                remove_tree(link)
+        self._step()
+
+    def _link_agrees(self) -> bool:
+        """Tell whether ``latest`` (if links work here) shows what latest.txt names."""
+        link = self.root / LATEST
+        if not link.is_symlink():
+            return True  # no link: none made, or links do not work here
+        return _link_version(self.root) == latest_version(self.root)
 
     def _prune(self) -> None:
         """Remove all but the last KEEP_VERSIONS version folders, oldest first.
 
-        Each is first renamed to ``NNNN.gone``, so a half-removed folder is never
-        taken for a version (recovery removes it).
+        Only committed versions are removed. Each is first journalled and renamed
+        to ``NNNN.gone``, so a half-removed folder is never taken for a version
+        (recovery removes it).
         """
+        last = self.history.latest_number()
         numbers = sorted(
             int(p.name)
             for p in (self.root / VERSIONS).iterdir()
-            if _VERSION_DIR.fullmatch(p.name)
+            if _VERSION_DIR.fullmatch(p.name) and int(p.name) <= last
         )
         current = latest_version(self.root)
-        for number in numbers[:-KEEP_VERSIONS]:
-            if number == current:
-                continue
-            folder = self._version_dir(number)
-            gone = folder.with_name(f"{folder.name}.gone")
-            rename(folder, gone)
+        doomed = [n for n in numbers[:-KEEP_VERSIONS] if n != current]
+        gone = [self._version_dir(n).with_suffix(".gone") for n in doomed]
+        if any(g.exists() or g.is_symlink() for g in gone):
+            return  # a stranger's NNNN.gone: leave pruning for another day
+        self.journal.add(*(g.name for g in gone))
+        for number, folder in zip(doomed, gone, strict=True):
+            rename(self._version_dir(number), folder)
             self._step()
-            remove_tree(gone)
+            remove_tree(folder)
             self._step()
 
     def _step(self) -> None:
-        # The crash test's hook (KILL_AT_ENV): die here, as a power cut or
-        # `kill -9` would, at the chosen step.
+        # The crash test's hook (step_hook): it may stop the process here.
         self._steps += 1
-        if self._steps == self._kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
+        if step_hook is not None:
+            step_hook(self._steps)
+
+
+class _Journal:
+    """The entries of ``versions/`` this folder's runs made and not yet removed.
+
+    A name is journalled (the file written atomically) before its folder is made,
+    so recovery never removes what a run did not make.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.names = self._read()
+
+    def add(self, *names: str) -> None:
+        """Journal *names* (before making them)."""
+        if not set(names) <= self.names:
+            self._write(self.names | set(names))
+
+    def keep(self, names: set[str]) -> None:
+        """Forget every name but *names* (after removing or committing them)."""
+        if names != self.names:
+            self._write(names)
+
+    def _read(self) -> set[str]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return set()
+        except (OSError, UnicodeError) as exc:
+            msg = f"cannot read {self.path}: {exc}"
+            raise OutputError(msg) from None
+        return {line for line in text.splitlines() if _OWNED.fullmatch(line)}
+
+    def _write(self, names: set[str]) -> None:
+        write_atomic(self.path, "".join(f"{name}\n" for name in sorted(names)))
+        self.names = names
 
 
 def publish_plan(
@@ -314,30 +468,52 @@ def publish_plan(
 
 
 def latest_version(out_dir: str | Path) -> int | None:
-    """Return the number of the version ``DIR/latest`` shows, or None if none.
+    """Return the number of the version ``DIR/latest.txt`` names, or None if none.
 
     This, not the history's last number, is the version readers use: the history
-    commits a version a moment before ``latest`` points at it.
+    commits a version a moment before ``latest.txt`` names it. A folder written
+    by an older roadshow has only the ``latest`` link, which is read instead.
     """
-    link = Path(out_dir) / LATEST
+    root = Path(out_dir)
+    pointer = root / LATEST_FILE
+    if pointer.is_symlink() or not pointer.is_file():
+        return _link_version(root)
     try:
-        target = link.readlink().as_posix()
-    except OSError:
+        text = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeError):
         return None
-    match = _LINK_TARGET.fullmatch(target)
-    if match is None or not (Path(out_dir) / target).is_dir():
-        return None
-    return int(match[1])
+    return _existing(root, text)
 
 
 def latest_folder(out_dir: str | Path) -> Path | None:
-    """Return ``DIR/latest`` (the latest complete version's files), or None.
+    """Return the latest complete version's folder, or None.
 
-    The path goes through the link, so it follows later versions.
+    That is ``DIR/latest`` when the link shows the same version as
+    ``latest.txt`` (the path goes through the link, so it follows later
+    versions), else ``DIR/versions/NNNN``.
     """
-    if latest_version(out_dir) is None:
+    number = latest_version(out_dir)
+    if number is None:
         return None
-    return Path(out_dir) / LATEST
+    root = Path(out_dir)
+    if _link_version(root) == number:
+        return root / LATEST
+    return root / VERSIONS / f"{number:04d}"
+
+
+def _link_version(root: Path) -> int | None:
+    try:
+        target = (root / LATEST).readlink().as_posix()
+    except OSError:
+        return None
+    return _existing(root, target)
+
+
+def _existing(root: Path, target: str) -> int | None:
+    match = _LINK_TARGET.fullmatch(target)
+    if match is None or not (root / target).is_dir():
+        return None
+    return int(match[1])
 
 
 def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> None:
