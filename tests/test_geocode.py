@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from roadshow.geocode import (
     URL_VARIABLE,
     USER_AGENT,
     CachingGeocoder,
+    cache_path,
     caching_locator,
     nominatim_lookup,
 )
@@ -465,3 +467,25 @@ def test_cli_bad_url_setting_exits_2(
     result = runner.invoke(cli, ["--geocode", "show", str(folder)])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"Error: {URL_VARIABLE}: expected an http")
+
+
+# --- where the cache lives ---------------------------------------------------------
+
+
+def test_the_cache_lives_in_roadshow_cache_dir_when_set(private_cache: Path) -> None:
+    """$ROADSHOW_CACHE_DIR wins over the platform's cache folder."""
+    assert cache_path() == private_cache / "geocode.json"
+
+
+def test_the_cache_otherwise_lives_in_the_platforms_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without it, platformdirs' user cache folder for roadshow (XDG on Linux)."""
+    import platformdirs
+
+    monkeypatch.delenv("ROADSHOW_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    expected = platformdirs.user_cache_path("roadshow", appauthor=False)
+    assert cache_path() == expected / "geocode.json"
+    if sys.platform.startswith("linux"):
+        assert cache_path() == tmp_path / "xdg" / "roadshow" / "geocode.json"

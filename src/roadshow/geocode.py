@@ -30,6 +30,7 @@ from geopy.exc import (
     GeopyError,
 )
 from geopy.geocoders import Nominatim
+from platformdirs import user_cache_path
 
 from roadshow import __version__, data
 from roadshow._fs import ensure_folder, write_atomic
@@ -64,12 +65,17 @@ Lookup = Callable[[str], tuple[float, float] | None]
 
 
 def cache_path() -> Path:
-    """Return the geocode cache file (``$ROADSHOW_CACHE_DIR`` or the XDG cache)."""
-    base = os.environ.get("ROADSHOW_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(base) if base else Path.home() / ".cache"
-    if not os.environ.get("ROADSHOW_CACHE_DIR"):
-        folder /= "roadshow"
-    return folder / "geocode.json"
+    """Return the geocode cache file (``geocode.json``).
+
+    It lives in ``$ROADSHOW_CACHE_DIR`` if set, else in the platform's cache
+    folder for roadshow (platformdirs): ``$XDG_CACHE_HOME/roadshow`` or
+    ``~/.cache/roadshow`` on Linux, ``~/Library/Caches/roadshow`` on macOS,
+    ``%LOCALAPPDATA%/roadshow/Cache`` on Windows.
+    """
+    chosen = os.environ.get("ROADSHOW_CACHE_DIR")
+    if chosen:
+        return Path(chosen) / "geocode.json"
+    return user_cache_path("roadshow", appauthor=False) / "geocode.json"
 
 
 class CachingGeocoder:
