@@ -7,15 +7,21 @@ live in ``tests/bad_inputs/ics/``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pendulum
 import pytest
+from click.testing import CliRunner
 
+from roadshow.cli import cli
 from roadshow.errors import (
     DiaryFileError,
     DuplicateEventWarning,
+    RepairedTextWarning,
     SkippedContentWarning,
 )
-from roadshow.importers.diary import parse_diary
+from roadshow.importers._ics import decode_ics
+from roadshow.importers.diary import load_diary, parse_diary
 
 WINDOW = {
     "start_on": pendulum.date(2008, 9, 8),
@@ -191,3 +197,41 @@ def test_recurring_event_from_long_ago_is_still_read():
         )
     )
     assert read(text) == [AT_TEN]
+
+
+# --- text that is not quite UTF-8 ---------------------------------------------------
+
+HERE = Path(__file__).parent
+
+
+def test_latin_1_diary_is_read_with_a_warning(tmp_path):
+    """A Latin-1 export is read as Windows-1252, with a warning naming the line."""
+    with pytest.warns(RepairedTextWarning, match=r"line 9: the file is not UTF-8"):
+        found = load_diary(HERE / "latin-1-diary.ics", person_id="darzi", **WINDOW)
+    assert [c.label for c in found] == ["Café with the PM"]
+
+
+def test_fold_inside_a_utf8_character_is_joined(tmp_path):
+    """A line folded between the two bytes of "é" is read with the "é" whole."""
+    text = calendar(event(*HOUR, summary="Caf\u00e9 with the PM"))
+    data = text.encode().replace(b"Caf\xc3\xa9", b"Caf\xc3\r\n \xa9")
+    path = tmp_path / "folded.ics"
+    path.write_bytes(data)
+    with pytest.warns(RepairedTextWarning, match=r"line 6: a line is folded inside"):
+        found = load_diary(path, person_id="darzi", **WINDOW)
+    assert [c.label for c in found] == ["Café with the PM"]
+
+
+def test_binary_file_is_still_refused():
+    """Bytes that are no calendar at all keep the "not UTF-8 text" error."""
+    with pytest.raises(DiaryFileError, match="not UTF-8 text"):
+        decode_ics(b"\xc5\x38\x19BEGIN:VCALENDAR", source="x.ics")
+
+
+def test_import_diary_names_the_repair_in_its_summary(tmp_path):
+    """The CLI prints the warning, and the summary counts it."""
+    args = ["import-diary", str(HERE / "latin-1-diary.ics"), "--person", "darzi"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Warning: " in result.stderr
+    assert "line 9: the file is not UTF-8 text" in result.stderr

@@ -18,13 +18,19 @@ A property roadshow does not need that icalendar cannot read (an iCloud
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import icalendar
 
-from roadshow.errors import DiaryFileError, SkippedContentWarning, quote
+from roadshow.errors import (
+    DiaryFileError,
+    RepairedTextWarning,
+    SkippedContentWarning,
+    quote,
+)
 from roadshow.importers._ics_outline import (
     MAX_LINE_CHARS,
     READ,
@@ -33,11 +39,60 @@ from roadshow.importers._ics_outline import (
     outline,
     rule_problem,
 )
+from roadshow.importers._source import decode_text
 
-__all__ = ["MAX_LINE_CHARS", "Block", "read_ics", "value_of"]
+__all__ = ["MAX_LINE_CHARS", "Block", "decode_ics", "read_ics", "value_of"]
+
+_FOLD_IN_CHAR = re.compile(rb"(?<=[\x80-\xff])(\r\n|\r|\n)([ \t])([\x80-\xbf]+)")
+"""A line folded between the bytes of one UTF-8 character."""
+_CALENDAR_START = re.compile(rb"\s*(\xef\xbb\xbf)?\s*BEGIN:VCALENDAR", re.IGNORECASE)
 
 _NEEDED = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "RECURRENCE-ID"})
 """An event's properties that roadshow cannot do without: an error when unreadable."""
+
+
+def decode_ics(data: bytes, *, source: str) -> str:
+    """Decode a calendar file's bytes, repairing what RFC 5545 asks readers to.
+
+    UTF-8 is expected. A line folded inside a UTF-8 character (some writers fold
+    at 75 bytes regardless) is joined back, and a calendar that is not UTF-8 at
+    all is read as Windows-1252 (Latin-1, as older Outlook and Lotus Notes
+    exports are); each with a :class:`~roadshow.errors.RepairedTextWarning`.
+    Files that are not calendars keep their error, as do UTF-16 and binary ones.
+
+    Raises:
+        DiaryFileError: not UTF-8 text and no repairable calendar, or a NUL.
+    """
+    try:
+        return decode_text(data, source=source, error=DiaryFileError)
+    except DiaryFileError:
+        if b"\x00" in data or not _CALENDAR_START.match(data):
+            raise
+    repaired = _FOLD_IN_CHAR.sub(rb"\3\1\2", data)
+    try:
+        text = repaired.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        warnings.warn(
+            f"{source}, line {line}: the file is not UTF-8 text (byte"
+            f" 0x{data[exc.start]:02x}); read as Windows-1252 (Latin-1) text",
+            RepairedTextWarning,
+            stacklevel=2,
+        )
+        return text
+    first = _FOLD_IN_CHAR.search(data)
+    line = data[: first.start()].count(b"\n") + 1 if first else 1
+    warnings.warn(
+        f"{source}, line {line}: a line is folded inside a UTF-8 character; read"
+        " with the character joined back",
+        RepairedTextWarning,
+        stacklevel=2,
+    )
+    return text
 
 
 def read_ics(

@@ -36,8 +36,8 @@ import recurring_ical_events
 from pendulum import Date, DateTime
 
 from roadshow.errors import Described, DiaryFileError, DuplicateEventWarning, quote
-from roadshow.importers._ics import Block, read_ics, value_of
-from roadshow.importers._source import read_source
+from roadshow.importers._ics import Block, decode_ics, read_ics, value_of
+from roadshow.importers._source import read_source_bytes
 from roadshow.model import Commitment
 
 _PRIVATE = frozenset({"PRIVATE", "CONFIDENTIAL"})
@@ -82,7 +82,7 @@ def load_diary(
         DiaryFileError: the file cannot be read or is malformed.
     """
     path = Path(path)
-    text = read_source(path, error=DiaryFileError)
+    text = decode_ics(read_source_bytes(path, error=DiaryFileError), source=str(path))
     return parse_diary(
         text,
         source=str(path),

@@ -27,8 +27,8 @@ import pendulum
 from pendulum import DateTime
 
 from roadshow.errors import DiaryFileError, SkippedContentWarning
-from roadshow.importers._ics import Block, read_ics, value_of
-from roadshow.importers._source import read_source
+from roadshow.importers._ics import Block, decode_ics, read_ics, value_of
+from roadshow.importers._source import read_source_bytes
 from roadshow.model import (
     MODES,
     OvernightStay,
@@ -50,7 +50,7 @@ def load_plan_ics(path: str | Path, scenario: Scenario) -> Plan:
             cannot be told.
     """
     path = Path(path)
-    text = read_source(path, error=DiaryFileError)
+    text = decode_ics(read_source_bytes(path, error=DiaryFileError), source=str(path))
     return parse_plan_ics(text, source=str(path), scenario=scenario)
 
 

@@ -8,12 +8,11 @@ from pendulum import Date, DateTime, Duration, Time
 
 from roadshow.errors import (
     Described,
-    DiaryFileError,
     ScenarioFileError,
     closest,
     quote,
 )
-from roadshow.importers._source import decode_text, reason
+from roadshow.importers._source import reason
 from roadshow.importers.scenario._rows import _COLUMNS, _RowReader
 from roadshow.importers.scenario._table import (
     _MISSING,
@@ -259,10 +258,11 @@ class _Parser(_RowReader):
             ) from None
         zone = next((p.timezone for p in people if p.person_id == person_id), self.tz)
         # Only scenarios with diaries pay for the iCalendar import.
+        from roadshow.importers._ics import decode_ics  # noqa: PLC0415
         from roadshow.importers.diary import parse_diary  # noqa: PLC0415
 
         return parse_diary(
-            decode_text(data, source=source, error=DiaryFileError),
+            decode_ics(data, source=source),
             source=source,
             person_id=person_id,
             start_on=start_on,
