@@ -21,7 +21,7 @@ from roadshow.errors import (
     SkippedContentWarning,
 )
 from roadshow.importers._ics import decode_ics
-from roadshow.importers.diary import load_diary, parse_diary
+from roadshow.importers.diary import load_diary, parse_diary, parse_diary_import
 
 WINDOW = {
     "start_on": pendulum.date(2008, 9, 8),
@@ -235,3 +235,56 @@ def test_import_diary_names_the_repair_in_its_summary(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Warning: " in result.stderr
     assert "line 9: the file is not UTF-8 text" in result.stderr
+
+
+# --- floating times and the import summary ------------------------------------------
+
+FLOATING = event("DTSTART:20080910T090000", "DTEND:20080910T100000")
+
+
+def test_floating_times_follow_x_wr_timezone():
+    """With X-WR-TIMEZONE, floating times are read in that zone, and it is said."""
+    text = calendar("X-WR-TIMEZONE:America/New_York", FLOATING)
+    found = parse_diary_import(text, source="d.ics", person_id="darzi", **WINDOW)
+    assert found.floating_zone == "America/New_York"
+    assert found.floating_from == "the file's X-WR-TIMEZONE"
+    assert found.commitments[0].start.isoformat() == "2008-09-10T14:00:00+01:00"
+
+
+def test_floating_times_otherwise_take_the_persons_zone():
+    """Without X-WR-TIMEZONE, floating times are in the person's zone."""
+    found = parse_diary_import(
+        calendar(FLOATING), source="d.ics", person_id="darzi", **WINDOW
+    )
+    assert (found.floating_zone, found.floating_from) == (
+        "Europe/London",
+        "the person's zone",
+    )
+    assert found.commitments[0].start.isoformat() == "2008-09-10T09:00:00+01:00"
+
+
+def test_x_wr_timezone_naming_no_zone_is_skipped():
+    """X-WR-TIMEZONE:Europe (a folder of zones) is skipped with a warning."""
+    text = calendar("X-WR-TIMEZONE:Europe", FLOATING)
+    with pytest.warns(SkippedContentWarning, match=r"line 4: X-WR-TIMEZONE skipped"):
+        found = parse_diary_import(text, source="d.ics", person_id="darzi", **WINDOW)
+    assert found.floating_from == "the person's zone"
+
+
+def test_import_summary_says_the_zone_and_counts_warnings(tmp_path):
+    """import-diary's last line names the floating zone and each kind of warning."""
+    text = calendar(
+        "X-WR-TIMEZONE:America/New_York",
+        event(*HOUR, "CREATED:00001231T000000Z", summary="One"),
+        event("DTSTART:20080911T090000Z", "DTEND:20080911T100000Z", summary="Two"),
+    )
+    path = tmp_path / "diary.ics"
+    path.write_text(text, encoding="utf-8")
+    args = ["import-diary", str(path), "--person", "darzi"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"2 busy periods for Lord Darzi from {path}; floating times read in"
+        " America/New_York (the file's X-WR-TIMEZONE); 2 warnings: 1 shared UID,"
+        " 1 skipped"
+    )

@@ -115,11 +115,15 @@ hold a hundred thousand skipped parts)."""
 
 
 @contextmanager
-def warnings_to_stderr() -> Iterator[None]:
-    """Show roadshow's warnings (skipped content) as one line each on stderr."""
+def warnings_to_stderr() -> Iterator[list[warnings.WarningMessage]]:
+    """Show roadshow's warnings (skipped content) as one line each on stderr.
+
+    Yields the list the warnings are caught in (filled when the block ends), for
+    a summary that counts them.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        yield
+        yield caught
     from roadshow.exporters._text import inert
 
     for warning in caught[:SHOWN_WARNINGS]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -326,12 +328,12 @@ def import_diary(
     read the diary directly, add a [[diaries]] entry to the scenario instead.
     """
     from roadshow.exporters._text import inert
-    from roadshow.importers.diary import load_diary
+    from roadshow.importers.diary import load_diary_import
 
     loaded = app.load(scenario)
     person = loaded.find_person(person_id, obj="import-diary", field="--person")
-    with warnings_to_stderr():
-        found = load_diary(
+    with warnings_to_stderr() as caught:
+        found = load_diary_import(
             diary,
             person_id=person_id,
             start_on=loaded.start_on,
@@ -341,7 +343,27 @@ def import_diary(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["person", "start", "end", "label"])
-    for c in found:
+    for c in found.commitments:
         writer.writerow([c.person_id, c.start.isoformat(), c.end.isoformat(), c.label])
     emit(buffer.getvalue(), out)
-    app.progress(f"{len(found)} busy periods for {inert(person.name)} from {diary}")
+    app.progress(
+        f"{len(found.commitments)} busy periods for {inert(person.name)} from"
+        f" {inert(diary)}; floating times read in {found.floating_zone}"
+        f" ({found.floating_from}){_warned(caught)}"
+    )
+
+
+def _warned(caught: list[warnings.WarningMessage]) -> str:
+    """Count the warnings by kind for the summary: "; 2 warnings: 1 skipped, ..."."""
+    from roadshow.errors import DuplicateEventWarning, RepairedTextWarning
+
+    kinds: dict[type[Warning], str] = {
+        DuplicateEventWarning: "shared UID",
+        RepairedTextWarning: "text repair",
+    }
+    counts = Counter(kinds.get(w.category, "skipped") for w in caught)
+    if not counts:
+        return ""
+    parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    total = sum(counts.values())
+    return f"; {total} warning{'s' if total > 1 else ''}: {parts}"

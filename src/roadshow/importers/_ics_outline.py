@@ -134,6 +134,7 @@ class Outline:
     blocks: list[Block]
     zones: dict[str, Block] = field(factory=dict)  # VTIMEZONE by TZID as written
     source: str = ""
+    dropped: set[int] = field(factory=set)  # lines not given to icalendar
 
     def text(self, *, without: frozenset[int] = frozenset()) -> str:
         """The text icalendar reads: the lines kept, TZIDs rewritten."""
@@ -141,7 +142,7 @@ class Outline:
         for block in self.blocks:
             if block.left_out:
                 kept[block.start : block.stop] = [False] * (block.stop - block.start)
-        for index in without:
+        for index in without | self.dropped:
             kept[index] = False
         return "".join(
             line.text + "\r\n"
@@ -184,6 +185,7 @@ def outline(
     """
     found = _walk(text, source)
     _check_zones(found, source)
+    _check_calendar_zone(found)
     if window is not None:
         _leave_out(found, window)
     _check_limits(found, source)
@@ -404,6 +406,30 @@ def _skip_zone(
     for inner in found.blocks:
         if inner.parent is zone:
             inner.left_out = True
+
+
+def _check_calendar_zone(found: Outline) -> None:
+    """Rewrite X-WR-TIMEZONE to its IANA zone; skip it, warning, if it names none.
+
+    Google and Apple write it for the calendar's own zone, and read floating
+    times in it.
+    """
+    for index, line in enumerate(found.lines):
+        if line.name != "X-WR-TIMEZONE" or line.component != "VCALENDAR":
+            continue
+        written = _unescape(line.value).strip()
+        iana = iana_zone(written)
+        if iana is None:
+            found.dropped.add(index)
+            warnings.warn(
+                f"{found.source}, line {line.number}: X-WR-TIMEZONE skipped; unknown"
+                f" time zone {quote(written)}",
+                SkippedContentWarning,
+                stacklevel=4,
+            )
+            continue
+        if iana != written:
+            found.lines[index] = evolve(line, text=f"X-WR-TIMEZONE:{iana}", value=iana)
 
 
 def _retzid(line: Line, new: str) -> Line:

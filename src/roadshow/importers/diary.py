@@ -1,6 +1,8 @@
 """Reading a person's existing diary (.ics) as busy time the planner honours.
 
-:func:`parse_diary` is pure; :func:`load_diary` reads a file. The calendar is
+:func:`parse_diary` is pure; :func:`load_diary` reads a file
+(:func:`parse_diary_import` and :func:`load_diary_import` also say in which zone
+floating times were read). The calendar is
 parsed by ``icalendar`` and its recurring events are expanded by
 ``recurring-ical-events`` (RRULE, RDATE, EXDATE and moved or cancelled
 occurrences, in the file's own VTIMEZONEs or IANA zones). Every occurrence in the
@@ -10,8 +12,11 @@ planning window becomes a :class:`~roadshow.model.Commitment`, except:
 - cancelled events and occurrences (``STATUS:CANCELLED``);
 - events without length (a start and no end or duration).
 
-All-day events block the whole day in the person's time zone, and floating times
-(no ``TZID``, no ``Z``) are read in that zone too, as calendar clients do.
+All-day events block the whole day in the person's time zone. Floating times
+(no ``TZID``, no ``Z``) are read in the zone the file's ``X-WR-TIMEZONE`` names
+when it names one (Google and Apple write it for the calendar's own zone, and
+read floating times in it), and otherwise in the person's zone;
+:func:`parse_diary_import` says which.
 Private events (``CLASS:PRIVATE`` or ``CONFIDENTIAL``) are labelled "Busy".
 
 A malformed file raises :class:`~roadshow.errors.DiaryFileError` naming the file
@@ -33,6 +38,7 @@ from typing import Final
 import icalendar
 import pendulum
 import recurring_ical_events
+from attrs import frozen
 from pendulum import Date, DateTime
 
 from roadshow.errors import Described, DiaryFileError, DuplicateEventWarning, quote
@@ -81,16 +87,24 @@ def load_diary(
     Raises:
         DiaryFileError: the file cannot be read or is malformed.
     """
-    path = Path(path)
-    text = decode_ics(read_source_bytes(path, error=DiaryFileError), source=str(path))
-    return parse_diary(
-        text,
-        source=str(path),
+    return load_diary_import(
+        path,
         person_id=person_id,
         start_on=start_on,
         end_on=end_on,
         timezone=timezone,
-    )
+    ).commitments
+
+
+@frozen
+class DiaryImport:
+    """What a diary gave: its busy time, and the zone floating times were read in."""
+
+    commitments: tuple[Commitment, ...]
+    floating_zone: str
+    """The IANA zone (or zones, comma-separated) floating times were read in."""
+    floating_from: str
+    """Why that zone: "the file's X-WR-TIMEZONE" or "the person's zone"."""
 
 
 def parse_diary(
@@ -110,8 +124,8 @@ def parse_diary(
         person_id: Whose diary it is.
         start_on: The first day of the planning window.
         end_on: The last day of the planning window (inclusive).
-        timezone: The person's IANA time zone: all-day events and floating
-            times are read in it.
+        timezone: The person's IANA time zone: all-day events are read in it,
+            and floating times unless the file names a zone (X-WR-TIMEZONE).
 
     Returns:
         The commitments, sorted by start, end and label, without duplicates.
@@ -119,6 +133,56 @@ def parse_diary(
     Raises:
         DiaryFileError: the text is not valid iCalendar (with the line), or an
             event has no start, ends before it starts, or names an unknown zone.
+    """
+    return parse_diary_import(
+        text,
+        source=source,
+        person_id=person_id,
+        start_on=start_on,
+        end_on=end_on,
+        timezone=timezone,
+    ).commitments
+
+
+def load_diary_import(
+    path: str | Path,
+    *,
+    person_id: str,
+    start_on: Date,
+    end_on: Date,
+    timezone: str,
+) -> DiaryImport:
+    """Read a diary file; see :func:`parse_diary_import`.
+
+    Raises:
+        DiaryFileError: the file cannot be read or is malformed.
+    """
+    data = read_source_bytes(Path(path), error=DiaryFileError)
+    return parse_diary_import(
+        decode_ics(data, source=str(path)),
+        source=str(path),
+        person_id=person_id,
+        start_on=start_on,
+        end_on=end_on,
+        timezone=timezone,
+    )
+
+
+def parse_diary_import(
+    text: str,
+    *,
+    source: str,
+    person_id: str,
+    start_on: Date,
+    end_on: Date,
+    timezone: str,
+) -> DiaryImport:
+    """Return a diary's busy time and the zone its floating times were read in.
+
+    See :func:`parse_diary` for the arguments.
+
+    Raises:
+        DiaryFileError: as :func:`parse_diary`.
     """
     calendars, components = read_ics(
         text,
@@ -145,7 +209,13 @@ def parse_diary(
             commitment = _commitment(occurrence, person_id, zone)
             if commitment is not None:
                 found.add(commitment)
-    return tuple(sorted(found, key=lambda c: (c.start, c.end, c.label)))
+    # The outline has rewritten X-WR-TIMEZONE to an IANA zone, or left it out.
+    named = sorted({str(c["X-WR-TIMEZONE"]) for c in calendars if "X-WR-TIMEZONE" in c})
+    return DiaryImport(
+        commitments=tuple(sorted(found, key=lambda c: (c.start, c.end, c.label))),
+        floating_zone=", ".join(named) or timezone,
+        floating_from="the file's X-WR-TIMEZONE" if named else "the person's zone",
+    )
 
 
 def _distinct_uids(
