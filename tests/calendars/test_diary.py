@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pendulum
 import pytest
 
-from roadshow.errors import DiaryFileError, SkippedContentWarning
+from roadshow.errors import DiaryFileError, RepairedTextWarning, SkippedContentWarning
 from roadshow.importers.diary import load_diary, parse_diary
 
 WINDOW = {
@@ -239,12 +241,21 @@ def test_folded_lines_are_counted_as_written():
         read(text)
 
 
-def test_non_utf8_file_is_refused(tmp_path):
-    """A file that is not UTF-8 is refused with its line."""
+def test_non_utf8_file_is_read_as_latin_1(tmp_path):
+    """A calendar that is not UTF-8 is read as Latin-1, warning with its line (#16)."""
     path = tmp_path / "diary.ics"
-    path.write_bytes(b"BEGIN:VCALENDAR\nSUMMARY:caf\xe9\n")
-    with pytest.raises(DiaryFileError, match=r"line 2.*UTF-8"):
-        load_diary(path, person_id="darzi", **WINDOW)
+    path.write_bytes(DIARY.replace("Brussels", "Li\xe8ge").encode("latin-1"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = load_diary(path, person_id="darzi", **WINDOW)
+    repairs = [str(w.message) for w in caught if w.category is RepairedTextWarning]
+    line = DIARY[: DIARY.index("Brussels")].count("\n") + 1
+    expected = (
+        f"{path}, line {line}: the file is not UTF-8 text (byte 0xe8); read as"
+        " Windows-1252 (Latin-1) text"
+    )
+    assert repairs == [expected]
+    assert "Away: visit to Li\xe8ge" in [c.label for c in found]
 
 
 def test_missing_file_is_refused(tmp_path):
