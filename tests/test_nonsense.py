@@ -88,7 +88,7 @@ def test_invisible_name_is_refused() -> None:
 def test_free_text_is_bounded() -> None:
     """A 500 KB purpose would take minutes to lay out in a PDF: refused."""
     visit("a", "leeds", purpose="x" * MAX_TEXT_CHARS)
-    with pytest.raises(InvalidModelError, match="at most 5,000 characters"):
+    with pytest.raises(InvalidModelError, match="at most 2,000 characters"):
         visit("a", "leeds", purpose="x" * 500_000)
 
 

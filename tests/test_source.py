@@ -272,3 +272,15 @@ def test_bad_diary_entry_in_show_and_plan(
         extra = ("--no-out",) if command == "plan" else ()
         err = one_error(runner, command, str(tour), *extra)
         assert f"diaries[0].file: {why}" in err
+
+
+def test_allowed_foreign_file_is_not_quoted(
+    runner: CliRunner, tour: Path, tmp_path: Path
+) -> None:
+    """Even allowed, a file that is not a table is refused without its content."""
+    secret = tmp_path / "shadow"
+    secret.write_text("root:*:20228:0:99999:7:::\n", encoding="utf-8")
+    name_venues(tour, "../shadow")
+    err = one_error(runner, "--allow-outside-paths", "show", str(tour))
+    assert "the first line is not a header of this table" in err
+    assert "root:" not in err

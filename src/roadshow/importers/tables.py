@@ -173,6 +173,16 @@ def _check_header(
     optional: Sequence[str],
 ) -> None:
     known = [*required, *optional]
+    if not set(header) & set(known):
+        # Not this table's header at all (another kind of file?): quote none of
+        # it, so a file named by mistake never shows its content.
+        msg = "the first line is not a header of this table (no known column)"
+        raise ScenarioFileError(
+            msg,
+            source=source,
+            location="line 1",
+            expected="a header row: " + ",".join(required),
+        )
     for i, column in enumerate(header):
         if column in header[:i]:
             msg = f"the column {quote(column)} appears twice"

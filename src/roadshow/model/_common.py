@@ -99,8 +99,8 @@ MAX_GAP = Duration(days=7)
 """The longest gap kept before or after an event: a week."""
 MAX_NAME_CHARS = 1000
 """The longest name or title."""
-MAX_TEXT_CHARS = 5000
-"""The longest free text (purpose, notes, labels): a long paragraph or two."""
+MAX_TEXT_CHARS = 2000
+"""The longest free text (purpose, notes, an address): a long paragraph."""
 
 
 def _nonneg_duration(
