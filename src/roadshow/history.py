@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -30,7 +30,7 @@ from attrs import frozen
 from pendulum import DateTime
 
 from roadshow.errors import InputError, OutputError
-from roadshow.model import Plan
+from roadshow.model import ChangeReason, Plan
 from roadshow.planfile import parse_plan_file, render_plan_file
 from roadshow.versions import (
     CANCELLED,
@@ -49,9 +49,23 @@ _SQLITE_MAX_INT = 2**63 - 1
 HISTORY_FILE: Final = "history.sqlite"
 """The history's file name inside a ``plan --out`` folder."""
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""1: versions and entries; 2: adds the reasons of each version's changes."""
 
-_SCHEMA = """
+_REASONS = """
+CREATE TABLE reasons (
+    version       INTEGER NOT NULL REFERENCES versions(number),
+    request_id    TEXT    NOT NULL,
+    change        TEXT    NOT NULL,  -- day, venue, time, unplaced, cancelled, added
+    cause         TEXT    NOT NULL,  -- commitment, blackout, made-room, ...
+    reason        TEXT    NOT NULL,  -- in words
+    made_room_for TEXT,              -- the request it was moved out of the way for
+    PRIMARY KEY (version, request_id)
+);
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE versions (
     number      INTEGER PRIMARY KEY,
     issued_at   TEXT    NOT NULL,  -- UTC, ISO 8601, whole seconds
@@ -70,6 +84,8 @@ CREATE TABLE entries (
     PRIMARY KEY (version, uid)
 );
 """
+    + _REASONS
+)
 
 
 # --- the store -----------------------------------------------------------------------
@@ -112,6 +128,7 @@ class PlanHistory:
         *,
         issued_at: DateTime,
         before_commit: Callable[[PlanVersion], None] | None = None,
+        reasons: Sequence[ChangeReason] = (),
     ) -> PlanVersion:
         """Record *plan* as a new version and return it.
 
@@ -126,6 +143,8 @@ class PlanHistory:
                 still open (never for an unchanged plan). If it raises, nothing is
                 recorded: :mod:`roadshow.outputs` writes the version's files here,
                 so a recorded version always has its files.
+            reasons: Why each event changed since the latest version (a re-plan's
+                :attr:`roadshow.planner.Result.changes`), stored with the version.
 
         Raises:
             InputError: the history holds another scenario's plans.
@@ -177,6 +196,20 @@ class PlanHistory:
                             s.seen_in,
                         )
                         for uid, s in states.items()
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO reasons VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            number,
+                            r.request_id,
+                            r.change,
+                            r.cause,
+                            r.reason,
+                            r.made_room_for,
+                        )
+                        for r in reasons
                     ],
                 )
                 version = self._version(db, number)
@@ -239,6 +272,58 @@ class PlanHistory:
         with self._connect() as db:
             self._check_number(db, number)
             return self._plan(db, number)
+
+    def reasons(self, number: int) -> tuple[ChangeReason, ...]:
+        """Return why events changed in version *number* (empty if not recorded).
+
+        Raises:
+            InputError: there is no such version.
+            OutputError: the history cannot be read.
+        """
+        with self._connect() as db:
+            self._check_number(db, number)
+            rows = db.execute(
+                "SELECT request_id, change, cause, reason, made_room_for FROM reasons"
+                " WHERE version = ? ORDER BY request_id",
+                (number,),
+            ).fetchall()
+        return tuple(
+            ChangeReason(
+                request_id=rid,
+                change=change,
+                cause=cause,
+                reason=text,
+                made_room_for=room,
+            )
+            for rid, change, cause, text, room in rows
+        )
+
+    def preview(self, plan: Plan) -> tuple[Change, ...]:
+        """Return what recording *plan* would change from the latest version.
+
+        Nothing is written; with no version recorded, everything is added.
+
+        Raises:
+            OutputError: the history cannot be read.
+        """
+        old: dict[str, tuple[EntryState, CalendarItem]] = {}
+        previous: dict[str, EntryState] = {}
+        number = 1
+        if self.exists:
+            with self._connect() as db:
+                latest = db.execute("SELECT max(number) FROM versions").fetchone()[0]
+                if latest is not None:
+                    old = self._entries(db, latest)
+                    previous = {uid: state for uid, (state, _) in old.items()}
+                    number = latest + 1
+        items = plan_items(plan)
+        forms = {item.uid: item for item in items}
+        states = advance(previous, items, number)
+        new = {
+            uid: (state, forms[uid] if uid in forms else old[uid][1])
+            for uid, state in states.items()
+        }
+        return diff(old, new)
 
     def versions(self) -> tuple[VersionInfo, ...]:
         """Return every issued version, oldest first.
@@ -311,6 +396,14 @@ class PlanHistory:
     def _migrate(self, db: sqlite3.Connection) -> None:
         found = db.execute("PRAGMA user_version").fetchone()[0]
         if found == SCHEMA_VERSION:
+            return
+        if found == 1:
+            # Schema 1 had no reasons: add the table, in one transaction.
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("PRAGMA user_version").fetchone()[0] == 1:
+                db.execute(_REASONS)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
             return
         if found > SCHEMA_VERSION:
             msg = (

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -84,7 +84,7 @@ from roadshow.exporters.itinerary import (
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.exporters.programme import render_programme_csv, render_programme_json
 from roadshow.history import PlanHistory
-from roadshow.model import Plan, Scenario
+from roadshow.model import ChangeReason, Plan, Scenario
 
 CALENDARS = "calendars"
 """The folder (inside a version folder) that holds the .ics feeds."""
@@ -203,12 +203,17 @@ class OutputFolder:
             yield folder
 
     def publish(
-        self, scenario: Scenario, plan: Plan, *, issued_at: DateTime
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        *,
+        issued_at: DateTime,
+        reasons: Sequence[ChangeReason] = (),
     ) -> Published:
         """Record *plan* as a new version and write its files as a whole.
 
         An unchanged plan issues no new version; its folder is written only if
-        it is missing.
+        it is missing. *reasons* (why each event changed) go into the history.
 
         Raises:
             InputError: the folder's history holds another scenario's plans.
@@ -223,7 +228,9 @@ class OutputFolder:
             written.update(plan_outputs(scenario, plan, version))
             self._write_version(version.number, written)
 
-        version = self.history.record(plan, issued_at=issued_at, before_commit=write)
+        version = self.history.record(
+            plan, issued_at=issued_at, before_commit=write, reasons=reasons
+        )
         self._step()  # committed; latest still shows the previous version
         folder = self._version_dir(version.number)
         is_new = bool(written)

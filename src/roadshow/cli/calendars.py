@@ -171,10 +171,11 @@ def ics(
 @click.option(
     "--format",
     "form",
-    type=click.Choice(["table", "notice"]),
+    type=click.Choice(["table", "notice", "json"]),
     default="table",
     show_default=True,
-    help="A table, or a notice a private office can e-mail.",
+    help="A table, a notice a private office can e-mail, or JSON"
+    " (docs/changes-json.md).",
 )
 @click.option("--travel", is_flag=True, help="Include travel legs and overnight stays.")
 @click.option("--scenario", help="The scenario, for names (default: the plan's own).")
@@ -189,7 +190,11 @@ def changes(
     scenario: str | None,
 ) -> None:
     """Show what changed between plan versions recorded by plan --out FOLDER."""
-    from roadshow.exporters.changes import render_change_notice, render_changes_table
+    from roadshow.exporters.changes import (
+        render_change_notice,
+        render_changes_json,
+        render_changes_table,
+    )
     from roadshow.history import PlanHistory
 
     history = PlanHistory.in_folder(folder)
@@ -203,6 +208,20 @@ def changes(
     loaded = (
         _scenario_for(app, scenario, folder) if scenario or _bundled(history) else None
     )
+    # The reasons a re-plan recorded; over several versions the latest one wins.
+    reasons = {
+        r.request_id: r
+        for number in range(since + 1, latest.number + 1)
+        for r in history.reasons(number)
+    }
+    if form == "json":
+        click.echo(
+            render_changes_json(
+                found, loaded, reasons, since=since, until=latest.number
+            ),
+            nl=False,
+        )
+        return
     if form == "notice":
         click.echo(
             render_change_notice(
@@ -211,12 +230,13 @@ def changes(
                 since=since,
                 until=latest.number,
                 issued_at=latest.issued_at,
+                reasons=reasons,
             ),
             nl=False,
         )
         return
     click.echo(f"Changes from version {since} to {latest.number}:")
-    click.echo(render_changes_table(found, loaded), nl=False)
+    click.echo(render_changes_table(found, loaded, reasons), nl=False)
 
 
 def _bundled(history: PlanHistory) -> bool:

@@ -41,6 +41,29 @@ if TYPE_CHECKING:
     metavar="KIND",
     help="Plan only requests of this kind (tour, consultation, ...); repeatable.",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Plan from scratch instead of re-planning the published version.",
+)
+@click.option(
+    "--now",
+    "now_text",
+    metavar="DATETIME",
+    help="Keep everything that started before this as published (2008-09-15T12:00).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the changes a re-plan would make (the changes table); publish nothing.",
+)
+@click.option(
+    "--allow-cancel",
+    "allow_cancel",
+    multiple=True,
+    metavar="ID",
+    help="Publish even though this published event is lost ('all': any); repeatable.",
+)
 @pass_app
 def plan(
     app: AppContext,
@@ -48,25 +71,59 @@ def plan(
     out_dir: Path,
     no_out: bool,
     kinds: tuple[str, ...],
+    *,
+    fresh: bool = False,
+    now_text: str | None = None,
+    dry_run: bool = False,
+    allow_cancel: tuple[str, ...] = (),
 ) -> None:
     """Plan a scenario (default: the bundled nhs-2008) and print a summary.
 
-    Writes the plan, its calendars and a new plan version into OUT. Exits 1 when
-    some requests could not be placed (the summary says why).
+    Writes the plan, its calendars and a new plan version into OUT. When OUT
+    already has a published version, re-plans it: every event still valid stays
+    where it is, and each change is recorded with its reason (--fresh plans from
+    scratch). A plan that would cancel or leave unplaced a published event is
+    not published without --allow-cancel. Exits 1 when some requests could not
+    be placed (the summary says why) or the plan was not published.
     """
     from roadshow.checks import check as check_plan
+    from roadshow.cli import _replan
     from roadshow.exporters.summary import render_plan_summary
     from roadshow.outputs import LATEST, OutputFolder
     from roadshow.planner import solve
 
     loaded = _only(app.load(scenario), kinds)
+    now = _replan.parse_now(now_text, loaded.timezone) if now_text else None
     with contextlib.ExitStack() as stack:
         # Lock OUT before planning, so a second run fails at once, not after it.
-        folder = None if no_out else stack.enter_context(OutputFolder.open(out_dir))
+        folder = (
+            None
+            if no_out or dry_run
+            else stack.enter_context(OutputFolder.open(out_dir))
+        )
+        published = None if no_out else _replan.published_plan(out_dir, loaded)
+        _replan.check_allowed(allow_cancel, published)
         app.progress(
             f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people"
+            + (" against the published version" if published and not fresh else "")
         )
-        result = solve(loaded, progress=app.progress)
+        result = solve(
+            loaded,
+            baseline=None if fresh else published,
+            now=now,
+            progress=app.progress,
+        )
+        if dry_run:
+            click.echo(
+                _replan.render_dry_run(out_dir, loaded, result.plan, result.changes),
+                nl=False,
+            )
+            lost = _replan.lost_events(
+                published or result.plan, result.plan, result.changes, allow_cancel
+            )
+            if lost:
+                click.echo(_replan.render_lost(lost, loaded.timezone), nl=False)
+            return
         violations = check_plan(loaded, result.plan)
         click.echo(
             render_plan_summary(
@@ -75,7 +132,17 @@ def plan(
             nl=False,
         )
         if folder is not None:
-            done = folder.publish(loaded, result.plan, issued_at=issue_time())
+            lost = _replan.lost_events(
+                published or result.plan, result.plan, result.changes, allow_cancel
+            )
+            if lost:
+                click.echo(
+                    _replan.render_lost(lost, loaded.timezone), err=True, nl=False
+                )
+                click.get_current_context().exit(1)
+            done = folder.publish(
+                loaded, result.plan, issued_at=issue_time(), reasons=result.changes
+            )
             what = "Wrote" if done.is_new else "Plan unchanged, kept"
             app.progress(
                 f"{what} {len(done.files)} files in {out_dir / LATEST}"

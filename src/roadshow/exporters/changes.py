@@ -1,22 +1,30 @@
 """What changed between two issued plan versions: a table, and an e-mail notice.
 
-Both renderers are pure and take the changes computed by
-:meth:`roadshow.history.PlanHistory.changes` (or :func:`roadshow.versions.diff`).
-Names and titles are made inert
-(:func:`~roadshow.exporters._text.inert`): the table goes to a terminal, the
-notice into an e-mail. Times are shown in the scenario's
-zone (Europe/London by default) with the day, so a reader never has to convert.
+The renderers are pure and take the changes computed by
+:meth:`roadshow.history.PlanHistory.changes` (or :func:`roadshow.versions.diff`),
+and optionally the reasons a re-plan recorded for them
+(:class:`~roadshow.model.ChangeReason`, by request). Names, titles and reasons
+are made inert (:func:`~roadshow.exporters._text.inert`): the table goes to a
+terminal, the notice into an e-mail. Times are shown in the scenario's zone
+(Europe/London by default) with the day, so a reader never has to convert.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 from pendulum import DateTime
 
 from roadshow.exporters._text import inert, table
-from roadshow.model import OvernightStay, Scenario, ScheduledEvent, TravelLeg
+from roadshow.model import (
+    ChangeReason,
+    OvernightStay,
+    Scenario,
+    ScheduledEvent,
+    TravelLeg,
+)
 from roadshow.timeutil import DEFAULT_TZ
 from roadshow.versions import CalendarItem, Change
 
@@ -38,14 +46,34 @@ _HEADINGS: Final = {
 }
 
 
+SCHEMA: Final = "roadshow-changes/1"
+"""The ``changes --format json`` schema (see ``docs/changes-json.md``)."""
+
+Reasons = Mapping[str, ChangeReason]
+"""Why events changed, by request id."""
+
+
+def reason_of(change: Change, reasons: Reasons | None) -> ChangeReason | None:
+    """The recorded reason for an event's change (None for travel or none kept)."""
+    item = change.item.item
+    if not reasons or not isinstance(item, ScheduledEvent):
+        return None
+    return reasons.get(item.request_id)
+
+
 def render_changes_table(
-    changes: Sequence[Change], scenario: Scenario | None = None
+    changes: Sequence[Change],
+    scenario: Scenario | None = None,
+    reasons: Reasons | None = None,
 ) -> str:
-    """Return the changes as an aligned text table, one row per entry."""
+    """Return the changes as an aligned text table, one row per entry.
+
+    With *reasons*, a last column says why each event changed.
+    """
     if not changes:
         return "No changes.\n"
     names = _Names(scenario)
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             ", ".join(change.what),
             names.title(change.item),
@@ -56,7 +84,87 @@ def render_changes_table(
         )
         for change in changes
     ]
-    return table(("change", "entry", "was", "now", "was at", "now at"), rows)
+    headings: tuple[str, ...] = ("change", "entry", "was", "now", "was at", "now at")
+    if reasons:
+        rows = [
+            (*row, _why(reason_of(change, reasons)))
+            for row, change in zip(rows, changes, strict=True)
+        ]
+        headings = (*headings, "why")
+    return table(headings, rows)
+
+
+def _why(reason: ChangeReason | None) -> str:
+    return "" if reason is None else reason.reason
+
+
+def render_changes_json(
+    changes: Sequence[Change],
+    scenario: Scenario | None = None,
+    reasons: Reasons | None = None,
+    *,
+    since: int,
+    until: int | None,
+) -> str:
+    """Return the changes as JSON (schema ``roadshow-changes/1``).
+
+    *until* is None for a change not yet published (``plan --dry-run``).
+    """
+    names = _Names(scenario)
+    out = {
+        "schema": SCHEMA,
+        "since": since,
+        "until": until,
+        "changes": [
+            _json_change(names, change, reason_of(change, reasons))
+            for change in changes
+        ],
+    }
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_change(
+    names: _Names, change: Change, reason: ChangeReason | None
+) -> dict[str, Any]:
+    item = change.item.item
+    return {
+        "uid": change.uid,
+        "kind": change.item.kind,
+        "request_id": item.request_id if isinstance(item, ScheduledEvent) else None,
+        "entry": names.title(change.item),
+        "what": list(change.what),
+        "was": _json_form(change.before),
+        "now": _json_form(change.after) if _live(change) else None,
+        "reason": None
+        if reason is None
+        else {
+            "change": reason.change,
+            "cause": reason.cause,
+            "text": reason.reason,
+            "made_room_for": reason.made_room_for,
+        },
+    }
+
+
+def _json_form(entry: CalendarItem | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    item = entry.item
+    if isinstance(item, ScheduledEvent):
+        return {
+            "start": item.start.isoformat(),
+            "end": item.end.isoformat(),
+            "venue_id": item.venue_id,
+        }
+    if isinstance(item, TravelLeg):
+        return {
+            "start": item.depart.isoformat(),
+            "end": item.arrive.isoformat(),
+            "from_id": item.from_id,
+            "to_id": item.to_id,
+            "mode": item.mode,
+        }
+    return {"night_of": item.night_of.isoformat(), "venue_id": item.venue_id}
 
 
 def render_change_notice(
@@ -66,6 +174,7 @@ def render_change_notice(
     since: int,
     until: int,
     issued_at: DateTime,
+    reasons: Reasons | None = None,
 ) -> str:
     """Return a short plain-text notice of the changes, ready to e-mail.
 
@@ -75,6 +184,7 @@ def render_change_notice(
         since: The version compared against (0: none).
         until: The version the notice announces.
         issued_at: When version *until* was issued.
+        reasons: Why events changed, by request id (each shown under its line).
     """
     names = _Names(scenario)
     # Mailed as is: every value is made one inert line, so a name with a newline
@@ -95,7 +205,11 @@ def render_change_notice(
         if not group:
             continue
         lines += ["", _HEADINGS[what]]
-        lines += [f"- {inert(names.sentence(c))}" for c in group]
+        for change in group:
+            lines.append(f"- {inert(names.sentence(change))}")
+            why = reason_of(change, reasons)
+            if why is not None:
+                lines.append(f"  Why: {inert(why.reason)}")
     lines += [
         "",
         "Subscribed calendars update by themselves within a few hours. If you",

@@ -1,0 +1,158 @@
+"""Re-planning through the real CLI: baseline, --dry-run, the guard, reasons kept."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from roadshow.history import SCHEMA_VERSION, PlanHistory
+from safety_kit import SMALL_SCENARIO, history_numbers, run_roadshow, snapshot
+
+WEEK = (
+    '[[commitments]]\nperson = "ann"\nstart = {start}\nend = {end}\nlabel = "{label}"\n'
+)
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """The small scenario (three events for Ann, 3-7 Nov 2008) as a TOML file."""
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL_SCENARIO.format(hour=14), encoding="utf-8")
+    return path
+
+
+def plan(small: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    done = run_roadshow("-q", "plan", str(small), "--out", str(out), *extra)
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stdout, done.stderr
+
+
+def busy(small: Path, start: str, end: str, label: str) -> None:
+    """Add a diary commitment for Ann to the scenario file."""
+    text = small.read_text(encoding="utf-8")
+    small.write_text(
+        text + "\n" + WEEK.format(start=start, end=end, label=label), encoding="utf-8"
+    )
+
+
+def event_times(out: Path, request: str) -> tuple[str, str]:
+    """The published start and end of *request*'s event, as local ISO times."""
+    events = json.loads((out / "latest" / "plan.json").read_text(encoding="utf-8"))
+    (found,) = [e for e in events["events"] if e["request"] == request]
+    return str(found["start"])[:19], str(found["end"])[:19]
+
+
+def test_an_unchanged_replan_keeps_the_same_bytes(tmp_path: Path, small: Path) -> None:
+    """Planning again with nothing changed issues nothing: same calendars, SEQUENCE."""
+    out = tmp_path / "out"
+    assert plan(small, out)[0] == 0
+    before = snapshot(out / "latest")
+    assert plan(small, out)[0] == 0
+    assert snapshot(out / "latest") == before
+    assert history_numbers(out) == [1]
+    calendar = before["calendars/internal/programme.ics"].decode()
+    assert "SEQUENCE:0" in calendar
+    assert "SEQUENCE:1" not in calendar
+
+
+def test_dry_run_shows_the_changes_and_their_reasons_but_publishes_nothing(
+    tmp_path: Path, small: Path
+) -> None:
+    """--dry-run prints what moves and why; the folder stays as it was."""
+    out = tmp_path / "out"
+    plan(small, out)
+    start, end = event_times(out, "leeds")
+    busy(small, start, end, "Cabinet committee")
+    before = snapshot(out)
+    code, stdout, _ = plan(small, out, "--dry-run")
+    assert code == 0
+    assert "dry run, nothing published" in stdout
+    assert "Listening event, Leeds" in stdout
+    assert "Ann Patel unavailable" in stdout
+    assert "Cabinet committee" in stdout
+    assert "Round table, York" not in stdout
+    assert snapshot(out) == before
+
+    # Published for real, the reason is kept with the version.
+    assert plan(small, out)[0] == 0
+    assert history_numbers(out) == [1, 2]
+    table = run_roadshow("changes", str(out), "--scenario", str(small))
+    assert table.returncode == 0, table.stderr
+    assert "why" in table.stdout
+    assert "Cabinet committee" in table.stdout
+    notice = run_roadshow(
+        "changes", str(out), "--scenario", str(small), "--format", "notice"
+    )
+    assert "Why: Ann Patel unavailable" in notice.stdout
+    found = run_roadshow("changes", str(out), "--format", "json")
+    data = json.loads(found.stdout)
+    assert data["schema"] == "roadshow-changes/1"
+    (change,) = data["changes"]
+    assert change["request_id"] == "leeds"
+    assert change["reason"]["cause"] == "commitment"
+    assert "Cabinet committee" in change["reason"]["text"]
+
+
+def test_a_replan_that_would_lose_a_published_event_is_not_published(
+    tmp_path: Path, small: Path
+) -> None:
+    """The guard: exit 1, what would be lost and why, latest unchanged."""
+    out = tmp_path / "out"
+    plan(small, out)
+    busy(small, "2008-11-03T00:00:00", "2008-11-07T08:00:00", "Purdah")
+    before = snapshot(out)
+    code, _, stderr = plan(small, out)
+    assert code == 1
+    assert "Not published" in stderr
+    assert "leeds" in stderr
+    assert "york" in stderr
+    assert "--allow-cancel" in stderr
+    assert snapshot(out) == before
+
+    code, _, stderr = plan(small, out, "--allow-cancel", "leeds")
+    assert code == 1
+    assert "york" in stderr
+    assert snapshot(out) == before
+
+    code, _, stderr = plan(small, out, "--allow-cancel", "all")
+    assert "Not published" not in stderr
+    assert history_numbers(out) == [1, 2]
+
+
+def test_bad_replan_options_exit_2(tmp_path: Path, small: Path) -> None:
+    """An unknown --allow-cancel id or a bad --now: one clear line, exit 2."""
+    out = tmp_path / "out"
+    plan(small, out)
+    code, _, stderr = plan(small, out, "--allow-cancel", "leedz")
+    assert code == 2
+    assert "--allow-cancel" in stderr
+    assert "leeds" in stderr  # did you mean
+    code, _, stderr = plan(small, out, "--now", "next tuesday")
+    assert code == 2
+    assert "--now" in stderr
+
+
+def test_a_schema_1_history_gains_the_reasons_table(tmp_path: Path) -> None:
+    """A history written before reasons were kept is migrated in place, data kept."""
+    path = tmp_path / "history.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            """
+            CREATE TABLE versions (number INTEGER PRIMARY KEY, issued_at TEXT NOT NULL,
+                scenario_id TEXT NOT NULL, digest TEXT NOT NULL, plan TEXT NOT NULL);
+            CREATE TABLE entries (version INTEGER NOT NULL, uid TEXT NOT NULL,
+                kind TEXT NOT NULL, status TEXT NOT NULL, sequence INTEGER NOT NULL,
+                signature TEXT NOT NULL, seen_in INTEGER NOT NULL,
+                PRIMARY KEY (version, uid));
+            PRAGMA user_version = 1;
+            """
+        )
+    history = PlanHistory(path)
+    assert history.versions() == ()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT count(*) FROM reasons").fetchone()[0] == 0
