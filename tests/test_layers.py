@@ -8,7 +8,7 @@ import from its own layer's package and from any layer below it, never above:
     data                                        the bundled scenarios
     exporters | importers                       formats out, formats in (apart)
     planner | checks                            planning, checking (apart)
-    versions, planfile, travel, rules, objective
+    versions, planfile, icsfields, travel, rules, objective
     model, timeutil, errors                     the domain and its errors
 
 ``exporters`` and ``importers`` never import each other; nor do ``planner`` and
@@ -34,7 +34,13 @@ LAYERS: tuple[grimp.Layer, ...] = (
     grimp.Layer("exporters", "importers"),
     grimp.Layer("planner", "checks"),
     grimp.Layer(
-        "versions", "planfile", "travel", "rules", "objective", independent=False
+        "versions",
+        "planfile",
+        "icsfields",
+        "travel",
+        "rules",
+        "objective",
+        independent=False,
     ),
     grimp.Layer("model", "timeutil", "errors", independent=False),
 )

@@ -26,6 +26,7 @@ import icalendar
 import pendulum
 from pendulum import DateTime
 
+from roadshow import icsfields
 from roadshow.errors import DiaryFileError, SkippedContentWarning
 from roadshow.importers._ics import Block, decode_ics, read_ics, value_of
 from roadshow.importers._source import read_source_bytes
@@ -126,7 +127,7 @@ class _Reader:
         )
 
     def entry(self, event: icalendar.Component, block: Block) -> Entry:
-        kind = _text(event, "X-ROADSHOW-KIND")
+        kind = _text(event, icsfields.KIND)
         if "RECURRENCE-ID" in event or "RRULE" in event or "RDATE" in event:
             self.skip(block, "roadshow's programme has no recurring events")
             return None
@@ -134,7 +135,7 @@ class _Reader:
             return self.leg(event, block)
         if kind == "stay":
             return self.stay(event, block)
-        request_id = _text(event, "X-ROADSHOW-REQUEST") or self.by_uid.get(
+        request_id = _text(event, icsfields.REQUEST) or self.by_uid.get(
             str(event.get("UID", ""))
         )
         if request_id is None or request_id not in self.scenario.request_by_id:
@@ -171,7 +172,7 @@ class _Reader:
         )
 
     def venue(self, event: icalendar.Component, block: Block, request_id: str) -> str:
-        written = _text(event, "X-ROADSHOW-VENUE")
+        written = _text(event, icsfields.VENUE)
         if written in self.scenario.venue_by_id:
             return written
         request = self.scenario.request_by_id[request_id]
@@ -191,38 +192,32 @@ class _Reader:
         )
 
     def leg(self, event: icalendar.Component, block: Block) -> TravelLeg | None:
-        fields = {
-            name: _text(event, f"X-ROADSHOW-{name}")
-            for name in ("PERSON", "FROM", "TO", "MODE", "DISTANCE-KM")
-        }
-        if not all(fields.values()) or fields["MODE"] not in MODES:
+        fields = {name: _text(event, name) for name, _ in icsfields.LEG_FIELDS}
+        if not all(fields.values()) or fields[icsfields.MODE] not in MODES:
             self.skip(block, "a travel leg without roadshow's X-ROADSHOW-* details")
             return None
         try:
-            distance = float(fields["DISTANCE-KM"])
+            distance = float(fields[icsfields.DISTANCE_KM])
         except ValueError:
             raise self.error(
                 block,
-                "X-ROADSHOW-DISTANCE-KM",
+                icsfields.DISTANCE_KM,
                 "not a distance",
                 "kilometres like 12.5",
             ) from None
         depart, arrive = self.when(event, block)
         return TravelLeg(
-            person_id=fields["PERSON"],
-            from_id=fields["FROM"],
-            to_id=fields["TO"],
-            mode=fields["MODE"],
+            person_id=fields[icsfields.PERSON],
+            from_id=fields[icsfields.FROM],
+            to_id=fields[icsfields.TO],
+            mode=fields[icsfields.MODE],
             depart=depart,
             arrive=arrive,
             distance_km=distance,
         )
 
     def stay(self, event: icalendar.Component, block: Block) -> OvernightStay | None:
-        person, venue = (
-            _text(event, "X-ROADSHOW-PERSON"),
-            _text(event, "X-ROADSHOW-VENUE"),
-        )
+        person, venue = (_text(event, name) for name, _ in icsfields.STAY_FIELDS)
         night = value_of(event, "DTSTART")
         if not person or not venue or night is None:
             self.skip(

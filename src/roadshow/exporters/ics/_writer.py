@@ -17,6 +17,7 @@ from icalendar import (
 )
 from pendulum import Date, DateTime
 
+from roadshow import icsfields
 from roadshow.errors import InvalidModelError
 from roadshow.exporters.choices import AUDIENCES, PUBLIC
 from roadshow.model import (
@@ -80,6 +81,9 @@ class _Writer:
             self._leg(event, item, cancelled=cancelled)
         else:
             self._stay(event, item, cancelled=cancelled)
+        # Last, so a calendar can be read back into a plan (importers.plan_ics).
+        for name, value in icsfields.properties(item):
+            event.add(name, vText(value))
         return event
 
     def _summary(self, event: Event, text: str, *, cancelled: bool) -> None:
@@ -94,18 +98,6 @@ class _Writer:
         event.add("DESCRIPTION", self.describe_event(item))
         event.add("CATEGORIES", [item.kind])
         event.add("TRANSP", "OPAQUE")
-        event.add("X-ROADSHOW-KIND", vText("event"))
-        event.add("X-ROADSHOW-REQUEST", vText(item.request_id))
-        event.add("X-ROADSHOW-EVENT-KIND", vText(item.kind))
-        event.add("X-ROADSHOW-VENUE", vText(item.venue_id))
-        event.add("X-ROADSHOW-ATTENDEES", vText(" ".join(item.attendees)))
-        for name, value in (
-            ("X-ROADSHOW-LEAD", item.lead),
-            ("X-ROADSHOW-REGION", item.region_id),
-            ("X-ROADSHOW-AREA", item.area_id),
-        ):
-            if value is not None:
-                event.add(name, vText(value))
 
     def _leg(self, event: Event, leg: TravelLeg, *, cancelled: bool) -> None:
         who = self.person_name(leg.person_id)
@@ -126,12 +118,6 @@ class _Writer:
         )
         event.add("CATEGORIES", ["travel"])
         event.add("TRANSP", "OPAQUE")
-        event.add("X-ROADSHOW-KIND", vText("travel"))
-        event.add("X-ROADSHOW-PERSON", vText(leg.person_id))
-        event.add("X-ROADSHOW-FROM", vText(leg.from_id))
-        event.add("X-ROADSHOW-TO", vText(leg.to_id))
-        event.add("X-ROADSHOW-MODE", vText(leg.mode))
-        event.add("X-ROADSHOW-DISTANCE-KM", vText(repr(leg.distance_km)))
 
     def _stay(self, event: Event, stay: OvernightStay, *, cancelled: bool) -> None:
         who = self.person_name(stay.person_id)
@@ -151,9 +137,6 @@ class _Writer:
         event.add("CATEGORIES", ["stay"])
         # A night away does not make the whole day busy.
         event.add("TRANSP", "TRANSPARENT")
-        event.add("X-ROADSHOW-KIND", vText("stay"))
-        event.add("X-ROADSHOW-PERSON", vText(stay.person_id))
-        event.add("X-ROADSHOW-VENUE", vText(stay.venue_id))
 
     def _place(self, event: Event, venue_id: str) -> None:
         venue = self.scenario.venue_by_id.get(venue_id)
