@@ -15,7 +15,7 @@ from roadshow.exporters.itinerary import (
     build_itinerary,
     itinerary_people,
 )
-from roadshow.model import Plan, Scenario, ScheduledEvent, TravelLeg
+from roadshow.model import Person, Plan, Scenario, ScheduledEvent, TravelLeg
 from roadshow.timeutil import tz_abbreviation
 
 
@@ -174,6 +174,23 @@ def test_plan_with_an_unknown_venue_fails_clearly(
 def test_itinerary_people_are_principals_then_chairs(scenario: Scenario) -> None:
     """Principals come first, then chairs, in scenario order."""
     assert itinerary_people(scenario) == ("minister", "chair-Y")
+
+
+def test_itinerary_people_include_every_role_with_events(scenario: Scenario) -> None:
+    """A guest who attends a request gets an itinerary too; one who attends none not."""
+    guest = Person(
+        person_id="guest", name="Guest speaker", role="guest", home_venue_id="leeds-hq"
+    )
+    idle = attrs.evolve(guest, person_id="idle", name="Idle observer")
+    talk = attrs.evolve(
+        scenario.requests[0], request_id="talk", attendees=("guest",), lead=None
+    )
+    wider = attrs.evolve(
+        scenario,
+        people=(guest, *scenario.people, idle),
+        requests=(*scenario.requests, talk),
+    )
+    assert itinerary_people(wider) == ("minister", "chair-Y", "guest")
 
 
 def test_a_night_journey_across_the_clock_change(scenario: Scenario) -> None:

@@ -39,7 +39,7 @@ from roadshow.model import Plan, Scenario, ScheduledEvent, Venue
 from roadshow.timeutil import minutes_of
 
 ITINERARY_ROLES: Final = ("principal", "chair")
-"""People who get an itinerary from ``plan --out``: principals and chairs."""
+"""Roles that always get an itinerary, in this order, before anyone else."""
 
 EXTENSIONS: Final = {"text": "txt", "md": "md", "html": "html", "pdf": "pdf"}
 """The file extension of each format."""
@@ -197,13 +197,24 @@ class Itinerary:
 
 
 def itinerary_people(scenario: Scenario) -> tuple[str, ...]:
-    """Return the ids of the people who get itineraries (principals, then chairs)."""
-    return tuple(
+    """Return the ids of the people who get itineraries.
+
+    Principals, then chairs, then everyone else who attends a request whatever
+    their role (a guest speaker, a clinical lead), each in scenario order.
+    """
+    attending = {p for r in scenario.requests for p in r.attendees}
+    by_role = [
         p.person_id
         for role in ITINERARY_ROLES
         for p in scenario.people
         if p.role == role
-    )
+    ]
+    others = [
+        p.person_id
+        for p in scenario.people
+        if p.role not in ITINERARY_ROLES and p.person_id in attending
+    ]
+    return (*by_role, *others)
 
 
 def build_itinerary(
