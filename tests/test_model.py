@@ -620,3 +620,28 @@ def test_relocated_keeps_the_parts() -> None:
 def test_closest(name: str, known: list[str], found: str | None) -> None:
     """Suggestions ignore case first, then allow small misspellings."""
     assert closest(name, known) == found
+
+
+def test_an_events_region_and_area_are_derived_in_one_place() -> None:
+    """place_of fixes (region, area) when a plan is built; event_place reads them."""
+    hall = Venue(venue_id="hall", name="Town Hall", lat=54.78, lon=-1.57, area_id="5ND")
+    tiny = scenario(venues=[venue(), hall])
+    by_venue = request(region_id=None, venue_ids=["hall"])
+    assert tiny.place_of(tiny.requests[0], "hall") == ("Q30", "5ND")
+    assert tiny.place_of(by_venue, "hall") == ("Q30", "5ND")
+    assert tiny.place_of(tiny.requests[0], "office") == ("Q30", None)
+    fixed = ScheduledEvent(
+        request_id="visit-Q30",
+        title="Listening event",
+        kind="tour",
+        venue_id="office",
+        start=at(9, 10),
+        end=at(9, 12),
+        attendees=["alice"],
+        region_id="Q30",
+        area_id="5ND",
+    )
+    assert tiny.event_place(fixed) == ("Q30", "5ND")
+    bare = attrs.evolve(fixed, venue_id="hall", region_id=None, area_id=None)
+    assert tiny.event_place(bare) == ("Q30", "5ND")
+    assert tiny.event_place(attrs.evolve(bare, venue_id="gone")) == (None, None)

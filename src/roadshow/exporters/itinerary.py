@@ -340,8 +340,7 @@ def _event_item(scenario: Scenario, event: ScheduledEvent, tz: str) -> EventItem
         event.venue_id, obj=f"event {event.request_id}", field="venue"
     )
     request = scenario.request_by_id.get(event.request_id)
-    region_id = event.region_id or scenario.venue_region(event.venue_id)
-    area_id = event.area_id or place.area_id
+    region_id, area_id = scenario.event_place(event)
     people = scenario.person_by_id
     return EventItem(
         start=event.start.in_tz(tz),

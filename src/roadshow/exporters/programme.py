@@ -21,7 +21,6 @@ from typing import Any, Final
 
 from pendulum import DateTime
 
-from roadshow.errors import UnknownReferenceError
 from roadshow.model import Plan, Scenario, Venue
 from roadshow.timeutil import minutes_of, tz_abbreviation
 
@@ -72,9 +71,10 @@ def programme_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
     people = scenario.person_by_id
     rows: list[dict[str, Any]] = []
     for event in plan.events:
-        venue = _venue(scenario, event.venue_id, f"event {event.request_id}")
-        region_id = event.region_id or scenario.venue_region(event.venue_id)
-        area_id = event.area_id or venue.area_id
+        venue = scenario.find_venue(
+            event.venue_id, obj=f"event {event.request_id}", field="venue"
+        )
+        region_id, area_id = scenario.event_place(event)
         rows.extend(
             {
                 "id": f"{event.request_id}/{person_id}",
@@ -97,8 +97,9 @@ def programme_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
             for person_id in event.attendees
         )
     for leg in plan.legs:
-        origin = _venue(scenario, leg.from_id, f"leg of {leg.person_id}")
-        destination = _venue(scenario, leg.to_id, f"leg of {leg.person_id}")
+        obj = f"leg of {leg.person_id}"
+        origin = scenario.find_venue(leg.from_id, obj=obj, field="venue")
+        destination = scenario.find_venue(leg.to_id, obj=obj, field="venue")
         item = f"travel:{leg.person_id}:{leg.depart.in_tz('UTC'):%Y%m%dT%H%MZ}"
         region_id = scenario.venue_region(leg.to_id)
         rows.append(
@@ -123,19 +124,6 @@ def programme_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
         )
     rows.sort(key=lambda r: (r["start_utc"], r["item"], r["person"]))
     return rows
-
-
-def _venue(scenario: Scenario, venue_id: str, obj: str) -> Venue:
-    venue = scenario.venue_by_id.get(venue_id)
-    if venue is None:
-        raise UnknownReferenceError(
-            obj=obj,
-            field="venue",
-            kind="venue",
-            ref=venue_id,
-            known=scenario.venue_by_id,
-        )
-    return venue
 
 
 def _name(table: Mapping[str, object], key: str | None) -> str | None:

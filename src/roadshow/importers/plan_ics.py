@@ -158,17 +158,19 @@ class _Reader:
     ) -> ScheduledEvent:
         request = self.scenario.request_by_id[request_id]
         start, end = self.when(event, block)
+        venue_id = self.venue(event, block, request_id)
+        region_id, area_id = self.scenario.place_of(request, venue_id)
         return ScheduledEvent(
             request_id=request_id,
             title=request.title,
             kind=request.kind,
-            venue_id=self.venue(event, block, request_id),
+            venue_id=venue_id,
             start=start,
             end=end,
             attendees=request.attendees,
             lead=request.lead,
-            region_id=self.scenario.region_of(request),
-            area_id=self.scenario.area_of(request),
+            region_id=region_id,
+            area_id=area_id,
         )
 
     def venue(self, event: icalendar.Component, block: Block, request_id: str) -> str:

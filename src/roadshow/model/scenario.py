@@ -18,6 +18,7 @@ from roadshow.errors import (
 from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.people import Blackout, Commitment, Person
 from roadshow.model.places import Area, Region, Venue
+from roadshow.model.plan import ScheduledEvent
 from roadshow.model.requests import EventRequest
 from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
 from roadshow.timeutil import (
@@ -301,6 +302,36 @@ class Scenario:
             return request.area_id
         areas = {self.venue_by_id[v].area_id for v in request.venue_ids}
         return areas.pop() if len(areas) == 1 else None
+
+    def place_of(
+        self, request: EventRequest, venue_id: str
+    ) -> tuple[str | None, str | None]:
+        """Return the ``(region, area)`` of an event of *request* at *venue_id*.
+
+        What the request names wins; otherwise where the venue lies. This is
+        what a plan fixes on each :class:`~roadshow.model.ScheduledEvent` when
+        it is built, so renderers read the event's own fields.
+        """
+        venue = self.venue_by_id.get(venue_id)
+        region = self.region_of(request) or (
+            self.venue_region(venue_id) if venue is not None else None
+        )
+        area = self.area_of(request) or (venue.area_id if venue is not None else None)
+        return region, area
+
+    def event_place(self, event: ScheduledEvent) -> tuple[str | None, str | None]:
+        """Return the ``(region, area)`` an event is in.
+
+        As the plan fixed them; for a plan built without them (by hand, or an
+        old plan file), where the event's venue lies.
+        """
+        venue = self.venue_by_id.get(event.venue_id)
+        region, area = event.region_id, event.area_id
+        if region is None and venue is not None:
+            region = self.venue_region(event.venue_id)
+        if area is None and venue is not None:
+            area = venue.area_id
+        return region, area
 
     def candidate_venues(self, request: EventRequest) -> tuple[Venue, ...]:
         """Return the venues a request may use, before any capacity filter.

@@ -43,20 +43,8 @@ class View:
             return item.person_id == self.key
         if not isinstance(item, ScheduledEvent):
             return False  # travel and stays belong to people, not places
-        if self.split == "region":
-            return _region_of(scenario, item) == self.key
-        return item.area_id == self.key
-
-
-def _region_of(scenario: Scenario, event: ScheduledEvent) -> str | None:
-    if event.region_id is not None:
-        return event.region_id
-    if event.venue_id in scenario.venue_by_id:
-        return scenario.venue_region(event.venue_id)
-    return None
-
-
-# --- rendering -----------------------------------------------------------------------
+        region_id, area_id = scenario.event_place(item)
+        return (region_id if self.split == "region" else area_id) == self.key
 
 
 def _views(
@@ -73,9 +61,8 @@ def _views(
                 item.attendees if isinstance(item, ScheduledEvent) else [item.person_id]
             )
         elif isinstance(item, ScheduledEvent):
-            key = (
-                _region_of(scenario, item) if split.split == "region" else item.area_id
-            )
+            region_id, area_id = scenario.event_place(item)
+            key = region_id if split.split == "region" else area_id
             if key is not None:
                 keys.add(key)
     folder = {"person": "people", "region": "regions", "area": "areas"}[split.split]
