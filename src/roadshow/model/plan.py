@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from attrs import field, frozen
 from pendulum import Date, DateTime
@@ -127,15 +128,48 @@ class Plan:
 
     def events_for(self, person_id: str) -> tuple[ScheduledEvent, ...]:
         """Return the events *person_id* attends, in time order."""
-        return tuple(e for e in self.events if person_id in e.attendees)
+        return self._by_person.events.get(person_id, ())
 
     def legs_for(self, person_id: str) -> tuple[TravelLeg, ...]:
         """Return *person_id*'s travel legs in time order."""
-        return tuple(leg for leg in self.legs if leg.person_id == person_id)
+        return self._by_person.legs.get(person_id, ())
 
     def stays_for(self, person_id: str) -> tuple[OvernightStay, ...]:
         """Return *person_id*'s nights away in date order."""
-        return tuple(s for s in self.stays if s.person_id == person_id)
+        return self._by_person.stays.get(person_id, ())
+
+    @cached_property
+    def _by_person(self) -> _PersonIndex:
+        # Built once per plan: renderers ask per person and per event, and a
+        # scan of the whole plan each time made calendar export quadratic.
+        return _PersonIndex.of(self)
+
+
+@frozen
+class _PersonIndex:
+    """A plan's events, legs and stays grouped by person, each in plan order."""
+
+    events: dict[str, tuple[ScheduledEvent, ...]]
+    legs: dict[str, tuple[TravelLeg, ...]]
+    stays: dict[str, tuple[OvernightStay, ...]]
+
+    @classmethod
+    def of(cls, plan: Plan) -> _PersonIndex:
+        events: dict[str, list[ScheduledEvent]] = {}
+        for event in plan.events:
+            for person_id in dict.fromkeys(event.attendees):
+                events.setdefault(person_id, []).append(event)
+        legs: dict[str, list[TravelLeg]] = {}
+        for leg in plan.legs:
+            legs.setdefault(leg.person_id, []).append(leg)
+        stays: dict[str, list[OvernightStay]] = {}
+        for stay in plan.stays:
+            stays.setdefault(stay.person_id, []).append(stay)
+        return cls(
+            {k: tuple(v) for k, v in events.items()},
+            {k: tuple(v) for k, v in legs.items()},
+            {k: tuple(v) for k, v in stays.items()},
+        )
 
 
 @frozen(kw_only=True)
