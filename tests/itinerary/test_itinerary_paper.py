@@ -76,3 +76,24 @@ def test_every_pdf_page_carries_the_version_and_its_number(
         text = " ".join(page.extract_text().split())
         assert "Plan version 7, issued Mon 1 Sep 2008" in text, number
         assert f"Page {number} of {len(pages)}" in text, number
+
+
+def test_places_print_as_a_person_would_go_to_them() -> None:
+    """Default scenario: area points are 'to be confirmed'; SHA HQs have addresses."""
+    from roadshow.data import nhs2008
+
+    venues = nhs2008.scenario().venue_by_id
+    assert venues["5P6-point"].label == (
+        "Venue to be confirmed, Worthing (West Sussex PCT)"
+    )
+    assert venues["Q32-hq"].label == (
+        "NHS Yorkshire and the Humber headquarters, Blenheim House, Leeds"
+    )
+
+
+def test_a_night_away_asks_for_a_hotel(scenario: Scenario, plan: Plan) -> None:
+    """Without lodging data the night reads 'Hotel to be booked near York'."""
+    itinerary = build_itinerary(scenario, plan, "minister")
+    friday = itinerary.days[0]
+    assert friday.night_away
+    assert friday.night.name == "Hotel to be booked near York"

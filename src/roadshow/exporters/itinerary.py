@@ -35,7 +35,7 @@ from roadshow.exporters.routemap import (
     render_route_map,
     town_label,
 )
-from roadshow.model import Plan, Scenario, ScheduledEvent, Venue
+from roadshow.model import OvernightStay, Plan, Scenario, ScheduledEvent, Venue
 from roadshow.timeutil import minutes_of
 
 ITINERARY_ROLES: Final = ("principal", "chair")
@@ -295,23 +295,9 @@ def build_itinerary(
         days.append(
             Day(
                 on=on,
-                starts_at=(
-                    Place.of(
-                        scenario.find_venue(
-                            night_before.venue_id, obj="stay", field="venue"
-                        )
-                    )
-                    if night_before
-                    else home
-                ),
+                starts_at=_lodging(scenario, night_before) if night_before else home,
                 items=_with_gaps(dated[on]),
-                night=(
-                    Place.of(
-                        scenario.find_venue(tonight.venue_id, obj="stay", field="venue")
-                    )
-                    if tonight
-                    else home
-                ),
+                night=_lodging(scenario, tonight) if tonight else home,
                 night_away=tonight is not None,
             )
         )
@@ -332,6 +318,21 @@ def build_itinerary(
         route_map=_route_map(scenario, person.name, home, days),
         version=version,
         issued=issued.in_tz(tz) if issued is not None else None,
+    )
+
+
+def _lodging(scenario: Scenario, stay: OvernightStay) -> Place:
+    """Where a night away is spent, as the office must book it.
+
+    The plan puts the night near a venue (where the day ends or the next one
+    starts); nobody sleeps in an office, so the itinerary asks for a hotel there.
+    """
+    near = town_label(scenario.find_venue(stay.venue_id, obj="stay", field="venue"))
+    return Place(
+        venue_id=stay.venue_id,
+        name=f"Hotel to be booked near {near}",
+        address="",
+        town=near,
     )
 
 

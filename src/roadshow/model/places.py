@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import attrs
 from attrs import field, frozen
@@ -11,6 +11,9 @@ from roadshow.errors import (
     InvalidModelError,
 )
 from roadshow.model._common import _describe, _id_validator, _nonempty, _text_length
+
+VENUE_TO_CONFIRM: Final = "Venue to be confirmed"
+"""The name of a venue known only by its town (an area's representative point)."""
 
 
 def _check_lat(inst: Venue, _attribute: attrs.Attribute[Any], value: float) -> None:

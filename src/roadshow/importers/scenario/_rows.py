@@ -33,6 +33,7 @@ from roadshow.model import (
     TravelOverride,
     Venue,
 )
+from roadshow.model.places import VENUE_TO_CONFIRM
 from roadshow.timeutil import (
     DEFAULT_TZ,
 )
@@ -135,13 +136,14 @@ class _RowReader:
                     )
                 )
             town = row.text("hq_town")
+            street = row.text("hq_address")
             lat, lon = self.coordinates(row)
             with self.at(row.source, row.where(), f"venue {hq}"):
                 venues.append(
                     Venue(
                         venue_id=hq,
                         name=f"{row.text('name')} headquarters",
-                        address=town,
+                        address=f"{street}, {town}" if street and town else town,
                         lat=lat,
                         lon=lon,
                         region_id=region_id,
@@ -167,10 +169,12 @@ class _RowReader:
             lat, lon = self.coordinates(row)
             with self.at(row.source, row.where(), f"venue {point}"):
                 venues.append(
+                    # Only the area's town is known, not a building: say so
+                    # plainly wherever the venue is printed.
                     Venue(
                         venue_id=point,
-                        name=town,
-                        address=f"{town} (representative point of {row.text('name')})",
+                        name=VENUE_TO_CONFIRM,
+                        address=f"{town} ({row.text('name')})",
                         lat=lat,
                         lon=lon,
                         area_id=area_id,
@@ -310,7 +314,7 @@ _NO_COORDINATES = (
 )
 
 _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "regions": (("id", "name", "lat", "lon"), ("hq_town",)),
+    "regions": (("id", "name", "lat", "lon"), ("hq_town", "hq_address")),
     "areas": (("id", "name", "region", "town", "lat", "lon"), ()),
     "venues": (
         ("id", "name"),
