@@ -71,6 +71,7 @@ from roadshow._fs import (
     rename,
     write_atomic,
 )
+from roadshow.checks import check
 from roadshow.errors import OutputError
 from roadshow.exporters.choices import PUBLIC
 from roadshow.exporters.ics import PlanVersion, calendar_files
@@ -81,6 +82,7 @@ from roadshow.exporters.itinerary import (
     itinerary_people,
     render_itinerary,
 )
+from roadshow.exporters.overview import render_overview
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.exporters.programme import render_programme_csv, render_programme_json
 from roadshow.history import PlanHistory
@@ -154,6 +156,13 @@ def plan_outputs(
         for name, data in public.items():
             files[f"{CALENDARS}/public/{name}"] = data
     files.update(itinerary_outputs(scenario, plan, version))
+    files["overview.html"] = render_overview(
+        scenario,
+        plan,
+        check(scenario, plan),
+        version=version.number if version is not None and version.number else None,
+        issued=version.issued_at if version is not None and version.number else None,
+    ).encode("utf-8")
     return files
 
 

@@ -45,3 +45,12 @@ def test_plan_outputs_keep_the_plan_file(scenario: Scenario, plan: Plan) -> None
     files = plan_outputs(scenario, plan)
     assert "plan.json" in files
     assert "itineraries/minister.txt" in files
+
+
+def test_plan_outputs_include_the_overview_page(scenario: Scenario, plan: Plan) -> None:
+    """`plan --out` writes overview.html: the programme at a glance."""
+    files = plan_outputs(scenario, plan)
+    page = files["overview.html"].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Who is where, day by day" in page
+    assert "Draft: not a published plan version" in page
