@@ -201,3 +201,46 @@ def test_a_password_in_the_url_is_refused():
     with pytest.raises(InputError, match="--caldav"):
         check_url("cal.example.org")
     assert check_url("https://cal.example.org/dav") == "https://cal.example.org/dav/"
+
+
+def test_an_edit_between_reading_and_writing_is_a_conflict(out_dir, radicale):
+    """If-Match: an event edited after publish read it is not overwritten."""
+    publish(out_dir, radicale)
+    path = out_dir / PROGRAMME
+    parsed = icalendar.Calendar.from_ical(path.read_bytes())
+    events = sorted(parsed.walk("VEVENT"), key=lambda e: str(e["UID"]))
+    for event in events[:2]:
+        event["SUMMARY"] = icalendar.vText("Changed in the plan")
+    path.unlink()
+    path.write_bytes(parsed.to_ical())
+    second = str(events[1]["UID"])
+
+    def someone_edits_the_second() -> None:
+        if not edited:
+            edited.append(1)
+            edit_on_server(radicale, second, location="Moved by hand just now")
+
+    edited: list[int] = []
+    result = publish(out_dir, radicale, on_write=someone_edits_the_second)
+    kinds = {a.uid: (a.kind, a.reason) for a in result.calendars[0].actions}
+    assert kinds[str(events[0]["UID"])][0] == "update"
+    assert kinds[second] == ("conflict", "edited in the calendar just now")
+    assert str(server_events(radicale)[second]["LOCATION"]) == "Moved by hand just now"
+
+
+def test_no_plan_and_a_broken_record_are_bad_input(tmp_path, out_dir, runner):
+    """A folder with no plan, or a record that is not roadshow's: exit 2, one line."""
+    args = ["--caldav", "http://127.0.0.1:9/alice/", "--user", USER]
+    empty = runner.invoke(cli, ["publish", str(tmp_path / "nothing"), *args])
+    assert empty.exit_code == 2
+    (tmp_path / "bare").mkdir()
+    bare = runner.invoke(
+        cli, ["publish", str(tmp_path / "bare"), *args], env={PASSWORD_ENV: "x"}
+    )
+    assert bare.exit_code == 2
+    assert "no plan recorded here yet" in bare.stderr
+    (out_dir / STATE_FILE).write_text("[1, 2]", encoding="utf-8")
+    broken = runner.invoke(cli, ["pull", str(out_dir), *args], env={PASSWORD_ENV: "x"})
+    assert broken.exit_code == 2
+    assert "not a record of published calendars" in broken.stderr
+    assert len(broken.stderr.strip().splitlines()) == 1

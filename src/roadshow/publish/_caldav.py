@@ -90,7 +90,7 @@ def sources(
         raise InputError(msg, source=str(folder), expected="a plan --out folder")
     root = latest / "calendars" / audience
     found = []
-    for split in splits:
+    for split in dict.fromkeys(splits):  # each split once, in the order given
         if split == "programme":
             files = [root / "programme.ics"]
         else:
