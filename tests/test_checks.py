@@ -232,7 +232,8 @@ def test_checker_never_imports_the_planner() -> None:
         "from roadshow.model import Plan\n"
         "s = nhs2008.scenario()\n"
         "found = check(s, Plan(scenario_id=s.scenario_id))\n"
-        "assert len(found) == len(s.requests), len(found)\n"
+        "missing = [v for v in found if v.rule == 'missing']\n"
+        "assert len(missing) == len(s.requests), len(missing)\n"
         "print(sorted(m for m in sys.modules if m.startswith('roadshow.planner')))\n"
     )
     done = subprocess.run(
@@ -519,8 +520,8 @@ def test_event_during_a_blackout(
 def test_event_clashing_with_a_commitment(
     nhs2008_scenario: Scenario, default_plan: Plan
 ) -> None:
-    """The London visit moved to 7 Oct runs into Darzi's House of Lords business."""
-    broken = _move_london_day(default_plan, Date(2008, 10, 7))
+    """The London visit moved to 14 Oct runs into Darzi's House of Lords business."""
+    broken = _move_london_day(default_plan, Date(2008, 10, 14))
     found = _found(check(nhs2008_scenario, broken), "commitment")
     assert {(v.severity, v.person_id) for v in found} == {(ERROR, "darzi")}
     assert (
@@ -539,6 +540,7 @@ def test_journey_clashing_with_a_commitment(
         start=walk.depart,
         end=walk.depart.add(hours=2),
         label="Dinner with the Secretary of State",
+        venue_id=walk.from_id,  # where he is: only the journey is wrong
     )
     busy = attrs.evolve(
         nhs2008_scenario, commitments=[*nhs2008_scenario.commitments, dinner]

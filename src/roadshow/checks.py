@@ -9,11 +9,12 @@ the person and time it concerns, and a one-line message.
 Hard rules: every request placed once (or listed as unplaced), with the right
 people, venue, length, days and times; nobody in two places at once; every
 journey at least as long as the travel model says and inside travel hours; each
-person's day starting and ending where they slept; blackouts, diary commitments,
-pins, follow-on sessions, nights away and the per-kind limits honoured. Soft:
-under 15 minutes to spare between back-to-back events, days over 11 hours door
-to door, more than 3 nights away in a row, events in neighbouring areas on the
-same day.
+person's day starting and ending where they slept; each person at the place of
+each diary commitment (its venue, or the home base) when it starts; blackouts,
+diary commitments, pins, follow-on sessions, nights away and the per-kind limits
+honoured. Soft: under 15 minutes to spare between back-to-back events, days over
+11 hours door to door, more than 3 nights away in a row, events in neighbouring
+areas on the same day.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from attrs import define, field, frozen
 from pendulum import Date, DateTime
 
 from roadshow.model import (
+    Commitment,
     EventRequest,
     OvernightStay,
     Person,
@@ -510,12 +512,21 @@ class _Walk:
         self.stays: dict[Date, OvernightStay] = {
             s.night_of: s for s in checker.plan.stays_for(person.person_id)
         }
+        # Diary commitments are places to be: at their venue, or the home base.
+        self.diary: dict[Date, list[Commitment]] = defaultdict(list)
+        for c in checker.s.commitments:
+            if c.person_id == person.person_id:
+                day = c.start.in_tz(person.timezone).date()
+                last = c.end.subtract(minutes=1).in_tz(person.timezone).date()
+                while day <= last:
+                    self.diary[day].append(c)
+                    day = day.add(days=1)
         self.here = self.home
         self.in_row = 0
 
     def run(self) -> Iterator[Found]:
         previous: Date | None = None
-        for day in sorted(set(self.by_day) | set(self.stays)):
+        for day in sorted(set(self.by_day) | set(self.stays) | set(self.diary)):
             if previous is not None and day.subtract(days=1) != previous:
                 if self.here != self.home:
                     text = (
@@ -530,7 +541,10 @@ class _Walk:
 
     def _day(self, day: Date) -> Iterator[Found]:
         items = self.by_day.get(day, [])
+        diary = sorted(self.diary.get(day, []), key=lambda c: (c.start, c.end))
         for start, _, obj in items:
+            while diary and diary[0].start <= start:
+                yield from self._commitment(diary.pop(0))
             if isinstance(obj, TravelLeg):
                 if obj.from_id != self.here:
                     text = (
@@ -546,6 +560,8 @@ class _Walk:
                 )
                 yield "continuity", ERROR, text, start, obj.request_id
                 self.here = obj.venue_id
+        for c in diary:
+            yield from self._commitment(c)
         if items:
             hours = (items[-1][1] - items[0][0]).total_seconds() / 3600
             if hours > LONG_DAY_HOURS:
@@ -556,6 +572,17 @@ class _Walk:
                     items[0][0],
                     None,
                 )
+
+    def _commitment(self, c: Commitment) -> Iterator[Found]:
+        """The person is where the commitment is when it starts."""
+        place = self.c.s.commitment_place(c)
+        if self.here != place:
+            where = "home" if c.venue_id is None else self.c.place(place)
+            text = (
+                f"at {self.c.place(self.here)} but {c.label or 'a diary commitment'}"
+                f" is at {where}"
+            )
+            yield "commitment-place", ERROR, text, c.start, None
 
     def _night(self, day: Date) -> Iterator[Found]:
         items = self.by_day.get(day, [])

@@ -13,6 +13,7 @@ from roadshow.model._common import (
     _describe,
     _id_validator,
     _nonempty,
+    _opt_id_validator,
     _text_length,
 )
 from roadshow.model._time import TimeWindow
@@ -96,12 +97,19 @@ class Blackout:
 
 @frozen(kw_only=True)
 class Commitment:
-    """A fixed busy block in one person's diary: no event or travel may overlap it."""
+    """A fixed busy block in one person's diary: no event or travel may overlap it.
+
+    ``venue_id`` is where it happens; None means the person's home base. The
+    person travels to and from it like to an event.
+    """
 
     person_id: str = field(validator=_id_validator("commitment"))
     start: DateTime = field(converter=to_aware)
     end: DateTime = field(converter=to_aware)
     label: str = ""  # from diaries too: a long SUMMARY must not refuse a diary
+    venue_id: str | None = field(
+        default=None, validator=_opt_id_validator("commitment")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:

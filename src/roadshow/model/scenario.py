@@ -200,6 +200,8 @@ class Scenario:
                 item.person_id,
                 people,
             )
+        for c in self.commitments:
+            ref(f"commitment for {c.person_id}", "place", "venue", c.venue_id, venues)
         for override in self.travel.overrides:
             ref("travel time", "from", "place", override.from_id, venues)
             ref("travel time", "to", "place", override.to_id, venues)
@@ -279,6 +281,12 @@ class Scenario:
                 known=self.venue_by_id,
             )
         return venue
+
+    def commitment_place(self, commitment: Commitment) -> str:
+        """Return the venue of a commitment: its own, or the person's home base."""
+        if commitment.venue_id is not None:
+            return commitment.venue_id
+        return self.person_by_id[commitment.person_id].home_venue_id
 
     def region_of(self, request: EventRequest) -> str | None:
         """Return the region a request takes place in, if the scenario can tell."""

@@ -27,6 +27,9 @@ from roadshow.travel import EstimatedTravel, within_km
 HOME = -1
 """Index used for 'no group' in day-by-day searches."""
 
+FIXED = -2
+"""Group index of a diary commitment's item (never placed or moved)."""
+
 
 @frozen
 class Member:
@@ -169,6 +172,7 @@ class Context:
             for p in scenario.people
         }
         self.home = {p.person_id: p.home_venue_id for p in scenario.people}
+        self.fixed = self._fixed_places()
         self.travel_model = EstimatedTravel(scenario.venue_by_id, scenario.travel)
         self.max_away = scenario.rules.max_nights_away_in_row
         self.step = scenario.rules.start_step_minutes
@@ -179,6 +183,30 @@ class Context:
         }
         self._near: dict[tuple[str, str, float], bool] = {}
         self.groups = self._build_groups()
+
+    def _fixed_places(self) -> dict[str, dict[int, list[tuple[int, int, str]]]]:
+        """Per person and day: (start, end, venue) of each commitment, cut at midnight.
+
+        A commitment is a place to be, like an event: the day is routed to it and
+        away from it (a commitment without a place is at the home base).
+        """
+        out: dict[str, dict[int, list[tuple[int, int, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for c in self.scenario.commitments:
+            if c.person_id not in self.home:
+                continue
+            tz = self.scenario.person_by_id[c.person_id].timezone
+            start, end = epoch_minute(c.start), epoch_minute(c.end)
+            venue = self.scenario.commitment_place(c)
+            for day in self.days:
+                lo = day_minute(day.date, 0, tz)
+                hi = day_minute(day.date.add(days=1), 0, tz)
+                if start < hi and lo < end:
+                    out[c.person_id][day.index].append(
+                        (max(start, lo), min(end, hi), venue)
+                    )
+        return {p: {d: sorted(v) for d, v in days.items()} for p, days in out.items()}
 
     # --- travel -----------------------------------------------------------------------
 

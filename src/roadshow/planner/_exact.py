@@ -28,7 +28,7 @@ from attrs import frozen
 
 from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL
 from roadshow.planner._context import Context, Group
-from roadshow.planner._routing import Item, route_day
+from roadshow.planner._routing import Item, commitment_items, route_day
 from roadshow.planner._schedule import Placement, Schedule
 
 NONE = -1
@@ -36,6 +36,15 @@ _SMALLEST_TOUR = 2  # one visit alone needs no search
 # Ceilings tried above the lower bound, in travel minutes (then the heuristic's cost).
 _SLACKS = (0, 15, 30, 60, 120, 240, 480)
 PersonState = tuple[str, int]
+
+
+class _Extra(NamedTuple):
+    """What one person's commitments add to one day's travel, at least."""
+
+    person: int
+    day: int
+    added: dict[tuple[str, int], int]
+    """Per (place slept before, visit held or NONE): minutes added at least."""
 
 
 class Step(NamedTuple):
@@ -116,7 +125,11 @@ def solve_tour(
     lo, hi = max(days[0] - 1, 0), min(days[-1] + 1, len(ctx.days) - 1)
     for person_id in people:
         timeline = schedule.timelines[person_id]
-        if any(d in timeline.items for d in range(lo - 1, hi + 2)):
+        if any(
+            item.group >= 0
+            for d in range(lo - 1, hi + 2)
+            for item in timeline.day_items(d)
+        ):
             return None
     search = _Search(ctx, schedule=schedule, tour=tour, people=people, lo=lo, hi=hi)
     return search.run(upper_bound, max_states)
@@ -162,6 +175,7 @@ class _Search:
         self._after_block: dict[int, list[int]] = {}
         self._rest_of_block: dict[tuple[int, int], int] = {}
         self._entries: dict[tuple[int, str, int], int] = {}
+        self._extras = self._commitment_extras()
 
     # --- the lower bound --------------------------------------------------------------
 
@@ -213,6 +227,95 @@ class _Search:
                 ]
             )
         return out
+
+    def _commitment_extras(self) -> list[_Extra]:
+        """Travel minutes the attendees' diary commitments add, at least, per day.
+
+        Per person, commitment day and place slept before it: the least a
+        commitment adds to the day's travel over the same day without it, with no
+        visit and with each visit that may be held that day, over every place
+        slept after. The relaxation leaves commitments out;
+        :meth:`_commitment_left` adds these.
+        """
+        out = []
+        for k, person_id in enumerate(self.people):
+            places = {self.homes[k]}
+            for d in range(self.lo, self.hi + 1):
+                places.update(i.venue for i in commitment_items(self.ctx, person_id, d))
+            places.update(
+                self.venue[i] for i, g in enumerate(self.tour) if person_id in g.people
+            )
+            beds = sorted(
+                p
+                for p in places
+                if p == self.homes[k] or self.ctx.can_stay(person_id, p)
+            )
+            for d in range(self.lo, self.hi + 1):
+                fixed = commitment_items(self.ctx, person_id, d)
+                if not fixed:
+                    continue
+                options: list[tuple[int, tuple[Item, ...]]] = [(NONE, ())]
+                for i in self.allowed.get(d, []):
+                    if person_id in self.tour[i].people:
+                        options += [
+                            (i, (items[person_id],))
+                            for _, _, items in self._options_for(d, i)
+                        ]
+                added: dict[tuple[str, int], int] = {}
+                for slept in beds:
+                    for i, visit in options:
+                        least = self._least_added(
+                            person_id, d, fixed, slept, beds, visit
+                        )
+                        if least is not None:
+                            key = (slept, i)
+                            added[key] = min(added.get(key, least), least)
+                out.append(_Extra(k, d, added))
+        return out
+
+    def _least_added(  # noqa: PLR0917 - one day's whole situation
+        self,
+        person_id: str,
+        day: int,
+        fixed: Sequence[Item],
+        slept: str,
+        beds: Sequence[str],
+        visit: tuple[Item, ...],
+    ) -> int | None:
+        """The least *fixed* adds to *day* from *slept* (None: it cannot be done)."""
+        least: int | None = None
+        both = sorted((*visit, *fixed))
+        for end_at in beds:
+            with_it = route_day(self.ctx, person_id, day, slept, both, end_at)
+            if with_it is None:
+                continue
+            without = route_day(self.ctx, person_id, day, slept, visit, end_at)
+            added = max(with_it // W_TRAVEL - (without or 0) // W_TRAVEL, 0)
+            least = added if least is None else min(least, added)
+        return least
+
+    def _commitment_left(
+        self, day: int, left: int, people_after: tuple[PersonState, ...]
+    ) -> int:
+        """Least travel minutes commitments add after *day*, visits *left* to hold.
+
+        The day after *day* starts where *people_after* slept; later days from
+        anywhere.
+        """
+        total = 0
+        for extra in self._extras:
+            if extra.day <= day:
+                continue
+            slept = people_after[extra.person][0] if extra.day == day + 1 else None
+            total += min(
+                (
+                    minutes
+                    for (bed, i), minutes in extra.added.items()
+                    if (slept is None or bed == slept) and (i == NONE or left >> i & 1)
+                ),
+                default=0,
+            )
+        return total
 
     def _saving(self, k: int, place: str, index: int) -> int:
         """Minutes person *k* saves by going from *place* straight to visit *index*."""
@@ -316,7 +419,8 @@ class _Search:
                 entry += self._entry(k, place, mask) - self.ctx.minutes(
                     self.people[k], place, self.homes[k]
                 )
-        return max(total - entry, 0) * W_TRAVEL
+        added = self._commitment_left(day, mask, people_after) if self._extras else 0
+        return (max(total - entry, 0) + added) * W_TRAVEL
 
     # --- one day ----------------------------------------------------------------------
 
@@ -361,7 +465,8 @@ class _Search:
         if index == NONE:
             total = 0
             for k, person_id in enumerate(self.people):
-                route = route_day(self.ctx, person_id, day, places[k], (), nights[k])
+                fixed = commitment_items(self.ctx, person_id, day)
+                route = route_day(self.ctx, person_id, day, places[k], fixed, nights[k])
                 if route is None:
                     self._day_cache[key] = None
                     return None
@@ -371,8 +476,11 @@ class _Search:
             for soft, start, items in self._options_for(day, index):
                 total = soft
                 for k, person_id in enumerate(self.people):
-                    item: Sequence[Item] = (
-                        (items[person_id],) if person_id in items else ()
+                    item: Sequence[Item] = sorted(
+                        (
+                            *((items[person_id],) if person_id in items else ()),
+                            *commitment_items(self.ctx, person_id, day),
+                        )
                     )
                     route = route_day(
                         self.ctx, person_id, day, places[k], item, nights[k]
@@ -401,6 +509,7 @@ class _Search:
                     place = self.tour[index].venues[0]
                     if place not in options and self.ctx.can_stay(person_id, place):
                         options.append(place)
+            options += self._commitment_nights(person_id, day, options)
             if day >= self.hi:
                 options = [home]
             choices = []
@@ -421,6 +530,25 @@ class _Search:
                 for c in choices
             ]
         return combos
+
+    def _commitment_nights(
+        self, person_id: str, day: int, options: list[str]
+    ) -> list[str]:
+        """Where a commitment last tonight or first tomorrow lets a night be spent."""
+        found: list[str] = []
+        for fixed, at in (
+            (commitment_items(self.ctx, person_id, day), -1),
+            (commitment_items(self.ctx, person_id, day + 1), 0),
+        ):
+            venue = fixed[at].venue if fixed else None
+            if (
+                venue is not None
+                and venue not in options
+                and venue not in found
+                and self.ctx.can_stay(person_id, venue)
+            ):
+                found.append(venue)
+        return found
 
     # --- the walk ---------------------------------------------------------------------
 

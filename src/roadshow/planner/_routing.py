@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL
-from roadshow.planner._context import Context
+from roadshow.planner._context import FIXED, Context
 
 State = tuple[str, int]
 """(place slept, nights away in a row)."""
@@ -40,6 +40,18 @@ class Leg(NamedTuple):
     to_id: str
     depart: int
     arrive: int
+
+
+def commitment_items(ctx: Context, person_id: str, day: int) -> tuple[Item, ...]:
+    """The person's diary commitments on *day*, as items the day is routed through.
+
+    A commitment's finish is 0: it never makes a late finish by itself (the
+    objective counts events and journeys), only the journey home after it does.
+    """
+    return tuple(
+        Item(start, end, venue, FIXED, 0)
+        for start, end, venue in ctx.fixed.get(person_id, {}).get(day, ())
+    )
 
 
 def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept flat
@@ -88,7 +100,11 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
                         Leg(previous.venue, item.venue, depart, depart + minutes)
                     )
             previous = item
-        end = previous.finish
+        end = (
+            previous.finish
+            if previous.group != FIXED
+            else max(item.finish for item in items)
+        )
         if end_at != previous.venue:
             minutes = ctx.minutes(person_id, previous.venue, end_at)
             depart = person.earliest_departure(previous.end, t_end, minutes)
@@ -165,6 +181,11 @@ class Timeline:
         """The person's routing cost over the whole window."""
         self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
         self._night_options: dict[int, tuple[str, ...]] = {}
+        for day in sorted(ctx.fixed.get(person_id, {})):
+            items = list(commitment_items(ctx, person_id, day))
+            # A commitment nobody can reach stays busy time only (the checker says so).
+            if self.trial(day, items) is not None:
+                self.commit(day, items)
 
     def day_items(self, day: int) -> list[Item]:
         """The items on *day* (empty when none)."""

@@ -372,6 +372,7 @@ def _in_the_way(
         for day in days
         for p in group.people
         for item in schedule.timelines[p].day_items(day)
+        if item.group >= 0
     }
     if (
         group.region_id is not None

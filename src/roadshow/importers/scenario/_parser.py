@@ -13,7 +13,7 @@ from roadshow.errors import (
     quote,
 )
 from roadshow.importers._source import reason
-from roadshow.importers.scenario._rows import _COLUMNS, _RowReader
+from roadshow.importers.scenario._rows import _COLUMNS, _RowReader, commitment_place
 from roadshow.importers.scenario._table import (
     _MISSING,
     SkippedTimeError,
@@ -236,7 +236,11 @@ class _Parser(_RowReader):
         start, end = self.datetime_key(t, "start"), self.datetime_key(t, "end")
         with self.at(self.source, t.where(), f"commitment for {person}"):
             commitment = Commitment(
-                person_id=person, start=start, end=end, label=t.text("label", "")
+                person_id=person,
+                start=start,
+                end=end,
+                label=t.text("label", ""),
+                venue_id=commitment_place(t.text("place", "")),
             )
         t.finish()
         return commitment

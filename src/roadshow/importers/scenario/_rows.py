@@ -219,7 +219,11 @@ class _RowReader:
             )
             with self.at(row.source, row.where(), None):
                 yield Commitment(
-                    person_id=person, start=start, end=end, label=row.text("label")
+                    person_id=person,
+                    start=start,
+                    end=end,
+                    label=row.text("label"),
+                    venue_id=commitment_place(row.text("place")),
                 )
             self.origins[f"commitment for {person}"] = (row.source, row.where())
 
@@ -320,6 +324,12 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("id", "name"),
         ("address", "place", "lat", "lon", "capacity", "region", "area", "accessible"),
     ),
-    "commitments": (("person", "start", "end"), ("label",)),
+    "commitments": (("person", "start", "end"), ("label", "place")),
     "travel": (("from", "to", "mode", "minutes"), ()),
 }
+
+
+def commitment_place(text: str) -> str | None:
+    """A commitment's place: a venue id, or None for ``home`` (or nothing)."""
+    place = text.strip()
+    return None if place.lower() in {"", "home"} else place
