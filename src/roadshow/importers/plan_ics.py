@@ -20,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 import zoneinfo
+from collections import defaultdict
 from pathlib import Path
 
 import icalendar
 import pendulum
+from attrs import define, field
 from pendulum import DateTime
 
 from roadshow import icsfields
@@ -33,6 +35,7 @@ from roadshow.importers._source import read_source_bytes
 from roadshow.model import (
     MODES,
     OvernightStay,
+    Person,
     Plan,
     Scenario,
     ScheduledEvent,
@@ -40,6 +43,7 @@ from roadshow.model import (
     Unplaced,
 )
 from roadshow.timeutil import as_date
+from roadshow.travel import EstimatedTravel
 from roadshow.versions import event_uid
 
 
@@ -89,6 +93,7 @@ def parse_plan_ics(text: str, *, source: str, scenario: Scenario) -> Plan:
             stays.append(entry)
         elif isinstance(entry, Unplaced):
             unplaced.append(entry)
+    legs += _staying_put(scenario, events, legs, stays)
     return Plan(
         scenario_id=scenario.scenario_id,
         events=events,
@@ -96,6 +101,82 @@ def parse_plan_ics(text: str, *, source: str, scenario: Scenario) -> Plan:
         stays=stays,
         unplaced=unplaced,
     )
+
+
+def _staying_put(
+    scenario: Scenario,
+    events: list[ScheduledEvent],
+    legs: list[TravelLeg],
+    stays: list[OvernightStay],
+) -> list[TravelLeg]:
+    """The zero-length legs the plan had, which its calendar does not show.
+
+    A walk of no time (to a venue beside headquarters, say) is not exported, as
+    it is no calendar entry; without it a chair would seem never to leave
+    headquarters. Each person is followed through their days as the checker
+    does, and where they must be somewhere else and the travel model makes the
+    journey take no time, the planner's leg is put back: to an event at its
+    start, and back home (or to the night's stay) at the end of the day's last
+    item. A move that takes time is left missing, for the checker to report.
+    """
+    put_back = _PutBack(
+        EstimatedTravel(scenario.venue_by_id, scenario.travel),
+        set(scenario.venue_by_id),
+    )
+    for person in scenario.people:
+        days: dict[dt.date, list[ScheduledEvent | TravelLeg]] = defaultdict(list)
+        for item in [e for e in events if person.person_id in e.attendees] + [
+            leg for leg in legs if leg.person_id == person.person_id
+        ]:
+            days[_when(item)[0].in_tz(person.timezone).date()].append(item)
+        nights = {
+            s.night_of: s.venue_id for s in stays if s.person_id == person.person_id
+        }
+        for day, items in sorted(days.items()):
+            previous = as_date(day - dt.timedelta(days=1))
+            here = nights.get(previous, person.home_venue_id)
+            for item in sorted(items, key=_when):
+                if isinstance(item, TravelLeg):
+                    here = item.to_id
+                else:
+                    here = put_back.step(person, here, item.venue_id, item.start)
+            night = nights.get(as_date(day), person.home_venue_id)
+            put_back.step(person, here, night, max(_when(i)[1] for i in items))
+    return put_back.added
+
+
+@define
+class _PutBack:
+    """The zero-length legs found missing so far."""
+
+    travel: EstimatedTravel
+    venues: set[str]
+    added: list[TravelLeg] = field(factory=list)
+
+    def step(self, person: Person, here: str, there: str, at: DateTime) -> str:
+        """Move *person* from *here* to *there* at *at*; return where they are."""
+        if here == there or not {here, there} <= self.venues:
+            return there
+        journey = self.travel.journey(here, there, person.travel_mode)
+        if journey.minutes == 0:
+            self.added.append(
+                TravelLeg(
+                    person_id=person.person_id,
+                    from_id=here,
+                    to_id=there,
+                    mode=journey.mode,
+                    depart=at,
+                    arrive=at,
+                    distance_km=journey.distance_km,
+                )
+            )
+        return there
+
+
+def _when(item: ScheduledEvent | TravelLeg) -> tuple[DateTime, DateTime]:
+    if isinstance(item, ScheduledEvent):
+        return item.start, item.end
+    return item.depart, item.arrive
 
 
 Entry = ScheduledEvent | TravelLeg | OvernightStay | Unplaced | None
