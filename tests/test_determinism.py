@@ -13,6 +13,7 @@ from safety_kit import NATIONAL, roadshow_command, roadshow_env, snapshot
 pytestmark = pytest.mark.slow
 
 SEEDS = ("1", "2")
+PDF = ("--pdf",) if is_pdf_available() else ()  # PDFs too, where they can be made
 
 
 def plan_both(root: Path) -> dict[str, list[str]]:
@@ -24,7 +25,7 @@ def plan_both(root: Path) -> dict[str, list[str]]:
     for args in ((), NATIONAL):
         runs = {
             seed: subprocess.Popen(
-                roadshow_command("-q", "plan", *args, "--out", str(root / seed)),
+                roadshow_command("-q", "plan", *args, "--out", str(root / seed), *PDF),
                 env=roadshow_env(PYTHONHASHSEED=seed),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -159,7 +159,7 @@ def kill_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """
 
     def quick(
-        scenario: Scenario, plan: Plan, version: object = None
+        scenario: Scenario, plan: Plan, version: object = None, **_options: object
     ) -> dict[str, bytes]:
         text = render_plan_file(plan).encode("utf-8")
         return {"plan.json": text, "a/one.txt": b"1", "a/b/two.txt": text}

@@ -63,6 +63,28 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
     _fsync_folder(path.parent)
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Write *data* to a new file *path* (never an existing one) and fsync it.
+
+    For files inside a folder that is renamed into place whole once written (a
+    version's ``NNNN.tmp``): no temporary file or rename per file is needed, and
+    the folder is flushed once (:func:`fsync_tree`), so each file costs one fsync.
+
+    Raises:
+        OutputError: the file exists, or the folder is read-only or full.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags, 0o666)  # the umask applies, as for any new file
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise OutputError(msg) from None
+
+
 def _mode_for(path: Path) -> int:
     try:
         return stat.S_IMODE(path.stat().st_mode)

@@ -52,8 +52,11 @@ short moment between its commit and step 4, and readers ignore it until
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -70,16 +73,17 @@ from roadshow._fs import (
     remove_tree,
     rename,
     write_atomic,
+    write_new,
 )
 from roadshow.checks import check
 from roadshow.errors import OutputError
-from roadshow.exporters.choices import PUBLIC
+from roadshow.exporters.choices import FORMATS, PUBLIC
 from roadshow.exporters.ics import PlanVersion, calendar_files
 from roadshow.exporters.itinerary import (
     EXTENSIONS,
-    available_formats,
     build_itinerary,
     itinerary_people,
+    pdf_from_html,
     render_itinerary,
 )
 from roadshow.exporters.overview import render_overview
@@ -136,7 +140,12 @@ _LINK_TARGET = re.compile(rf"{VERSIONS}/(\d+)")
 
 
 def plan_outputs(
-    scenario: Scenario, plan: Plan, version: PlanVersion | None = None
+    scenario: Scenario,
+    plan: Plan,
+    version: PlanVersion | None = None,
+    *,
+    pdf: bool = False,
+    earlier: Path | None = None,
 ) -> dict[str, bytes]:
     """Return the files of a planned programme: relative file name to content.
 
@@ -144,7 +153,7 @@ def plan_outputs(
     ``calendars/internal/...`` (everything, split by programme, person, region and
     area) and ``calendars/public/...`` (no travel, stays, contacts or notes).
     Itineraries and the programme table are always included
-    (:func:`itinerary_outputs`).
+    (:func:`itinerary_outputs`; PDFs only with *pdf*, reusing *earlier*'s).
     """
     files = {"plan.json": render_plan_file(plan).encode("utf-8")}
     if version is not None:
@@ -155,7 +164,7 @@ def plan_outputs(
         )
         for name, data in public.items():
             files[f"{CALENDARS}/public/{name}"] = data
-    files.update(itinerary_outputs(scenario, plan, version))
+    files.update(itinerary_outputs(scenario, plan, version, pdf=pdf, earlier=earlier))
     files["overview.html"] = render_overview(
         scenario,
         plan,
@@ -218,11 +227,15 @@ class OutputFolder:
         *,
         issued_at: DateTime,
         reasons: Sequence[ChangeReason] = (),
+        pdf: bool = False,
     ) -> Published:
         """Record *plan* as a new version and write its files as a whole.
 
         An unchanged plan issues no new version; its folder is written only if
         it is missing. *reasons* (why each event changed) go into the history.
+        With *pdf*, PDF itineraries are written too: a person's PDF is copied
+        from the latest version when their itinerary's HTML is unchanged, and
+        the others are printed in parallel worker processes.
 
         Raises:
             InputError: the folder's history holds another scenario's plans.
@@ -231,10 +244,14 @@ class OutputFolder:
                 the way); the earlier outputs are left as they were.
         """
         written: dict[str, bytes] = {}
+        earlier = latest_folder(self.root)
+
+        def outputs(version: PlanVersion) -> dict[str, bytes]:
+            return plan_outputs(scenario, plan, version, pdf=pdf, earlier=earlier)
 
         def write(version: PlanVersion) -> None:
             self._step()  # the history transaction is open
-            written.update(plan_outputs(scenario, plan, version))
+            written.update(outputs(version))
             self._write_version(version.number, written)
 
         version = self.history.record(
@@ -244,7 +261,7 @@ class OutputFolder:
         folder = self._version_dir(version.number)
         is_new = bool(written)
         if not is_new:
-            written = plan_outputs(scenario, plan, version)
+            written = outputs(version)
             if not folder.is_dir():
                 self._write_version(version.number, written)
         if latest_version(self.root) != version.number or not self._link_agrees():
@@ -360,7 +377,7 @@ class OutputFolder:
             for name in sorted(files):
                 path = temp / name
                 ensure_folder(path.parent)
-                write_atomic(path, files[name])
+                write_new(path, files[name])  # the folder is renamed whole
                 self._step()
             fsync_tree(temp)
         except OutputError as exc:
@@ -466,7 +483,12 @@ class _Journal:
 
 
 def publish_plan(
-    out_dir: str | Path, scenario: Scenario, plan: Plan, *, issued_at: DateTime
+    out_dir: str | Path,
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    issued_at: DateTime,
+    pdf: bool = False,
 ) -> Published:
     """Open (lock and recover) *out_dir* and publish *plan* in it.
 
@@ -480,7 +502,7 @@ def publish_plan(
         OutputError: the folder cannot be written.
     """
     with OutputFolder.open(out_dir) as folder:
-        return folder.publish(scenario, plan, issued_at=issued_at)
+        return folder.publish(scenario, plan, issued_at=issued_at, pdf=pdf)
 
 
 def latest_version(out_dir: str | Path) -> int | None:
@@ -552,28 +574,91 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> None:
 
 
 def itinerary_outputs(
-    scenario: Scenario, plan: Plan, version: PlanVersion | None = None
+    scenario: Scenario,
+    plan: Plan,
+    version: PlanVersion | None = None,
+    *,
+    pdf: bool = False,
+    earlier: Path | None = None,
 ) -> dict[str, bytes]:
     """Return the itinerary files and the programme table of a plan.
 
-    One itinerary per principal and chair (``itineraries/<person>.<ext>``) in
-    every format this installation can write (PDF only with the ``pdf`` extra),
-    plus ``programme.csv`` and ``programme.json``. With the plan's issued
-    *version* (number 1 or more), every itinerary page names it.
+    One itinerary per principal and chair (``itineraries/<person>.<ext>``) as
+    text, Markdown and HTML, plus ``programme.csv`` and ``programme.json``. With
+    the plan's issued *version* (number 1 or more), every itinerary page names
+    it. With *pdf*, a PDF each too (this needs the ``pdf`` extra): a PDF in the
+    version folder *earlier* is reused while the HTML it was printed from is
+    unchanged, and the others are printed in parallel (:func:`print_pdfs`).
+
+    Raises:
+        MissingDependencyError: *pdf* without WeasyPrint or its libraries.
     """
     number = version.number if version is not None and version.number else None
     issued = version.issued_at if number is not None and version else None
     files: dict[str, bytes] = {}
-    formats = available_formats()
+    html: dict[str, str] = {}
     for person_id in itinerary_people(scenario):
         itinerary = build_itinerary(
             scenario, plan, person_id, version=number, issued=issued
         )
-        for fmt in formats:
+        for fmt in FORMATS:
+            if fmt == "pdf":
+                continue
             rendered = render_itinerary([itinerary], fmt)
-            files[f"{ITINERARIES}/{person_id}.{EXTENSIONS[fmt]}"] = (
-                rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
-            )
+            text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
+            files[f"{ITINERARIES}/{person_id}.{EXTENSIONS[fmt]}"] = text.encode("utf-8")
+            if fmt == "html":
+                html[person_id] = text
+    if pdf:
+        for person_id, data in sorted(_pdfs(html, earlier).items()):
+            files[f"{ITINERARIES}/{person_id}.{EXTENSIONS['pdf']}"] = data
     files["programme.csv"] = render_programme_csv(scenario, plan).encode("utf-8")
     files["programme.json"] = render_programme_json(scenario, plan).encode("utf-8")
     return files
+
+
+def _pdfs(html: dict[str, str], earlier: Path | None) -> dict[str, bytes]:
+    """Each person's PDF: kept from *earlier* if its HTML is unchanged, else printed."""
+    found: dict[str, bytes] = {}
+    todo: dict[str, str] = {}
+    for person_id, text in html.items():
+        kept = _earlier_pdf(earlier, person_id, text) if earlier else None
+        if kept is None:
+            todo[person_id] = text
+        else:
+            found[person_id] = kept
+    found.update(zip(todo, print_pdfs(list(todo.values())), strict=True))
+    return found
+
+
+def _earlier_pdf(earlier: Path, person_id: str, text: str) -> bytes | None:
+    folder = earlier / ITINERARIES
+    try:
+        same = (folder / f"{person_id}.html").read_bytes() == text.encode("utf-8")
+        return (folder / f"{person_id}.pdf").read_bytes() if same else None
+    except OSError:
+        return None
+
+
+def print_pdfs(pages: list[str]) -> list[bytes]:
+    """Print each HTML document in *pages* as PDF, in parallel where it pays.
+
+    With more than one document and more than one usable CPU, fresh worker
+    processes (sharing nothing with this one) print them; the bytes are the same
+    as printing them here one after another.
+
+    Raises:
+        MissingDependencyError: WeasyPrint or its system libraries are missing.
+    """
+    workers = min(len(pages), _cpus())
+    if workers < 2:  # noqa: PLR2004 - one worker is no parallelism
+        return [pdf_from_html(page) for page in pages]
+    first = pdf_from_html(pages[0])  # here: a missing WeasyPrint fails plainly
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return [first, *pool.map(pdf_from_html, pages[1:])]
+
+
+def _cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)

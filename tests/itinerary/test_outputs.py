@@ -14,8 +14,9 @@ from roadshow.outputs import itinerary_outputs, plan_outputs
 def test_an_itinerary_per_principal_and_chair_in_every_format(
     scenario: Scenario, plan: Plan
 ) -> None:
-    """Each principal and chair gets text, Markdown, HTML and (with the extra) PDF."""
-    files = itinerary_outputs(scenario, plan)
+    """Each principal and chair gets text, Markdown, HTML and (asked, with the
+    extra) PDF."""
+    files = itinerary_outputs(scenario, plan, pdf=is_pdf_available())
     extensions = ["txt", "md", "html"] + (["pdf"] if is_pdf_available() else [])
     expected = {
         f"itineraries/{person}.{ext}"
@@ -37,6 +38,7 @@ def test_without_the_pdf_extra_the_other_formats_are_written(
     monkeypatch.setattr("roadshow.exporters.itinerary.is_pdf_available", lambda: False)
     files = itinerary_outputs(scenario, plan)
     assert not [name for name in files if name.endswith(".pdf")]
+    assert "itineraries/minister.html" in files
     assert "itineraries/minister.md" in files
 
 

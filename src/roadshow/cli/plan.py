@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 )
 @click.option("--no-out", is_flag=True, help="Print the summary only; write no files.")
 @click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write PDF itineraries (needs the pdf extra; slower).",
+)
+@click.option(
     "--only",
     "kinds",
     multiple=True,
@@ -72,6 +77,7 @@ def plan(
     no_out: bool,
     kinds: tuple[str, ...],
     *,
+    pdf: bool = False,
     fresh: bool = False,
     now_text: str | None = None,
     dry_run: bool = False,
@@ -79,7 +85,8 @@ def plan(
 ) -> None:
     """Plan a scenario (default: the bundled nhs-2008) and print a summary.
 
-    Writes the plan, its calendars and a new plan version into OUT. When OUT
+    Writes the plan, its calendars, itineraries (PDFs too with --pdf) and a new
+    plan version into OUT. When OUT
     already has a published version, re-plans it: every event still valid stays
     where it is, and each change is recorded with its reason (--fresh plans from
     scratch). A plan that would cancel or leave unplaced a published event is
@@ -89,11 +96,13 @@ def plan(
     from roadshow.checks import check as check_plan
     from roadshow.cli import _replan
     from roadshow.exporters.summary import render_plan_summary
-    from roadshow.outputs import LATEST, OutputFolder
+    from roadshow.outputs import OutputFolder, latest_folder
     from roadshow.planner import solve
 
     loaded = _only(app.load(scenario), kinds)
     now = _replan.parse_now(now_text, loaded.timezone) if now_text else None
+    if pdf and not (no_out or dry_run):
+        _need_pdf()
     with contextlib.ExitStack() as stack:
         # Lock OUT before planning, so a second run fails at once, not after it.
         folder = (
@@ -141,15 +150,33 @@ def plan(
                 )
                 click.get_current_context().exit(1)
             done = folder.publish(
-                loaded, result.plan, issued_at=issue_time(), reasons=result.changes
+                loaded,
+                result.plan,
+                issued_at=issue_time(),
+                reasons=result.changes,
+                pdf=pdf,
             )
             what = "Wrote" if done.is_new else "Plan unchanged, kept"
             app.progress(
-                f"{what} {len(done.files)} files in {out_dir / LATEST}"
+                f"{what} {len(done.files)} files in"
+                f" {latest_folder(out_dir) or done.folder}"
                 f" (plan version {done.version.number})"
             )
     if not result.plan.is_complete or any(v.is_hard for v in violations):
         click.get_current_context().exit(1)
+
+
+def _need_pdf() -> None:
+    """Fail before planning if PDFs were asked for and cannot be printed."""
+    from roadshow.errors import MissingDependencyError
+    from roadshow.exporters.itinerary import PDF_INSTALL_HINT, is_pdf_available
+
+    if not is_pdf_available():
+        msg = (
+            "--pdf needs WeasyPrint and its system libraries (Pango), which are"
+            f" not installed; install the extra with: {PDF_INSTALL_HINT}"
+        )
+        raise MissingDependencyError(msg)
 
 
 def _only(scenario: Scenario, kinds: tuple[str, ...]) -> Scenario:

@@ -506,6 +506,18 @@ def render_itinerary_pdf(itineraries: Sequence[Itinerary]) -> bytes:
     Raises:
         MissingDependencyError: WeasyPrint (the ``pdf`` extra) or Pango is missing.
     """
+    return pdf_from_html(render_itinerary_html(itineraries))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Print an itinerary's HTML rendering (:func:`render_itinerary_html`) as PDF.
+
+    The same HTML gives the same bytes, so a PDF can be kept while its HTML is
+    unchanged; a top-level function, so worker processes can run it.
+
+    Raises:
+        MissingDependencyError: WeasyPrint (the ``pdf`` extra) or Pango is missing.
+    """
     weasyprint = _import_weasyprint()
     if weasyprint is None:
         msg = (
@@ -513,9 +525,7 @@ def render_itinerary_pdf(itineraries: Sequence[Itinerary]) -> bytes:
             f"which are not installed; install the extra with: {PDF_INSTALL_HINT}"
         )
         raise MissingDependencyError(msg)
-    document = weasyprint.HTML(
-        string=render_itinerary_html(itineraries), url_fetcher=_refuse_fetch
-    )
+    document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch)
     return bytes(document.write_pdf(full_fonts=not _can_subset_fonts(weasyprint)))
 
 
