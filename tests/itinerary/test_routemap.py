@@ -7,13 +7,14 @@ from html.parser import HTMLParser
 import pytest
 
 from roadshow.data import nhs2008
+from roadshow.exporters.itinerary import build_itinerary
 from roadshow.exporters.routemap import (
     build_route_map,
     project,
     render_route_map,
     town_label,
 )
-from roadshow.model import Venue
+from roadshow.model import Plan, Scenario, Venue
 
 
 def test_projection_is_fixed_and_oriented() -> None:
@@ -154,3 +155,22 @@ def test_labels_at_the_right_edge_go_left() -> None:
     assert anchors == {"w": "start", "e": "end"}
     east_point = route_map.points[1]
     assert east_point.label_x < east_point.x
+
+
+def test_an_itinerary_map_numbers_its_stops_in_route_order(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """Event venues are numbered 1, 2, ... in the order visited, with their dates."""
+    itinerary = build_itinerary(scenario, plan, "minister")
+    stops = itinerary.route_map.stops
+    assert [stop.number for stop in stops] == list(range(1, len(stops) + 1))
+    event_venues = [
+        item.place.venue_id
+        for day in itinerary.days
+        for item in day.items
+        if item.kind == "event"
+    ]
+    assert [stop.venue_id for stop in stops] == list(dict.fromkeys(event_venues))
+    assert all(stop.when for stop in stops)
+    svg = render_route_map(itinerary.route_map, map_id="m")
+    assert svg.count('class="stop-number"') == len(stops)

@@ -429,10 +429,14 @@ def _route_map(
     venues = scenario.venue_by_id
     stops: list[tuple[Venue, str]] = [(venues[home.venue_id], "home")]
     legs: list[tuple[Venue, Venue, str]] = []
+    dates: dict[str, list[str]] = {}
     for day in days:
         for item in day.items:
             if isinstance(item, EventItem):
                 stops.append((venues[item.place.venue_id], "event"))
+                when = dates.setdefault(item.place.venue_id, [])
+                if short_date(day.on) not in when:
+                    when.append(short_date(day.on))
             elif isinstance(item, TravelItem):
                 origin = venues[item.origin.venue_id]
                 destination = venues[item.destination.venue_id]
@@ -440,7 +444,17 @@ def _route_map(
                 legs.append((origin, destination, item.mode))
         if day.night_away:
             stops.append((venues[day.night.venue_id], "night"))
-    return build_route_map(stops, legs, title=f"Route map: {name}")
+    return build_route_map(
+        stops,
+        legs,
+        title=f"Route map: {name}",
+        dates={venue_id: ", ".join(when) for venue_id, when in dates.items()},
+    )
+
+
+def short_date(on: Date) -> str:
+    """A date as a map label prints it: ``9 Sep``."""
+    return f"{on.day} {on.format('MMM')}"
 
 
 # --- rendering -------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import Final
@@ -86,6 +86,10 @@ class MapPoint:
     label_y: float = 0.0
     label_anchor: str = "start"
     """``start``: the label is right of the point; ``end``: left of it."""
+    number: int | None = None
+    """The stop's number in route order (events only, on an itinerary's map)."""
+    when: str = ""
+    """The dates of the stop's events, e.g. ``"9 Sep, 24 Sep"``."""
 
 
 @frozen(kw_only=True)
@@ -120,6 +124,17 @@ class RouteMap:
     legs: tuple[MapLeg, ...] = field(converter=_legs)
 
     @property
+    def modes(self) -> tuple[str, ...]:
+        """The travel modes drawn, for the legend."""
+        return tuple(sorted({leg.mode for leg in self.legs}))
+
+    @property
+    def stops(self) -> tuple[MapPoint, ...]:
+        """The numbered stops, in route order."""
+        numbered = [p for p in self.points if p.number is not None]
+        return tuple(sorted(numbered, key=lambda p: p.number or 0))
+
+    @property
     def scale(self) -> float:
         """Size of the view against the whole-England frame (1.0, or less zoomed)."""
         return round(min(1.0, self.view_box[2] / _FRAME[2]), 4)
@@ -148,6 +163,7 @@ def build_route_map(
     legs: Sequence[tuple[Venue, Venue, str]],
     *,
     title: str,
+    dates: Mapping[str, str] | None = None,
 ) -> RouteMap:
     """Project a journey and choose the view: all of England, or its region.
 
@@ -157,6 +173,8 @@ def build_route_map(
             once, with its first role.
         legs: ``(from, to, mode)`` for each travel leg.
         title: The map's accessible title.
+        dates: When given, the venues it names (by id) are numbered in route
+            order and carry these dates, so the map reads as a numbered route.
 
     Labels go to the first venue of each town, right of the point (left of it
     at the view's right edge); a label that would overlap one already placed is
@@ -173,6 +191,14 @@ def build_route_map(
     points: list[MapPoint] = []
     towns: set[str] = set()
     boxes: list[tuple[float, float, float, float]] = []
+    # Numbered in the order *dates* lists them (first event first), which is
+    # not the drawing order: home comes first there even if visited last.
+    numbers = {
+        venue_id: number
+        for number, venue_id in enumerate(
+            (v for v in dates or {} if v in unique), start=1
+        )
+    }
     for venue, role, x, y in unique.values():
         town = town_label(venue)
         width = _CHAR_WIDTH * font * len(town)
@@ -196,6 +222,8 @@ def build_route_map(
                 label_x=round(x + dx if anchor == "start" else x - dx, 2),
                 label_y=round(baseline, 2),
                 label_anchor=anchor,
+                number=numbers.get(venue.venue_id),
+                when=(dates or {}).get(venue.venue_id, ""),
             )
         )
     drawn = []
