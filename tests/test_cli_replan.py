@@ -156,3 +156,71 @@ def test_a_schema_1_history_gains_the_reasons_table(tmp_path: Path) -> None:
     with contextlib.closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("SELECT count(*) FROM reasons").fetchone()[0] == 0
+
+
+def edit_calendar(out: Path, target: Path, title: str, *edits: tuple[str, str]) -> None:
+    """Copy the public programme calendar, moving the event *title* by hand."""
+    text = (out / "latest/calendars/public/programme.ics").read_text(encoding="utf-8")
+    blocks = text.split("BEGIN:VEVENT")
+    for old, new in edits:
+        blocks = [b.replace(old, new) if title in b else b for b in blocks]
+    target.write_text("BEGIN:VEVENT".join(blocks), encoding="utf-8")
+
+
+def ics_time(local: str) -> str:
+    """``2008-11-03T10:00:00`` as an .ics local time, ``20081103T100000``."""
+    return local[:19].replace("-", "").replace(":", "")
+
+
+def test_an_event_moved_by_hand_in_a_calendar_becomes_a_pin(
+    tmp_path: Path, small: Path
+) -> None:
+    """--pins edited.ics: the moved event goes where the hand put it, nothing else."""
+    out = tmp_path / "out"
+    plan(small, out)
+    start, _ = event_times(out, "york")
+    day = start[:10].replace("-", "")
+    edited = tmp_path / "edited.ics"
+    edit_calendar(out, edited, "Round table\\, York", (f"{day}T", "20081106T"))
+    code, stdout, _ = plan(small, out, "--pins", str(edited), "--dry-run")
+    assert code == 0
+    assert "Round table, York" in stdout
+    assert "Thu 6 Nov 2008" in stdout
+    assert "Listening event, Leeds" not in stdout
+    assert plan(small, out, "--pins", str(edited))[0] == 0
+    assert event_times(out, "york")[0].startswith("2008-11-06")
+
+
+def test_a_pin_that_cannot_hold_is_checked_and_not_published(
+    tmp_path: Path, small: Path
+) -> None:
+    """A hand move onto the pinned briefing's time clashes: nothing published."""
+    out = tmp_path / "out"
+    plan(small, out)
+    start, end = event_times(out, "york")
+    edited = tmp_path / "edited.ics"
+    edit_calendar(
+        out,
+        edited,
+        "Round table\\, York",
+        (ics_time(start), "20081107T133000"),
+        (ics_time(end), "20081107T150000"),
+    )
+    before = snapshot(out)
+    code, _, stderr = plan(small, out, "--pins", str(edited))
+    assert code == 1
+    assert "Not published" in stderr
+    assert snapshot(out) == before
+
+
+def test_a_pins_file_with_an_unknown_uid_exits_2(tmp_path: Path, small: Path) -> None:
+    """An event whose UID roadshow never gave: one clear line, exit 2."""
+    out = tmp_path / "out"
+    plan(small, out)
+    edited = tmp_path / "edited.ics"
+    edit_calendar(out, edited, "Round table\\, York", ("@roadshow", "-x@roadshow"))
+    code, _, stderr = plan(small, out, "--pins", str(edited))
+    assert code == 2
+    assert "edited.ics" in stderr
+    assert "does not know" in stderr
+    assert "Traceback" not in stderr

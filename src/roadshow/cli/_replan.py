@@ -146,3 +146,97 @@ def render_dry_run(
         " (dry run, nothing published):\n"
     )
     return head + render_changes_table(found, scenario, reasons)
+
+
+def load_pins(path: Path, scenario: Scenario, published: Plan | None) -> Scenario:
+    """*scenario* with each event moved by hand in the calendar *path* pinned there.
+
+    An event is recognised by its UID (or roadshow's ``X-ROADSHOW-*``
+    properties); one whose day, time or venue differs from the published
+    version becomes a pin of that day, time and venue, which the planner then
+    checks like any pin.
+
+    Raises:
+        InputError: the file cannot be read, or an event's UID is not one
+            roadshow gave an event of *scenario*.
+    """
+    import warnings
+
+    import attrs
+
+    from roadshow.errors import SkippedContentWarning
+    from roadshow.importers.plan_ics import load_plan_ics
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        edited = load_plan_ics(path, scenario)
+    for warning in caught:
+        text = str(warning.message)
+        if "not an event of scenario" in text:
+            where = text.split(": event skipped", 1)[0]
+            line = where.rsplit(", ", 1)[-1] if ", line " in where else None
+            msg = "an event roadshow does not know (its UID is not one of this plan's)"
+            raise InputError(
+                msg,
+                source=str(path),
+                location=line,
+                expected=f"events exported by roadshow for {scenario.scenario_id},"
+                " with their UIDs",
+            )
+        if issubclass(warning.category, SkippedContentWarning):
+            warnings.warn(text, SkippedContentWarning, stacklevel=2)
+    _check_uids(path, scenario)
+    before = {e.request_id: e for e in published.events} if published else {}
+    pins = {}
+    for event in edited.events:
+        old = before.get(event.request_id)
+        if old is not None and (old.start, old.end, old.venue_id) == (
+            event.start,
+            event.end,
+            event.venue_id,
+        ):
+            continue
+        request = scenario.request_by_id[event.request_id]
+        if request.follows is not None:
+            msg = f"{request.request_id} follows {request.follows} and moves with it"
+            raise InputError(
+                msg,
+                source=str(path),
+                expected=f"the event it follows ({request.follows}) moved instead",
+            )
+        local = event.start.in_tz(scenario.timezone)
+        pins[event.request_id] = attrs.evolve(
+            request,
+            pin_on=local.date(),
+            pin_at=local.time(),
+            venue_ids=(event.venue_id,),
+        )
+    if not pins:
+        return scenario
+    return attrs.evolve(
+        scenario,
+        requests=tuple(pins.get(r.request_id, r) for r in scenario.requests),
+    )
+
+
+def _check_uids(path: Path, scenario: Scenario) -> None:
+    """Every event in *path* must carry the UID roadshow gave one of its events."""
+    import icalendar
+
+    from roadshow.versions import event_uid
+
+    known = {event_uid(scenario.scenario_id, r.request_id) for r in scenario.requests}
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    for event in calendar.walk("VEVENT"):
+        if str(event.get("X-ROADSHOW-KIND", "")) in {"travel", "stay"}:
+            continue
+        uid = str(event.get("UID", ""))
+        if uid not in known:
+            msg = "an event roadshow does not know"
+            raise InputError(
+                msg,
+                source=str(path),
+                location=f"UID {uid}" if uid else "an event without a UID",
+                expected=f"the UID of an event roadshow exported for"
+                f" {scenario.scenario_id}",
+            )

@@ -63,6 +63,13 @@ if TYPE_CHECKING:
     help="Print the changes a re-plan would make (the changes table); publish nothing.",
 )
 @click.option(
+    "--pins",
+    "pins_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.ics",
+    help="Events moved by hand in an exported calendar (same UID) become pins.",
+)
+@click.option(
     "--allow-cancel",
     "allow_cancel",
     multiple=True,
@@ -82,6 +89,7 @@ def plan(
     now_text: str | None = None,
     dry_run: bool = False,
     allow_cancel: tuple[str, ...] = (),
+    pins_path: Path | None = None,
 ) -> None:
     """Plan a scenario (default: the bundled nhs-2008) and print a summary.
 
@@ -112,6 +120,9 @@ def plan(
         )
         published = None if no_out else _replan.published_plan(out_dir, loaded)
         _replan.check_allowed(allow_cancel, published)
+        if pins_path is not None:
+            with warnings_to_stderr():
+                loaded = _replan.load_pins(pins_path, loaded, published)
         app.progress(
             f"Planning {len(loaded.requests)} requests for {len(loaded.people)} people"
             + (" against the published version" if published and not fresh else "")
