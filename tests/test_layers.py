@@ -8,7 +8,7 @@ import from its own layer's package and from any layer below it, never above:
     data                                        the bundled scenarios
     exporters | importers                       formats out, formats in (apart)
     planner | checks                            planning, checking (apart)
-    versions, planfile, icsfields, travel, rules, objective
+    versions, planfile, advance, icsfields, travel, rules, objective
     model, timeutil, errors                     the domain and its errors
 
 ``exporters`` and ``importers`` never import each other; nor do ``planner`` and
@@ -36,6 +36,7 @@ LAYERS: tuple[grimp.Layer, ...] = (
     grimp.Layer(
         "versions",
         "planfile",
+        "advance",
         "icsfields",
         "travel",
         "rules",

@@ -26,6 +26,7 @@ from roadshow.cli._app import AppContext
 from roadshow.errors import RoadshowError
 
 COMMANDS: Final[dict[str, str]] = {
+    "advance": "roadshow.cli.advance:advance",
     "areas": "roadshow.cli.areas:areas",
     "changes": "roadshow.cli.calendars:changes",
     "check": "roadshow.cli.plan:check",
