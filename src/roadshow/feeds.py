@@ -24,8 +24,9 @@ with ``304 Not Modified``. Links are made from ``--base-url`` or the address the
 server is bound to, never from the request's ``Host`` header. The list of feeds is
 read once per version (``DIR/latest`` moving makes a new list); only listed files
 are served, so request paths are never joined onto a disk path. Connections are
-handled by a fixed pool of worker threads, each read times out, and connections
-beyond what the pool can queue are closed at once.
+handled by a fixed pool of worker threads; each read times out, each connection
+is cut after two minutes in all (so trickling bytes cannot hold a worker), and
+connections beyond what the pool can queue are closed at once.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import socket
 import stat
 import string
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -65,6 +67,9 @@ SECRET_FILE: Final = ".feed-secret"  # noqa: S105 - a file name, not a password
 
 READ_TIMEOUT: Final = 30.0
 """Seconds a connection may stay silent before the server closes it."""
+
+LIFETIME: Final = 120.0
+"""Seconds a connection may last in all: a client that trickles bytes is cut off."""
 
 WORKERS: Final = 8
 """Worker threads; connections beyond four times this wait for none and are closed."""
@@ -353,7 +358,10 @@ class FeedServer(HTTPServer):
 
     A connection is handed to a worker; when every worker is busy and the queue
     (three times the pool) is full too, new connections are closed at once
-    instead of piling up threads.
+    instead of piling up threads. Each read times out after ``read_timeout``
+    seconds, and a watchman thread shuts every connection that has lasted
+    ``lifetime`` seconds, so a client sending a byte now and then cannot hold a
+    worker for ever either.
     """
 
     def __init__(
@@ -365,10 +373,28 @@ class FeedServer(HTTPServer):
         workers: int = WORKERS,
     ) -> None:
         self.read_timeout = READ_TIMEOUT
+        self.lifetime = LIFETIME
         self.site = site
         self._slots = threading.BoundedSemaphore(workers * 4)
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="roadshow-feed")
+        self._open: dict[socket.socket, float] = {}
+        self._open_lock = threading.Lock()
+        self._closing = threading.Event()
         super().__init__(address, handler)
+        self._watchman = threading.Thread(
+            target=self._watch, name="roadshow-watchman", daemon=True
+        )
+        self._watchman.start()
+
+    def _watch(self) -> None:
+        """Shut connections that have lasted too long (their reads then end)."""
+        while not self._closing.wait(0.5):
+            now = time.monotonic()
+            with self._open_lock:
+                expired = [s for s, end in self._open.items() if end <= now]
+            for connection in expired:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     def process_request(
         self,
@@ -382,11 +408,15 @@ class FeedServer(HTTPServer):
         self._pool.submit(self._work, request, client_address)
 
     def _work(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        with self._open_lock:
+            self._open[request] = time.monotonic() + self.lifetime
         try:
             self.finish_request(request, client_address)
         except Exception:  # noqa: BLE001 - one bad connection must not stop a worker
             self.handle_error(request, client_address)
         finally:
+            with self._open_lock:
+                self._open.pop(request, None)
             self.shutdown_request(request)
             self._slots.release()
 
@@ -401,6 +431,10 @@ class FeedServer(HTTPServer):
         """Stop listening, then let the workers finish their connections."""
         super().server_close()
         self._pool.shutdown(wait=True)
+        self._closing.set()
+        watchman = getattr(self, "_watchman", None)  # None: binding failed
+        if watchman is not None:
+            watchman.join()
 
 
 def make_server(
@@ -415,6 +449,7 @@ def make_server(
     base_url: str | None = None,
     workers: int = WORKERS,
     timeout: float = READ_TIMEOUT,
+    lifetime: float = LIFETIME,
 ) -> FeedServer:
     """Return an HTTP server for the feeds under *root* (call ``serve_forever``).
 
@@ -431,6 +466,7 @@ def make_server(
             default: the bound address.
         workers: Worker threads.
         timeout: Seconds a connection may stay silent.
+        lifetime: Seconds a connection may last in all.
 
     Raises:
         OutputError: the address cannot be used (port taken, unknown host).
@@ -443,6 +479,7 @@ def make_server(
         msg = f"cannot serve on {host}:{port}: {exc.strerror or exc}"
         raise OutputError(msg) from None
     server.read_timeout = timeout
+    server.lifetime = lifetime
     bound_host, bound_port = server.server_address[:2]
     if base_url is None:
         shown = str(bound_host)

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -301,6 +302,38 @@ def test_silent_connections_time_out_and_never_pile_up_threads(out_dir):
         finally:
             for connection in silent:
                 connection.close()
+        assert fetch(address, FEED)[0] == 200
+
+
+def test_a_trickling_client_is_cut_off(out_dir):
+    """A client sending a byte now and then is disconnected after the lifetime."""
+    server = make_server(calendar_folder(out_dir), port=0, timeout=30, lifetime=1)
+    with running(server) as address:
+        connection = socket.create_connection(address, timeout=30)
+        try:
+            cut = False
+            for byte in b"GET / HTTP/1.1\r\nX-Slow: " + b"a" * 600:
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    cut = True
+                    break
+                time.sleep(0.1)
+                connection.setblocking(False)
+                try:
+                    if connection.recv(1) == b"":
+                        cut = True
+                        break
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    cut = True
+                    break
+                finally:
+                    connection.setblocking(True)
+            assert cut
+        finally:
+            connection.close()
         assert fetch(address, FEED)[0] == 200
 
 
