@@ -11,10 +11,10 @@ people, venue, length, days and times; nobody in two places at once; every
 journey at least as long as the travel model says and inside travel hours; each
 person's day starting and ending where they slept; each person at the place of
 each diary commitment (its venue, or the home base) when it starts; blackouts,
-diary commitments, pins, follow-on sessions, nights away and the per-kind limits
-honoured. Soft: under 15 minutes to spare between back-to-back events, days over
-11 hours door to door, more than 3 nights away in a row, events in neighbouring
-areas on the same day.
+diary commitments, pins, follow-on sessions, arriving ``arrive_before`` ahead of
+each event, nights away and the per-kind limits honoured. Soft: under 15 minutes
+to spare between back-to-back events, days over 11 hours door to door, more than
+3 nights away in a row, events in neighbouring areas on the same day.
 """
 
 from __future__ import annotations
@@ -383,6 +383,7 @@ class _Checker:
         found = [
             *self._overlaps(items),
             *self._tight(person, items),
+            *self._arrivals(person, items),
             *self._commitments(person, items),
             *self._journeys(person),
             *_Walk(self, person, items).run(),
@@ -438,6 +439,25 @@ class _Checker:
                     f" {self._label(second)}"
                 )
                 yield "tight", WARNING, text, start, None
+
+    def _arrivals(self, person: Person, items: list[Item]) -> Iterator[Found]:
+        """A journey to an event ends at least ``arrive_before`` before it starts."""
+        for (_, arrive, leg), (start, _, event) in pairwise(items):
+            if not (
+                isinstance(leg, TravelLeg)
+                and isinstance(event, ScheduledEvent)
+                and leg.to_id == event.venue_id
+            ):
+                continue
+            need = self.s.arrive_before(person.person_id, event.kind)
+            spare = minutes_of(start - arrive)
+            if 0 <= spare < need:
+                local = arrive.in_tz(person.timezone)
+                text = (
+                    f"arrives at {self.place(leg.to_id)} at {local:%H:%M}, {spare}"
+                    f" minutes before {event.title} ({need} wanted)"
+                )
+                yield "arrive-by", ERROR, text, start, event.request_id
 
     def _commitments(self, person: Person, items: list[Item]) -> Iterator[Found]:
         for c in self.s.commitments:

@@ -35,7 +35,14 @@ from roadshow.exporters.routemap import (
     render_route_map,
     town_label,
 )
-from roadshow.model import OvernightStay, Plan, Scenario, ScheduledEvent, Venue
+from roadshow.model import (
+    OvernightStay,
+    Plan,
+    Scenario,
+    ScheduledEvent,
+    TravelLeg,
+    Venue,
+)
 from roadshow.timeutil import minutes_of
 
 ITINERARY_ROLES: Final = ("principal", "chair")
@@ -81,6 +88,9 @@ class TravelItem:
     origin: Place
     destination: Place
     distance_km: float
+    arrive_by: DateTime | None = None
+    """When the person wants to be there: the next event's start less its
+    ``arrive_before`` (None when the journey leads to no event or no margin)."""
 
     @property
     def minutes(self) -> int:
@@ -270,6 +280,7 @@ def build_itinerary(
                     )
                 ),
                 distance_km=leg.distance_km,
+                arrive_by=_arrive_by(scenario, person_id, leg, events),
             )
         )
     for night_of in stays:
@@ -334,6 +345,29 @@ def _lodging(scenario: Scenario, stay: OvernightStay) -> Place:
         address="",
         town=near,
     )
+
+
+def _arrive_by(
+    scenario: Scenario,
+    person_id: str,
+    leg: TravelLeg,
+    events: Sequence[ScheduledEvent],
+) -> DateTime | None:
+    """The event the journey leads to, less the person's margin for it."""
+    tz = scenario.timezone
+    following = [e for e in events if e.start >= leg.arrive]
+    if not following:
+        return None
+    event = following[0]
+    if (
+        event.venue_id != leg.to_id
+        or event.start.in_tz(tz).date() != leg.arrive.in_tz(tz).date()
+    ):
+        return None
+    margin = scenario.arrive_before(person_id, event.kind)
+    if margin <= 0:
+        return None
+    return event.start.subtract(minutes=margin).in_tz(tz)
 
 
 def _event_item(scenario: Scenario, event: ScheduledEvent, tz: str) -> EventItem:

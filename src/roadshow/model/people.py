@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from attrs import field, frozen
-from pendulum import Date, DateTime, Time
+from pendulum import Date, DateTime, Duration, Time
 
 from roadshow.errors import (
     InvalidModelError,
@@ -13,6 +13,7 @@ from roadshow.model._common import (
     _describe,
     _id_validator,
     _nonempty,
+    _nonneg_duration,
     _opt_id_validator,
     _text_length,
 )
@@ -31,6 +32,8 @@ class Person:
 
     Working hours bound their events; travel hours bound their journeys. A day
     that ends (back at the night's location) after ``late_after`` is a late finish.
+    A journey to an event ends at least ``arrive_before`` before it starts (or
+    the event kind's ``arrive_before`` if longer).
     """
 
     person_id: str = field(validator=_id_validator("person"))
@@ -44,6 +47,7 @@ class Person:
     region_id: str | None = None
     email: str | None = None
     travel_mode: str | None = None
+    arrive_before: Duration = field(factory=Duration, validator=_nonneg_duration)
 
     def __attrs_post_init__(self) -> None:
         check_timezone(self.timezone, obj=_describe(self), field="timezone")

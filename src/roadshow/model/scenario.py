@@ -24,6 +24,7 @@ from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
 from roadshow.timeutil import (
     DEFAULT_TZ,
     check_timezone,
+    minutes_of,
 )
 
 FIRST_YEAR = 1900
@@ -281,6 +282,12 @@ class Scenario:
                 known=self.venue_by_id,
             )
         return venue
+
+    def arrive_before(self, person_id: str, kind: str) -> int:
+        """Minutes before an event of *kind* that *person_id* arrives, at least."""
+        person = self.person_by_id.get(person_id)
+        own = minutes_of(person.arrive_before) if person else 0
+        return max(own, minutes_of(self.rules.for_kind(kind).arrive_before))
 
     def commitment_place(self, commitment: Commitment) -> str:
         """Return the venue of a commitment: its own, or the person's home base."""

@@ -12,7 +12,7 @@ from pendulum import Date, Duration
 from roadshow.errors import (
     InvalidModelError,
 )
-from roadshow.model._common import MODES, _date_set, _int_set
+from roadshow.model._common import MODES, _date_set, _int_set, _nonneg_duration
 from roadshow.timeutil import format_duration, minutes_of
 
 
@@ -55,6 +55,8 @@ class KindRules:
             has an event of the named kind (``"tour"``).
         neighbour_km: Soft: avoid two events of the kind on the same day in areas
             whose venues are closer than this.
+        arrive_before: A journey to an event of the kind ends at least this long
+            before it starts (the attendee's own ``arrive_before`` if longer).
     """
 
     kind: str
@@ -62,6 +64,7 @@ class KindRules:
     max_per_region_per_week: int | None = None
     avoid_region_days_of: str | None = None
     neighbour_km: float | None = None
+    arrive_before: Duration = field(factory=Duration, validator=_nonneg_duration)
 
     def __attrs_post_init__(self) -> None:
         for name in ("max_per_person_per_day", "max_per_region_per_week"):

@@ -54,6 +54,9 @@ class Group:
     """Per person: (busy from, busy until), from the group start, gaps included."""
     finishes: dict[str, int]
     """Per person: when their last session ends, relative to the group start."""
+    leads: dict[str, int]
+    """Per person: minutes before their span starts by which a journey must arrive
+    (``arrive_before`` less the gap before their first session)."""
     venues: tuple[str, ...]
     region_id: str | None
     area_id: str | None
@@ -283,6 +286,7 @@ class Context:
                 sessions[person_id].append(m)
         spans: dict[str, tuple[int, int]] = {}
         finishes: dict[str, int] = {}
+        leads: dict[str, int] = {}
         for person_id, attended in sorted(sessions.items()):
             ordered = sorted(attended, key=lambda m: m.offset)
             if any(b.offset < a.offset + a.length for a, b in pairwise(ordered)):
@@ -295,6 +299,12 @@ class Context:
                 ),
             )
             finishes[person_id] = max(m.offset + m.length for m in ordered)
+            first = ordered[0].offset
+            leads[person_id] = max(
+                scenario.arrive_before(person_id, root.kind)
+                - (first - spans[person_id][0]),
+                0,
+            )
         capacity = max((m.request.min_capacity or 0) for m in members)
         venues = tuple(
             v.venue_id
@@ -319,6 +329,7 @@ class Context:
             people=tuple(sorted(spans)),
             spans=spans,
             finishes=finishes,
+            leads=leads,
             venues=tuple(sorted(venues)),
             region_id=scenario.region_of(root),
             area_id=scenario.area_of(root),

@@ -196,6 +196,7 @@ def _day_trip_fits(
             venue,
             group.index,
             start + group.finishes[person_id],
+            group.leads[person_id],
         )
         if route_day(ctx, person_id, day, home, [item], home) is not None:
             return True

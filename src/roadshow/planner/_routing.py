@@ -31,6 +31,8 @@ class Item(NamedTuple):
     group: int
     finish: int
     """When the person's last session here ends (``end`` less the gap after it)."""
+    lead: int = 0
+    """A journey here arrives this many minutes before ``start`` (arrive_before)."""
 
 
 class Leg(NamedTuple):
@@ -77,7 +79,7 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
         first = items[0]
         if start_at != first.venue:
             minutes = ctx.minutes(person_id, start_at, first.venue)
-            depart = person.latest_departure(t_start, first.start, minutes)
+            depart = person.latest_departure(t_start, first.start - first.lead, minutes)
             if depart is None:
                 return None
             travel += minutes
@@ -90,7 +92,9 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
             if previous.venue != item.venue:
                 minutes = ctx.minutes(person_id, previous.venue, item.venue)
                 depart = person.earliest_departure(
-                    max(previous.end, t_start), min(item.start, t_end), minutes
+                    max(previous.end, t_start),
+                    min(item.start - item.lead, t_end),
+                    minutes,
                 )
                 if depart is None:
                     return None

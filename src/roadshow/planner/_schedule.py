@@ -113,6 +113,7 @@ class Schedule:
                 placement.venue,
                 group.index,
                 placement.start + group.finishes[person_id],
+                group.leads[person_id],
             )
             for person_id, span in group.spans.items()
         }

@@ -214,6 +214,7 @@ class _Parser(_RowReader):
                 region_id=t.text("region", None),
                 email=t.text("email", None),
                 travel_mode=t.text("travel_mode", None),
+                arrive_before=t.duration("arrive_before", Duration()),
                 **kwargs,
             )
         t.finish()
@@ -333,6 +334,7 @@ class _Parser(_RowReader):
                         ),
                         avoid_region_days_of=k.text("avoid_region_days_of", None),
                         neighbour_km=k.number("neighbour_km", None),
+                        arrive_before=k.duration("arrive_before", Duration()),
                     )
                 )
             k.finish()
