@@ -19,6 +19,15 @@ from roadshow.importers import _source
 T = TypeVar("T")
 
 
+class CellError(ValueError):
+    """A value that is well formed but wrong, saying why and what was expected."""
+
+    def __init__(self, problem: str, expected: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.expected = expected
+
+
 @frozen
 class Row:
     """One data row of a table, with where it came from."""
@@ -60,6 +69,14 @@ class Row:
         value = self.required(column, expected)
         try:
             return parse(value)
+        except CellError as exc:  # well formed, but wrong for a reason it names
+            raise ScenarioFileError(
+                exc.problem,
+                source=self.source,
+                location=self.where(column),
+                expected=exc.expected,
+                got=value,
+            ) from None
         except ValueError:
             raise ScenarioFileError(
                 source=self.source,

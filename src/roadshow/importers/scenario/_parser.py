@@ -282,16 +282,11 @@ class _Parser(_RowReader):
             raise t.missing(key, expected)
         try:
             value = _to_datetime(raw, self.tz)
-        except SkippedTimeError:
-            raise self.skipped(t, key, raw) from None
+        except SkippedTimeError as exc:
+            raise t.error(key, exc.expected, _shown(raw), exc.problem) from None
         if value is None:
             raise t.error(key, expected, _shown(raw))
         return value
-
-    def skipped(self, t: _Table, key: str, raw: object) -> ScenarioFileError:
-        """Return the error for a local time the clocks skip in the scenario's zone."""
-        msg = "the clocks go forward over this time, so it never happens"
-        return t.error(key, f"a time that exists in {self.tz}", _shown(raw), msg)
 
     def calendar(self, t: _Table) -> CalendarRules:
         spec = t.text("holidays", "GB-ENG")
@@ -417,8 +412,10 @@ class _Parser(_RowReader):
             else:
                 try:
                     when = _to_datetime(pinned, self.tz)
-                except SkippedTimeError:
-                    raise self.skipped(t, "pinned", pinned) from None
+                except SkippedTimeError as exc:
+                    raise t.error(
+                        "pinned", exc.expected, _shown(pinned), exc.problem
+                    ) from None
                 if when is None:
                     raise t.error(
                         "pinned",

@@ -18,6 +18,7 @@ from roadshow.errors import (
     closest,
     quote,
 )
+from roadshow.importers.tables import CellError
 from roadshow.model import (
     TimeWindow,
 )
@@ -314,7 +315,7 @@ def _to_datetime(value: object, tz: str) -> DateTime | None:
         return None
     if value.tzinfo is None:
         if skipped_by_clocks(value, tz):
-            raise SkippedTimeError(value.isoformat())
+            raise SkippedTimeError(tz)
         return pendulum.datetime(
             value.year,
             value.month,
@@ -327,8 +328,14 @@ def _to_datetime(value: object, tz: str) -> DateTime | None:
     return pendulum.instance(value)
 
 
-class SkippedTimeError(ValueError):
+class SkippedTimeError(CellError):
     """A local time the clocks skip (spring forward): it never happens."""
+
+    def __init__(self, tz: str) -> None:
+        super().__init__(
+            "the clocks go forward over this time, so it never happens",
+            f"a time that exists in {tz}",
+        )
 
 
 def _parse_bool(text: str) -> bool:
