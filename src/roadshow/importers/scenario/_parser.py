@@ -12,12 +12,12 @@ from roadshow.errors import (
     closest,
     quote,
 )
+from roadshow.importers._fields import one_of
 from roadshow.importers._source import reason
 from roadshow.importers.scenario._rows import _COLUMNS, _RowReader, commitment_place
 from roadshow.importers.scenario._table import (
     _MISSING,
     SkippedTimeError,
-    _one_of,
     _shown,
     _Table,
     _to_date,
@@ -355,7 +355,7 @@ class _Parser(_RowReader):
                     msg,
                     source=self.source,
                     location=mode_tables.where(mode),
-                    expected=_one_of(MODES, ""),
+                    expected=one_of(MODES, ""),
                     suggestion=closest(mode, MODES),
                 )
         for mode in MODES:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import pendulum
@@ -15,9 +12,8 @@ from roadshow.errors import (
     Described,
     InvalidModelError,
     ScenarioFileError,
-    closest,
-    quote,
 )
+from roadshow.importers._fields import MISSING, Fields
 from roadshow.importers.tables import CellError
 from roadshow.model import (
     TimeWindow,
@@ -31,7 +27,7 @@ from roadshow.timeutil import (
 T = TypeVar("T")
 
 
-_MISSING: Any = object()
+_MISSING: Any = MISSING
 
 # Model field names as written in the file, by the kind of object (the first
 # word of InvalidModelError.obj), for relocating model errors.
@@ -63,7 +59,6 @@ _KEYS: dict[str, dict[str, str]] = {
     "blackout": {"person_id": "person", "start_on": "start", "end_on": "end"},
     "commitment": {"person_id": "person"},
 }
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def _file_key(exc: InvalidModelError) -> str:
@@ -81,142 +76,16 @@ def _join(location: str, key: str) -> str:
     return f"{location}.{key}"
 
 
-class _Table:
+class _Table(Fields):
     """A TOML table being read: typed getters, key paths, unknown-key checks."""
 
-    def __init__(self, data: Mapping[str, Any], path: str, source: str) -> None:
-        self.data = data
-        self.path = path
-        self.source = source
-        self.used: set[str] = set()
+    error_class = ScenarioFileError
+    mapping_name = "a table"
 
-    def where(self, key: str | None = None) -> str:
-        if key is None:
-            return self.path or "top level"
-        if not _BARE_KEY.match(key.split("[", 1)[0]):
-            key = quote(key)  # as TOML writes a key that is not bare
-        return f"{self.path}.{key}" if self.path else key
-
-    def error(
-        self, key: str | None, expected: str, got: object = _MISSING, problem: str = ""
-    ) -> ScenarioFileError:
-        if got is _MISSING:
-            return ScenarioFileError(
-                problem, source=self.source, location=self.where(key), expected=expected
-            )
-        return ScenarioFileError(
-            problem,
-            source=self.source,
-            location=self.where(key),
-            expected=expected,
-            got=got,
-        )
-
-    def missing(self, key: str, expected: str) -> ScenarioFileError:
-        """Return the error for a required key that is absent.
-
-        A key not read yet that looks like *key* is most likely a misspelling of
-        it, so that is reported instead ("naem": did you mean "name"?).
-        """
-        unread = [k for k in self.data if k not in self.used]
-        misspelt = closest(key, unread)
-        if misspelt is not None:
-            msg = f"unknown key {quote(misspelt)}"
-            return ScenarioFileError(
-                msg, source=self.source, location=self.where(misspelt), suggestion=key
-            )
-        return self.error(key, expected, problem="missing")
-
-    def raw(self, key: str) -> Any:
-        self.used.add(key)
-        return self.data.get(key, _MISSING)
-
-    def has(self, key: str) -> bool:
-        return key in self.data
-
-    def typed(
-        self,
-        key: str,
-        kind: type[T] | tuple[type, ...],
-        expected: str,
-        default: Any = _MISSING,
-    ) -> Any:
-        value = self.raw(key)
-        if value is _MISSING:
-            if default is _MISSING:
-                raise self.missing(key, expected)
-            return default
-        # bool is an int in Python; never accept it where a number is meant.
-        if not isinstance(value, kind) or (
-            isinstance(value, bool) and bool not in _as_tuple(kind)
-        ):
-            raise self.error(key, expected, _shown(value))
-        return value
-
-    def text(self, key: str, default: Any = _MISSING) -> Any:
-        return self.typed(key, str, "a text", default)
-
-    def number(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.typed(key, (int, float), "a number", default)
-        if value is None or value is default:
-            return value
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
-        if not math.isfinite(number):  # TOML allows nan and inf; no value here does
-            raise self.error(key, "a finite number", value)
-        return number
-
-    def integer(self, key: str, default: Any = _MISSING) -> Any:
-        return self.typed(key, int, "a whole number", default)
-
-    def flag(self, key: str, default: Any = _MISSING) -> Any:
-        return self.typed(key, bool, "true or false", default)
-
-    def texts(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.typed(key, list, "a list of texts", default)
-        if value is default:
-            return value
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                raise self.error(f"{key}[{i}]", "a text", _shown(item))
-        return tuple(value)
-
-    def parsed(
-        self,
-        key: str,
-        parse: Callable[[str], T],
-        expected: str,
-        default: Any = _MISSING,
-    ) -> Any:
-        value = self.typed(key, str, expected, default)
-        if value is default:
-            return value
-        try:
-            return parse(value)
-        except InvalidModelError as exc:  # well formed, but breaks a model rule
-            raise self.error(key, exc.expected or expected, value) from None
-        except (ValueError, OverflowError):
-            raise self.error(key, expected, value) from None
-
-    def parsed_list(
-        self, key: str, parse: Callable[[str], T], expected: str
-    ) -> tuple[T, ...] | None:
-        values = self.texts(key, None)
-        if values is None:
-            return None
-        out = []
-        for i, value in enumerate(values):
-            try:
-                out.append(parse(value))
-            except InvalidModelError as exc:  # well formed, but breaks a model rule
-                raise self.error(
-                    f"{key}[{i}]", exc.expected or expected, value
-                ) from None
-            except (ValueError, OverflowError):
-                raise self.error(f"{key}[{i}]", expected, value) from None
-        return tuple(out)
+    @staticmethod
+    def show(value: object) -> object:
+        """Show a TOML value as TOML writes it."""
+        return _shown(value)
 
     def date(self, key: str, default: Any = _MISSING) -> Any:
         value = self.raw(key)
@@ -241,40 +110,10 @@ class _Table:
         )
 
     def table(self, key: str) -> _Table:
-        value = self.typed(key, dict, "a table", {})
-        return _Table(value, self.where(key), self.source)
+        return self.child(key)
 
     def tables(self, key: str) -> list[_Table]:
-        value = self.typed(key, list, f"an array of tables ([[{key}]])", [])
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise self.error(f"{key}[{i}]", "a table", _shown(item))
-            out.append(_Table(item, self.where(f"{key}[{i}]"), self.source))
-        return out
-
-    def finish(self) -> None:
-        for key in self.data:
-            if key not in self.used:
-                known = sorted(self.used)
-                suggestion = closest(key, known)
-                msg = f"unknown key {quote(key)}"
-                raise ScenarioFileError(
-                    msg,
-                    source=self.source,
-                    location=self.where(key),
-                    # A close match says it all; otherwise list what is allowed.
-                    expected=None if suggestion else _one_of(known, "no keys"),
-                    suggestion=suggestion,
-                )
-
-
-def _one_of(names: list[str] | tuple[str, ...], none: str) -> str:
-    return "one of " + ", ".join(names) if names else none
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
+        return self.children(key, f"an array of tables ([[{key}]])")
 
 
 def _shown(value: object) -> object:
