@@ -9,7 +9,7 @@ import from its own layer's package and from any layer below it, never above:
     exporters | importers                       formats out, formats in (apart)
     planner | checks                            planning, checking (apart)
     versions, planfile, advance, icsfields, travel, rules, objective
-    model, timeutil, errors                     the domain and its errors
+    model, timeutil, errors, _fields            the domain, its errors, typed reading
 
 ``exporters`` and ``importers`` never import each other; nor do ``planner`` and
 ``checks``. The package ``roadshow/__init__`` is the lazy public API and sits
@@ -43,7 +43,7 @@ LAYERS: tuple[grimp.Layer, ...] = (
         "objective",
         independent=False,
     ),
-    grimp.Layer("model", "timeutil", "errors", independent=False),
+    grimp.Layer("model", "timeutil", "errors", "_fields", independent=False),
 )
 """Highest first. ``independent``: the layer's parts may not import each other."""
 

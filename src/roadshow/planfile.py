@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import pendulum
 from pendulum import Date, DateTime
 
+from roadshow._fields import MISSING, Fields
 from roadshow.errors import (
     Described,
     InvalidModelError,
     PlanFileError,
-    closest,
     quote,
 )
 from roadshow.model import OvernightStay, Plan, ScheduledEvent, TravelLeg, Unplaced
@@ -139,38 +139,75 @@ def _reject_constant(name: str) -> object:
     raise _NotJSONError(name)
 
 
+class _Object(Fields):
+    """A JSON object of a plan file: typed getters that name the JSON path."""
+
+    error_class = PlanFileError
+    mapping_name = "an object"
+
+    @staticmethod
+    def show(value: object) -> object:
+        """Show a JSON value as JSON writes it."""
+        return _shown(value)
+
+    def optional_text(self, key: str) -> str | None:
+        """Return a text, or None when absent or null."""
+        value = self.raw(key)
+        return None if value is MISSING or value is None else self.text(key)
+
+    def when(self, key: str) -> DateTime:
+        text = self.text(key)
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise self.error(
+                key, "a date and time like 2008-09-08T10:30:00+01:00", text
+            ) from None
+        if parsed.tzinfo is None:
+            raise self.error(key, "a time with its UTC offset", text)
+        return pendulum.instance(parsed)
+
+    def day(self, key: str) -> Date:
+        text = self.text(key)
+        try:
+            parsed = dt.date.fromisoformat(text)
+        except ValueError:
+            raise self.error(key, "a date like 2008-09-08", text) from None
+        return Date(parsed.year, parsed.month, parsed.day)
+
+    def distance(self, key: str) -> float:
+        value = self.typed(key, (int, float), "a distance in km")
+        try:
+            km = float(value)
+        except OverflowError:  # a huge JSON integer
+            km = math.inf
+        if not 0 <= km < math.inf:
+            raise self.error(key, "a finite distance of 0 km or more", value)
+        return float(km)
+
+    def list_of_texts(self, key: str) -> tuple[str, ...]:
+        return tuple(self.texts(key, expected="a list"))
+
+    def records(self, key: str) -> list[Any]:
+        return list(self.typed(key, list, "a list"))
+
+
 class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def fail(self, path: str, expected: str, got: object) -> PlanFileError:
-        return PlanFileError(
-            source=self.source, location=path, expected=expected, got=_shown(got)
-        )
-
-    def obj(self, value: Any, path: str, keys: set[str]) -> dict[str, Any]:
+    def record(self, value: Any, path: str, keys: set[str]) -> _Object:
+        """Return *value* as a record with exactly *keys* (bar optional ones)."""
         if not isinstance(value, dict):
-            raise self.fail(path, "an object", value)
-        unknown = sorted(set(value) - keys)
-        if unknown:
-            msg = f"unknown key {quote(unknown[0])}"
             raise PlanFileError(
-                msg,
                 source=self.source,
                 location=path,
-                expected="keys " + ", ".join(sorted(keys)),
-                suggestion=closest(unknown[0], keys),
+                expected="an object",
+                got=_shown(value),
             )
-        missing = sorted(keys - set(value) - _OPTIONAL)
-        if missing:
-            msg = f"missing key {quote(missing[0])}"
-            raise PlanFileError(
-                msg,
-                source=self.source,
-                location=path,
-                expected="keys " + ", ".join(sorted(keys - _OPTIONAL)),
-            )
-        return value
+        record = _Object(value, path, self.source)
+        record.exactly(keys, _OPTIONAL)
+        return record
 
     @contextmanager
     def at(self, path: str) -> Iterator[None]:
@@ -186,68 +223,22 @@ class _Reader:
                 got=exc.got,
             ) from None
 
-    def each(
-        self, data: dict[str, Any], key: str, read: Callable[[Any, str], T]
-    ) -> list[T]:
+    def each(self, top: _Object, key: str, read: Callable[[Any, str], T]) -> list[T]:
         out = []
-        for i, item in enumerate(self.items(data[key], key)):
+        for i, item in enumerate(top.records(key)):
             path = f"{key}[{i}]"
             with self.at(path):
                 out.append(read(item, path))
         return out
 
-    def items(self, value: Any, path: str) -> list[Any]:
-        if not isinstance(value, list):
-            raise self.fail(path, "a list", value)
-        return value
-
-    def text(self, value: Any, path: str) -> str:
-        if not isinstance(value, str):
-            raise self.fail(path, "a text", value)
-        return value
-
-    def opt_text(self, value: Any, path: str) -> str | None:
-        return None if value is None else self.text(value, path)
-
-    def when(self, value: Any, path: str) -> DateTime:
-        text = self.text(value, path)
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise self.fail(
-                path, "a date and time like 2008-09-08T10:30:00+01:00", text
-            ) from None
-        if parsed.tzinfo is None:
-            raise self.fail(path, "a time with its UTC offset", text)
-        return pendulum.instance(parsed)
-
-    def day(self, value: Any, path: str) -> Date:
-        text = self.text(value, path)
-        try:
-            parsed = dt.date.fromisoformat(text)
-        except ValueError:
-            raise self.fail(path, "a date like 2008-09-08", text) from None
-        return Date(parsed.year, parsed.month, parsed.day)
-
-    def distance(self, value: Any, path: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, "a distance in km", value)
-        try:
-            km = float(value)
-        except OverflowError:  # a huge JSON integer
-            km = math.inf
-        if not 0 <= km < math.inf:
-            raise self.fail(path, "a finite distance of 0 km or more", value)
-        return km
-
-    def texts(self, value: Any, path: str) -> tuple[str, ...]:
-        return tuple(
-            self.text(v, f"{path}[{i}]") for i, v in enumerate(self.items(value, path))
-        )
-
     def plan(self, data: Any) -> Plan:
         if not isinstance(data, dict):
-            raise self.fail(_TOP, "an object", data)
+            raise PlanFileError(
+                source=self.source,
+                location=_TOP,
+                expected="an object",
+                got=_shown(data),
+            )
         # The schema first: another version may well have other keys.
         if "schema" not in data:
             msg = 'missing key "schema"'
@@ -263,9 +254,9 @@ class _Reader:
                 expected=quote(SCHEMA),
                 got=_shown(data["schema"]),
             )
-        top = self.obj(data, _TOP, _TOP_KEYS)
+        top = self.record(data, "", _TOP_KEYS)
         return Plan(
-            scenario_id=self.text(top["scenario"], "scenario"),
+            scenario_id=top.text("scenario"),
             events=self.each(top, "events", self.event),
             legs=self.each(top, "legs", self.leg),
             stays=self.each(top, "stays", self.stay),
@@ -273,7 +264,7 @@ class _Reader:
         )
 
     def event(self, value: Any, path: str) -> ScheduledEvent:
-        e = self.obj(
+        e = self.record(
             value,
             path,
             {
@@ -290,48 +281,48 @@ class _Reader:
             },
         )
         return ScheduledEvent(
-            request_id=self.text(e["request"], f"{path}.request"),
-            title=self.text(e["title"], f"{path}.title"),
-            kind=self.text(e["kind"], f"{path}.kind"),
-            venue_id=self.text(e["venue"], f"{path}.venue"),
-            start=self.when(e["start"], f"{path}.start"),
-            end=self.when(e["end"], f"{path}.end"),
-            attendees=self.texts(e["attendees"], f"{path}.attendees"),
-            lead=self.opt_text(e.get("lead"), f"{path}.lead"),
-            region_id=self.opt_text(e.get("region"), f"{path}.region"),
-            area_id=self.opt_text(e.get("area"), f"{path}.area"),
+            request_id=e.text("request"),
+            title=e.text("title"),
+            kind=e.text("kind"),
+            venue_id=e.text("venue"),
+            start=e.when("start"),
+            end=e.when("end"),
+            attendees=e.list_of_texts("attendees"),
+            lead=e.optional_text("lead"),
+            region_id=e.optional_text("region"),
+            area_id=e.optional_text("area"),
         )
 
     def leg(self, value: Any, path: str) -> TravelLeg:
-        e = self.obj(
+        e = self.record(
             value,
             path,
             {"person", "from", "to", "mode", "depart", "arrive", "distance_km"},
         )
         return TravelLeg(
-            person_id=self.text(e["person"], f"{path}.person"),
-            from_id=self.text(e["from"], f"{path}.from"),
-            to_id=self.text(e["to"], f"{path}.to"),
-            mode=self.text(e["mode"], f"{path}.mode"),
-            depart=self.when(e["depart"], f"{path}.depart"),
-            arrive=self.when(e["arrive"], f"{path}.arrive"),
-            distance_km=self.distance(e["distance_km"], f"{path}.distance_km"),
+            person_id=e.text("person"),
+            from_id=e.text("from"),
+            to_id=e.text("to"),
+            mode=e.text("mode"),
+            depart=e.when("depart"),
+            arrive=e.when("arrive"),
+            distance_km=e.distance("distance_km"),
         )
 
     def stay(self, value: Any, path: str) -> OvernightStay:
-        e = self.obj(value, path, {"person", "night_of", "venue"})
+        e = self.record(value, path, {"person", "night_of", "venue"})
         return OvernightStay(
-            person_id=self.text(e["person"], f"{path}.person"),
-            night_of=self.day(e["night_of"], f"{path}.night_of"),
-            venue_id=self.text(e["venue"], f"{path}.venue"),
+            person_id=e.text("person"),
+            night_of=e.day("night_of"),
+            venue_id=e.text("venue"),
         )
 
     def unplaced(self, value: Any, path: str) -> Unplaced:
-        e = self.obj(value, path, {"request", "reason", "rules"})
+        e = self.record(value, path, {"request", "reason", "rules"})
         return Unplaced(
-            request_id=self.text(e["request"], f"{path}.request"),
-            reason=self.text(e["reason"], f"{path}.reason"),
-            rules=self.texts(e["rules"], f"{path}.rules"),
+            request_id=e.text("request"),
+            reason=e.text("reason"),
+            rules=e.list_of_texts("rules"),
         )
 
 

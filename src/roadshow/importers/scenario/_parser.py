@@ -6,13 +6,13 @@ from typing import Any
 
 from pendulum import Date, DateTime, Duration, Time
 
+from roadshow._fields import one_of
 from roadshow.errors import (
     Described,
     ScenarioFileError,
     closest,
     quote,
 )
-from roadshow.importers._fields import one_of
 from roadshow.importers._source import reason
 from roadshow.importers.scenario._rows import _COLUMNS, _RowReader, commitment_place
 from roadshow.importers.scenario._table import (

@@ -158,7 +158,8 @@ class Fields:
             return value
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.error(f"{key}[{i}]", "a text", self.show(item))
+                at = f"{key}[{i}]"
+                raise self.error(at, "a text", self.show(item))
         return tuple(value)
 
     def parsed(
@@ -188,14 +189,13 @@ class Fields:
             return None
         out = []
         for i, value in enumerate(values):
+            at = f"{key}[{i}]"
             try:
                 out.append(parse(value))
             except InvalidModelError as exc:  # well formed, but breaks a model rule
-                raise self.error(
-                    f"{key}[{i}]", exc.expected or expected, value
-                ) from None
+                raise self.error(at, exc.expected or expected, value) from None
             except (ValueError, OverflowError):
-                raise self.error(f"{key}[{i}]", expected, value) from None
+                raise self.error(at, expected, value) from None
         return tuple(out)
 
     def child(self, key: str) -> Self:
@@ -208,9 +208,10 @@ class Fields:
         value = self.typed(key, list, expected, [])
         out = []
         for i, item in enumerate(value):
+            at = f"{key}[{i}]"
             if not isinstance(item, dict):
-                raise self.error(f"{key}[{i}]", self.mapping_name, self.show(item))
-            out.append(type(self)(item, self.where(f"{key}[{i}]"), self.source))
+                raise self.error(at, self.mapping_name, self.show(item))
+            out.append(type(self)(item, self.where(at), self.source))
         return out
 
     # --- the keys as a whole -----------------------------------------------------
