@@ -168,3 +168,49 @@ def test_the_cli_writes_the_list(runner: CliRunner, tmp_path: Path) -> None:
         "Publicise the event locally",
     }
     assert {row["request"] for row in rows} == {"consultation-5P6"}
+
+
+def test_the_scenario_file_sets_the_tasks(tmp_path: Path) -> None:
+    """[[advance]] entries replace the defaults; a misspelt kind is refused."""
+    from roadshow.errors import ScenarioFileError
+    from roadshow.importers.scenario import load_scenario
+
+    base = """
+id = "t"
+start = 2008-09-08
+end = 2008-09-19
+[[venues]]
+id = "leeds"
+name = "Leeds Town Hall"
+lat = 53.80
+lon = -1.55
+[[people]]
+id = "ann"
+name = "Ann"
+home = "leeds"
+[[requests]]
+id = "visit"
+title = "Visit"
+kind = "visit"
+attendees = ["ann"]
+venue = "leeds"
+duration = "1h"
+[[advance]]
+kind = "{kind}"
+task = "Order the sandwiches"
+days_before = 3
+"""
+    good = tmp_path / "good.toml"
+    good.write_text(base.format(kind="visit"), encoding="utf-8")
+    (template,) = load_scenario(good).advance
+    assert (template.kind, template.task, template.days_before) == (
+        "visit",
+        "Order the sandwiches",
+        3,
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(base.format(kind="vist"), encoding="utf-8")
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenario(bad)
+    assert "advance[0].kind" in str(caught.value)
+    assert caught.value.suggestion == "visit"

@@ -16,51 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from attrs import field, frozen
+from attrs import frozen
 from pendulum import Date
 
-from roadshow.errors import InvalidModelError
 from roadshow.model import Plan, Scenario
+from roadshow.model.advance import ANY_EVENT, NIGHT, AdvanceTemplate
 from roadshow.rules import is_working_day
 from roadshow.versions import event_uid
-
-NIGHT: Final = "night"
-"""The template kind for nights away (events use their request kind)."""
-
-ANY_EVENT: Final = "*"
-"""The template kind that applies to every event, whatever its kind."""
-
-_MAX_DAYS_BEFORE = 260  # about a working year; more is a typo, not a plan
-
-
-def _check_days(inst: AdvanceTemplate, _attribute: object, value: int) -> None:
-    if not 0 <= value <= _MAX_DAYS_BEFORE:
-        raise InvalidModelError(
-            obj=f"advance task {inst.task!r}",
-            field="days_before",
-            expected=f"a number of working days from 0 to {_MAX_DAYS_BEFORE}",
-            got=value,
-        )
-
-
-@frozen(kw_only=True)
-class AdvanceTemplate:
-    """One piece of advance work: for items of *kind*, *days_before* working days ahead.
-
-    Attributes:
-        kind: A request kind (``"tour"``), ``"*"`` for every event, or
-            ``"night"`` for each night away.
-        task: What to do, in the imperative ("Book travel").
-        days_before: Working days before the item's date the task is due.
-        audience: ``"public"`` for tasks about public events (press notice,
-            invitations), ``"internal"`` for the rest; informational only.
-    """
-
-    kind: str
-    task: str
-    days_before: int = field(validator=_check_days)
-    audience: str = "internal"
-
 
 DEFAULT_TEMPLATES: Final = (
     AdvanceTemplate(kind=ANY_EVENT, task="Confirm the venue", days_before=15),
@@ -105,9 +67,15 @@ class AdvanceTask:
 def advance_tasks(
     scenario: Scenario,
     plan: Plan,
-    templates: Sequence[AdvanceTemplate] = DEFAULT_TEMPLATES,
+    templates: Sequence[AdvanceTemplate] | None = None,
 ) -> tuple[AdvanceTask, ...]:
-    """Return the advance work a plan needs, sorted by due date then item."""
+    """Return the advance work a plan needs, sorted by due date then item.
+
+    The templates are, first found: *templates*, the scenario's ``[[advance]]``
+    entries, :data:`DEFAULT_TEMPLATES`.
+    """
+    if templates is None:
+        templates = scenario.advance or DEFAULT_TEMPLATES
     tz = scenario.timezone
     names = {p.person_id: p.name for p in scenario.people}
     tasks: list[AdvanceTask] = []
@@ -167,3 +135,13 @@ def _working_days_before(on: Date, days: int, scenario: Scenario) -> Date:
         if is_working_day(due, scenario.calendar):
             left -= 1
     return due
+
+
+__all__ = [
+    "ANY_EVENT",
+    "DEFAULT_TEMPLATES",
+    "NIGHT",
+    "AdvanceTask",
+    "AdvanceTemplate",
+    "advance_tasks",
+]

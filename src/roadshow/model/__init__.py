@@ -24,6 +24,7 @@ from roadshow.model._time import Slot as Slot
 from roadshow.model._time import TimeWindow as TimeWindow
 from roadshow.model._time import format_days as format_days
 from roadshow.model._time import parse_days as parse_days
+from roadshow.model.advance import AdvanceTemplate as AdvanceTemplate
 from roadshow.model.people import Blackout as Blackout
 from roadshow.model.people import Commitment as Commitment
 from roadshow.model.people import Person as Person
@@ -51,6 +52,7 @@ __all__ = [
     "DEFAULT_MODES",
     "MODES",
     "WEEKDAYS",
+    "AdvanceTemplate",
     "Area",
     "Blackout",
     "CalendarRules",

@@ -16,6 +16,7 @@ from roadshow.errors import (
     quote,
 )
 from roadshow.model._common import _id_validator, _text_length
+from roadshow.model.advance import AdvanceTemplate
 from roadshow.model.people import Blackout, Commitment, Person
 from roadshow.model.places import Area, Region, Venue
 from roadshow.model.plan import ScheduledEvent
@@ -65,6 +66,10 @@ def _people(values: Iterable[Person]) -> tuple[Person, ...]:
     return tuple(values)
 
 
+def _templates(values: Iterable[AdvanceTemplate]) -> tuple[AdvanceTemplate, ...]:
+    return tuple(values)
+
+
 @frozen(kw_only=True)
 class Scenario:
     """Everything a plan needs: people, places, requests, diaries, rules, window.
@@ -88,6 +93,8 @@ class Scenario:
     calendar: CalendarRules = CalendarRules()
     rules: PlanningRules = PlanningRules()
     travel: TravelSettings = TravelSettings()
+    advance: tuple[AdvanceTemplate, ...] = field(default=(), converter=_templates)
+    """The advance-work templates (``[[advance]]``); empty: roadshow's defaults."""
     description: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:

@@ -42,6 +42,7 @@ from roadshow.model import (
     Venue,
     parse_days,
 )
+from roadshow.model.advance import ANY_EVENT, NIGHT, AdvanceTemplate
 from roadshow.model.series import MAX_COUNT, PER, Series
 from roadshow.rules import check_holiday_spec
 from roadshow.timeutil import (
@@ -104,10 +105,12 @@ class _Parser(_RowReader):
         travel = self.travel(top.table("travel"), overrides)
         requests = [self.request(t) for t in top.tables("requests")]
         series_tables = top.tables("series")
+        advance = [self.advance_template(t) for t in top.tables("advance")]
         top.finish()
         requests += self.series(series_tables, people, regions, areas)
         if requests:  # rules written before any request are not misspelt yet
             self.check_kinds(rules, {r.kind for r in requests})
+            self.check_advance_kinds(advance, {r.kind for r in requests})
 
         with self.scenario_errors():
             return Scenario(
@@ -127,7 +130,29 @@ class _Parser(_RowReader):
                 calendar=calendar,
                 rules=rules,
                 travel=travel,
+                advance=advance,
             )
+
+    def check_advance_kinds(
+        self, templates: list[AdvanceTemplate], known: set[str]
+    ) -> None:
+        """Refuse an ``[[advance]]`` task for a kind no request has (it never applies).
+
+        Raises:
+            ScenarioFileError: at ``advance[i].kind``, with the closest kind.
+        """
+        kinds = known | {ANY_EVENT, NIGHT}
+        for index, template in enumerate(templates):
+            if template.kind not in kinds:
+                msg = f"no request has the kind {quote(template.kind)}"
+                raise ScenarioFileError(
+                    msg,
+                    source=self.source,
+                    location=f"advance[{index}].kind",
+                    expected=f'"{ANY_EVENT}" (every event), "{NIGHT}" (each night '
+                    "away) or the kind of a request: " + ", ".join(sorted(known)),
+                    suggestion=closest(template.kind, kinds),
+                )
 
     def check_kinds(self, rules: PlanningRules, known: set[str]) -> None:
         """Refuse rules for a kind no request has (a misspelt kind never applies).
@@ -219,6 +244,17 @@ class _Parser(_RowReader):
             )
         t.finish()
         return person
+
+    def advance_template(self, t: _Table) -> AdvanceTemplate:
+        with self.at(self.source, t.where(), "advance task"):
+            template = AdvanceTemplate(
+                kind=t.text("kind"),
+                task=t.text("task"),
+                days_before=t.integer("days_before"),
+                audience=t.text("audience", "internal"),
+            )
+        t.finish()
+        return template
 
     def blackout(self, t: _Table) -> Blackout:
         person = t.text("person")
