@@ -36,6 +36,7 @@ from roadshow.versions import (
     CANCELLED,
     CalendarItem,
     Change,
+    EntryNames,
     EntryState,
     PlanVersion,
     advance,
@@ -49,8 +50,9 @@ _SQLITE_MAX_INT = 2**63 - 1
 HISTORY_FILE: Final = "history.sqlite"
 """The history's file name inside a ``plan --out`` folder."""
 
-SCHEMA_VERSION: Final = 2
-"""1: versions and entries; 2: adds the reasons of each version's changes."""
+SCHEMA_VERSION: Final = 3
+"""1: versions and entries; 2: adds the reasons of each version's changes;
+3: adds the names each version's entries are shown with."""
 
 _REASONS = """
 CREATE TABLE reasons (
@@ -61,6 +63,13 @@ CREATE TABLE reasons (
     reason        TEXT    NOT NULL,  -- in words
     made_room_for TEXT,              -- the request it was moved out of the way for
     PRIMARY KEY (version, request_id)
+);
+"""
+
+_NAMES = """
+CREATE TABLE names (
+    version INTEGER PRIMARY KEY REFERENCES versions(number),
+    names   TEXT    NOT NULL     -- JSON: scenario name, zone, people, venues
 );
 """
 
@@ -85,6 +94,7 @@ CREATE TABLE entries (
 );
 """
     + _REASONS
+    + _NAMES
 )
 
 
@@ -129,6 +139,7 @@ class PlanHistory:
         issued_at: DateTime,
         before_commit: Callable[[PlanVersion], None] | None = None,
         reasons: Sequence[ChangeReason] = (),
+        names: EntryNames | None = None,
     ) -> PlanVersion:
         """Record *plan* as a new version and return it.
 
@@ -145,6 +156,9 @@ class PlanHistory:
                 so a recorded version always has its files.
             reasons: Why each event changed since the latest version (a re-plan's
                 :attr:`roadshow.planner.Result.changes`), stored with the version.
+            names: The names to show the version's entries with
+                (:meth:`EntryNames.of(scenario) <roadshow.versions.EntryNames.of>`),
+                so ``changes`` needs no scenario to name them.
 
         Raises:
             InputError: the history holds another scenario's plans.
@@ -212,6 +226,11 @@ class PlanHistory:
                         for r in reasons
                     ],
                 )
+                if names is not None:
+                    db.execute(
+                        "INSERT INTO names VALUES (?, ?)",
+                        (number, json.dumps(names.to_data(), sort_keys=True)),
+                    )
                 version = self._version(db, number)
                 if before_commit is not None:
                     try:
@@ -272,6 +291,20 @@ class PlanHistory:
         with self._connect() as db:
             self._check_number(db, number)
             return self._plan(db, number)
+
+    def names(self, number: int) -> EntryNames | None:
+        """Return the names version *number* was issued with (None if not recorded).
+
+        Raises:
+            InputError: there is no such version.
+            OutputError: the history cannot be read.
+        """
+        with self._connect() as db:
+            self._check_number(db, number)
+            row = db.execute(
+                "SELECT names FROM names WHERE version = ?", (number,)
+            ).fetchone()
+        return None if row is None else EntryNames.from_data(json.loads(row[0]))
 
     def reasons(self, number: int) -> tuple[ChangeReason, ...]:
         """Return why events changed in version *number* (empty if not recorded).
@@ -397,11 +430,15 @@ class PlanHistory:
         found = db.execute("PRAGMA user_version").fetchone()[0]
         if found == SCHEMA_VERSION:
             return
-        if found == 1:
-            # Schema 1 had no reasons: add the table, in one transaction.
+        if found in {1, 2}:
+            # Schema 1 had no reasons, 2 no names: add the tables in one
+            # transaction, re-checking inside it (another process may have).
             db.execute("BEGIN IMMEDIATE")
-            if db.execute("PRAGMA user_version").fetchone()[0] == 1:
+            found = db.execute("PRAGMA user_version").fetchone()[0]
+            if found == 1:
                 db.execute(_REASONS)
+            if found in {1, 2}:
+                db.execute(_NAMES)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
             return

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from attrs import field, frozen
 from pendulum import DateTime
@@ -21,6 +21,7 @@ from roadshow.errors import InvalidModelError
 from roadshow.model import (
     OvernightStay,
     Plan,
+    Scenario,
     ScheduledEvent,
     TravelLeg,
 )
@@ -338,3 +339,60 @@ def _moves(before: CalendarItem, after: CalendarItem) -> tuple[str, ...]:
     elif before.signature != after.signature:
         what.append("moved")
     return tuple(what)
+
+
+# --- names an issued version carries --------------------------------------------------
+
+
+def _names_map(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(sorted(values.items())))
+
+
+@frozen(kw_only=True)
+class EntryNames:
+    """The names a version needs to describe its own entries without the scenario.
+
+    Stored with each issued version, so ``roadshow changes`` names people and
+    venues as they were when the version was issued, even when the scenario file
+    has since changed or is not at hand.
+
+    Attributes:
+        scenario: The scenario's name.
+        timezone: The scenario's zone (times are shown in it).
+        people: Person names by id.
+        venues: Venue names by id.
+    """
+
+    scenario: str
+    timezone: str
+    people: Mapping[str, str] = field(factory=dict, converter=_names_map)
+    venues: Mapping[str, str] = field(factory=dict, converter=_names_map)
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> EntryNames:
+        """Return the names of *scenario*'s people and venues."""
+        return cls(
+            scenario=scenario.name,
+            timezone=scenario.timezone,
+            people={p.person_id: p.name for p in scenario.people},
+            venues={v.venue_id: v.name for v in scenario.venues},
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the names as JSON-ready data."""
+        return {
+            "scenario": self.scenario,
+            "timezone": self.timezone,
+            "people": dict(self.people),
+            "venues": dict(self.venues),
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> EntryNames:
+        """Return the names stored by :meth:`to_data`."""
+        return cls(
+            scenario=str(data["scenario"]),
+            timezone=str(data["timezone"]),
+            people={str(k): str(v) for k, v in dict(data["people"]).items()},
+            venues={str(k): str(v) for k, v in dict(data["venues"]).items()},
+        )

@@ -10,11 +10,12 @@ import pendulum
 import pytest
 
 from roadshow.errors import InputError, OutputError
+from roadshow.exporters.changes import render_changes_table
 from roadshow.exporters.ics import PlanVersion, event_uid, plan_items, render_ics
-from roadshow.history import HISTORY_FILE, PlanHistory
+from roadshow.history import HISTORY_FILE, SCHEMA_VERSION, PlanHistory
 from roadshow.model import OvernightStay, Plan
 from roadshow.outputs import plan_outputs, publish_plan
-from roadshow.versions import CANCELLED, CONFIRMED, EntryState, advance
+from roadshow.versions import CANCELLED, CONFIRMED, EntryNames, EntryState, advance
 
 VISIT = event_uid("nhs-2008", "listening-Q30")
 CONSULTATION = event_uid("nhs-2008", "consultation-5ND")
@@ -246,3 +247,38 @@ def test_version_zero_means_unrecorded(kit):
     """An unrecorded version has no sequences and no cancellations."""
     version = PlanVersion.unrecorded(kit.stamp)
     assert (version.number, version.sequence("x"), version.cancelled) == (0, 0, ())
+
+
+def test_a_version_keeps_the_names_it_was_issued_with(nhs2008_scenario, kit, tmp_path):
+    """changes can name people and venues from the history, without the scenario."""
+    history = PlanHistory.in_folder(tmp_path)
+    plans = three_versions(nhs2008_scenario, kit)
+    names = EntryNames.of(nhs2008_scenario)
+    history.record(plans[0], issued_at=kit.stamp, names=names)
+    renamed = attrs.evolve(names, venues={**names.venues, "5ND-point": "Durham Hall"})
+    history.record(plans[1], issued_at=kit.stamp.add(days=1))
+    history.record(plans[2], issued_at=kit.stamp.add(days=2), names=renamed)
+    reopened = PlanHistory(tmp_path / HISTORY_FILE)
+    assert reopened.names(1) == names
+    assert reopened.names(2) is None  # recorded without names
+    assert reopened.names(3) == renamed
+    table = render_changes_table(reopened.changes(2), names=reopened.names(3))
+    assert "Durham Hall" in table
+    assert "5ND-point" not in table
+    assert names.people["darzi"] == nhs2008_scenario.person_by_id["darzi"].name
+
+
+def test_a_schema_2_history_gains_the_names_table(plan, kit, tmp_path):
+    """A history written before names were kept is migrated in place, data kept."""
+    path = tmp_path / HISTORY_FILE
+    PlanHistory(path).record(plan, issued_at=kit.stamp)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE names")
+        db.execute("PRAGMA user_version = 2")
+    db.close()
+    history = PlanHistory(path)
+    assert history.names(1) is None
+    assert [v.number for v in history.versions()] == [1]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()

@@ -26,7 +26,7 @@ from roadshow.model import (
     TravelLeg,
 )
 from roadshow.timeutil import DEFAULT_TZ
-from roadshow.versions import CalendarItem, Change
+from roadshow.versions import CalendarItem, Change, EntryNames
 
 _ORDER: Final = (
     "moved",
@@ -65,22 +65,25 @@ def render_changes_table(
     changes: Sequence[Change],
     scenario: Scenario | None = None,
     reasons: Reasons | None = None,
+    *,
+    names: EntryNames | None = None,
 ) -> str:
     """Return the changes as an aligned text table, one row per entry.
 
-    With *reasons*, a last column says why each event changed.
+    With *reasons*, a last column says why each event changed. People and
+    venues are named from *scenario*, else from the version's stored *names*.
     """
     if not changes:
         return "No changes.\n"
-    names = _Names(scenario)
+    shown = _Names(scenario, names)
     rows: list[tuple[str, ...]] = [
         (
             ", ".join(change.what),
-            names.title(change.item),
-            names.when(change.before) if change.before else "",
-            names.when(change.after) if change.after and _live(change) else "",
-            names.place(change.before) if change.before else "",
-            names.place(change.after) if change.after and _live(change) else "",
+            shown.title(change.item),
+            shown.when(change.before) if change.before else "",
+            shown.when(change.after) if change.after and _live(change) else "",
+            shown.place(change.before) if change.before else "",
+            shown.place(change.after) if change.after and _live(change) else "",
         )
         for change in changes
     ]
@@ -105,18 +108,20 @@ def render_changes_json(
     *,
     since: int,
     until: int | None,
+    names: EntryNames | None = None,
 ) -> str:
     """Return the changes as JSON (schema ``roadshow-changes/1``).
 
     *until* is None for a change not yet published (``plan --dry-run``).
+    *names* are the version's stored names, used when there is no *scenario*.
     """
-    names = _Names(scenario)
+    shown = _Names(scenario, names)
     out = {
         "schema": SCHEMA,
         "since": since,
         "until": until,
         "changes": [
-            _json_change(names, change, reason_of(change, reasons))
+            _json_change(shown, change, reason_of(change, reasons))
             for change in changes
         ],
     }
@@ -175,6 +180,7 @@ def render_change_notice(
     until: int,
     issued_at: DateTime,
     reasons: Reasons | None = None,
+    names: EntryNames | None = None,
 ) -> str:
     """Return a short plain-text notice of the changes, ready to e-mail.
 
@@ -185,16 +191,21 @@ def render_change_notice(
         until: The version the notice announces.
         issued_at: When version *until* was issued.
         reasons: Why events changed, by request id (each shown under its line).
+        names: The version's stored names, used when there is no *scenario*.
     """
-    names = _Names(scenario)
+    shown = _Names(scenario, names)
     # Mailed as is: every value is made one inert line, so a name with a newline
     # cannot add a header (Bcc:) or a line of its own to the body.
-    title = inert(scenario.name) if scenario is not None else "The programme"
+    title = (
+        inert(shown.scenario_name)
+        if shown.scenario_name is not None
+        else "The programme"
+    )
     lines = [
         f"Subject: {title}: changes in version {until}",
         "",
         f"Version {until} of the programme was issued on "
-        f"{names.day_time(issued_at)}."
+        f"{shown.day_time(issued_at)}."
         + (f" Since version {since}:" if since else " It holds:"),
     ]
     if not changes:
@@ -206,7 +217,7 @@ def render_change_notice(
             continue
         lines += ["", _HEADINGS[what]]
         for change in group:
-            lines.append(f"- {inert(names.sentence(change))}")
+            lines.append(f"- {inert(shown.sentence(change))}")
             why = reason_of(change, reasons)
             if why is not None:
                 lines.append(f"  Why: {inert(why.reason)}")
@@ -224,19 +235,26 @@ def _live(change: Change) -> bool:
 
 
 class _Names:
-    """Names, places and times of entries, from the scenario when there is one."""
+    """Names, places and times of entries.
 
-    def __init__(self, scenario: Scenario | None) -> None:
-        self.scenario = scenario
-        self.tz = scenario.timezone if scenario is not None else DEFAULT_TZ
+    From the scenario when there is one, else from the names the version was
+    issued with, else the ids themselves.
+    """
+
+    def __init__(
+        self, scenario: Scenario | None, stored: EntryNames | None = None
+    ) -> None:
+        known = EntryNames.of(scenario) if scenario is not None else stored
+        self.scenario_name = known.scenario if known is not None else None
+        self.tz = known.timezone if known is not None else DEFAULT_TZ
+        self.people: Mapping[str, str] = known.people if known is not None else {}
+        self.venues: Mapping[str, str] = known.venues if known is not None else {}
 
     def person(self, person_id: str) -> str:
-        people = self.scenario.person_by_id if self.scenario else {}
-        return people[person_id].name if person_id in people else person_id
+        return self.people.get(person_id, person_id)
 
     def venue(self, venue_id: str) -> str:
-        venues = self.scenario.venue_by_id if self.scenario else {}
-        return venues[venue_id].name if venue_id in venues else venue_id
+        return self.venues.get(venue_id, venue_id)
 
     def title(self, entry: CalendarItem) -> str:
         item = entry.item
