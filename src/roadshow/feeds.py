@@ -294,7 +294,9 @@ class FeedSite:
         if path in {"/", "/index.html"}:
             listed = [f for f in self.feeds().values() if f.audience == PUBLIC]
             note = _PUBLIC_NOTE if INTERNAL in self.audiences else ""
-        elif private is not None and hmac.compare_digest(path, private):
+        elif private is not None and hmac.compare_digest(
+            path.encode("utf-8", "surrogatepass"), private.encode("ascii")
+        ):
             listed = list(self.feeds().values())
             note = _PRIVATE_NOTE
         else:

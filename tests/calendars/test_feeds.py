@@ -263,8 +263,19 @@ def test_public_only_server_has_no_private_side(out_dir):
         "/.feed-secret",
         "/calendars/public/people/nobody.ics",
         "/calendars/public",
+        "/private/%C3%A9/",
+        "/%00",
     ],
-    ids=["dots", "encoded-dots", "outside", "secret", "unknown", "folder"],
+    ids=[
+        "dots",
+        "encoded-dots",
+        "outside",
+        "secret",
+        "unknown",
+        "folder",
+        "non-ascii",
+        "nul",
+    ],
 )
 def test_only_listed_feeds_are_served(server, path):
     """Paths outside the listing, traversal included, are 404."""
