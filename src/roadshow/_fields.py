@@ -34,6 +34,19 @@ MISSING: Any = object()
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
+class CellError(ValueError):
+    """A value that is well formed but wrong, saying why and what was expected.
+
+    A parser given to :meth:`Fields.parsed` raises it for a message better than
+    "expected X, got Y", e.g. a local time the clocks skip.
+    """
+
+    def __init__(self, problem: str, expected: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.expected = expected
+
+
 class Fields:
     """One mapping being read, with typed getters whose errors say where."""
 
@@ -173,8 +186,16 @@ class Fields:
         value = self.typed(key, str, expected, default)
         if value is default:
             return value
+        return self.convert(key, value, parse, expected)
+
+    def convert(
+        self, key: str, value: str, parse: Callable[[str], T], expected: str
+    ) -> T:
+        """Return *value* (found at *key*) parsed by *parse*, or raise at *key*."""
         try:
             return parse(value)
+        except CellError as exc:  # well formed, but wrong for a reason it names
+            raise self.error(key, exc.expected, value, exc.problem) from None
         except InvalidModelError as exc:  # well formed, but breaks a model rule
             raise self.error(key, exc.expected or expected, value) from None
         except (ValueError, OverflowError):
@@ -187,16 +208,10 @@ class Fields:
         values = self.texts(key, None)
         if values is None:
             return None
-        out = []
-        for i, value in enumerate(values):
-            at = f"{key}[{i}]"
-            try:
-                out.append(parse(value))
-            except InvalidModelError as exc:  # well formed, but breaks a model rule
-                raise self.error(at, exc.expected or expected, value) from None
-            except (ValueError, OverflowError):
-                raise self.error(at, expected, value) from None
-        return tuple(out)
+        return tuple(
+            self.convert(f"{key}[{i}]", value, parse, expected)
+            for i, value in enumerate(values)
+        )
 
     def child(self, key: str) -> Self:
         """Return the nested mapping at *key* (empty when absent)."""

@@ -13,19 +13,11 @@ from typing import TypeVar
 
 from attrs import frozen
 
+from roadshow._fields import Fields
 from roadshow.errors import InputError, ScenarioFileError, closest, quote
 from roadshow.importers import _source
 
 T = TypeVar("T")
-
-
-class CellError(ValueError):
-    """A value that is well formed but wrong, saying why and what was expected."""
-
-    def __init__(self, problem: str, expected: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.expected = expected
 
 
 @frozen
@@ -52,11 +44,8 @@ class Row:
         """
         value = self.text(column)
         if not value:
-            raise ScenarioFileError(
-                source=self.source,
-                location=self.where(column),
-                expected=expected,
-                got="",
+            raise _Cells(self.values, self.where(), self.source).error(
+                column, expected, ""
             )
         return value
 
@@ -67,29 +56,24 @@ class Row:
             ScenarioFileError: the cell is empty or *parse* rejects it.
         """
         value = self.required(column, expected)
-        try:
-            return parse(value)
-        except CellError as exc:  # well formed, but wrong for a reason it names
-            raise ScenarioFileError(
-                exc.problem,
-                source=self.source,
-                location=self.where(column),
-                expected=exc.expected,
-                got=value,
-            ) from None
-        except ValueError:
-            raise ScenarioFileError(
-                source=self.source,
-                location=self.where(column),
-                expected=expected,
-                got=value,
-            ) from None
+        return _Cells(self.values, self.where(), self.source).convert(
+            column, value, parse, expected
+        )
 
     def optional(
         self, column: str, parse: Callable[[str], T], expected: str
     ) -> T | None:
         """Like :meth:`convert`, but an empty cell gives None."""
         return self.convert(column, parse, expected) if self.text(column) else None
+
+
+class _Cells(Fields):
+    """A CSV row read through the typed reader: ``line 3, column "lat"``."""
+
+    error_class = ScenarioFileError
+
+    def where(self, key: str | None = None) -> str:
+        return self.path + (f', column "{key}"' if key else "")
 
 
 def number(text: str) -> float:

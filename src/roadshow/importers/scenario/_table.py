@@ -8,13 +8,12 @@ from typing import Any, TypeVar
 import pendulum
 from pendulum import Date, DateTime
 
-from roadshow._fields import MISSING, Fields
+from roadshow._fields import MISSING, CellError, Fields
 from roadshow.errors import (
     Described,
     InvalidModelError,
     ScenarioFileError,
 )
-from roadshow.importers.tables import CellError
 from roadshow.model import (
     TimeWindow,
 )
