@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from roadshow.exporters.itinerary import (
     build_itinerary,
     is_pdf_available,
+    itinerary_people,
     render_itinerary_html,
     render_itinerary_pdf,
     render_itinerary_text,
@@ -97,3 +98,30 @@ def test_a_night_away_asks_for_a_hotel(scenario: Scenario, plan: Plan) -> None:
     friday = itinerary.days[0]
     assert friday.night_away
     assert friday.night.name == "Hotel to be booked near York"
+
+
+def test_an_optional_attendee_is_listed_and_gets_an_itinerary(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """A private secretary invited as optional sees the event marked optional."""
+    secretary = attrs.evolve(
+        scenario.people[0], person_id="ps", name="Private Secretary", role="official"
+    )
+    event = plan.events[0]
+    requests = [
+        attrs.evolve(r, optional_attendees=("ps",))
+        if r.request_id == event.request_id
+        else r
+        for r in scenario.requests
+    ]
+    invited = attrs.evolve(
+        scenario, people=(*scenario.people, secretary), requests=tuple(requests)
+    )
+    assert "ps" in itinerary_people(invited)
+    own = build_itinerary(invited, plan, "ps")
+    (item,) = [i for day in own.days for i in day.items if i.kind == "event"]
+    assert item.optional
+    assert f"{event.title} (optional for you)" in render_itinerary_text([own])
+    principal = build_itinerary(invited, plan, event.attendees[0])
+    text = render_itinerary_text([principal])
+    assert "Optional   Private Secretary" in text

@@ -115,6 +115,10 @@ class EventItem:
     purpose: str
     contact: str
     notes: str
+    also_invited: tuple[str, ...]
+    """Optional attendees' names (a private secretary, say)."""
+    optional: bool
+    """True when this person is an optional attendee of the event."""
     region: str | None
     area: str | None
 
@@ -210,9 +214,12 @@ def itinerary_people(scenario: Scenario) -> tuple[str, ...]:
     """Return the ids of the people who get itineraries.
 
     Principals, then chairs, then everyone else who attends a request whatever
-    their role (a guest speaker, a clinical lead), each in scenario order.
+    their role (a guest speaker, a clinical lead) or is invited to one as an
+    optional attendee (a private secretary), each in scenario order.
     """
-    attending = {p for r in scenario.requests for p in r.attendees}
+    attending = {
+        p for r in scenario.requests for p in (*r.attendees, *r.optional_attendees)
+    }
     by_role = [
         p.person_id
         for role in ITINERARY_ROLES
@@ -263,6 +270,13 @@ def build_itinerary(
     events = plan.events_for(person_id)
     for event in events:
         add(_event_item(scenario, event, tz))
+    # Events the person may join (optional attendee): listed, marked, but with
+    # no travel planned for them, as the planner does not wait for them.
+    requests = scenario.request_by_id
+    for event in plan.events:
+        request = requests.get(event.request_id)
+        if request is not None and person_id in request.optional_attendees:
+            add(_event_item(scenario, event, tz, optional=True))
     for leg in plan.legs_for(person_id):
         add(
             TravelItem(
@@ -370,7 +384,9 @@ def _arrive_by(
     return event.start.subtract(minutes=margin).in_tz(tz)
 
 
-def _event_item(scenario: Scenario, event: ScheduledEvent, tz: str) -> EventItem:
+def _event_item(
+    scenario: Scenario, event: ScheduledEvent, tz: str, *, optional: bool = False
+) -> EventItem:
     place = scenario.find_venue(
         event.venue_id, obj=f"event {event.request_id}", field="venue"
     )
@@ -393,6 +409,11 @@ def _event_item(scenario: Scenario, event: ScheduledEvent, tz: str) -> EventItem
         purpose=request.purpose if request else "",
         contact=request.contact if request else "",
         notes=request.notes if request else "",
+        also_invited=tuple(
+            people[a].name if a in people else a
+            for a in (request.optional_attendees if request else ())
+        ),
+        optional=optional,
         region=_name(scenario.region_by_id, region_id),
         area=_name(scenario.area_by_id, area_id),
     )
