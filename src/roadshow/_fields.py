@@ -11,8 +11,10 @@ Each format sets three things in a subclass: the error class, how a found value
 is shown (:meth:`Fields.show`), and the name of a nested mapping (``a table``
 in TOML, ``an object`` in JSON); the scenario reader (``_Table``), the plan-file
 reader and the CSV :class:`~roadshow.importers.tables.Row` are such subclasses.
-cattrs was tried for this and not taken: its errors carry the path but not the
-words ("expected a date like 2008-09-08, got ...") that these messages promise.
+cattrs was tried for the plan file and not taken: its default converter turns a
+number into a text without a word (``"request": 7`` read as ``"7"``), and its
+errors carry the path but not the words these messages promise
+(``invalid value for type, expected datetime @ $.events[0].start``, no value).
 """
 
 from __future__ import annotations
