@@ -40,6 +40,7 @@ LAYERS: tuple[grimp.Layer, ...] = (
         "icsfields",
         "travel",
         "rules",
+        "limits",
         "objective",
         independent=False,
     ),

@@ -26,6 +26,7 @@ from itertools import combinations, pairwise
 from attrs import define, field, frozen
 from pendulum import Date, DateTime
 
+from roadshow.limits import limit_breaches
 from roadshow.model import (
     Commitment,
     EventRequest,
@@ -384,6 +385,7 @@ class _Checker:
             *self._overlaps(items),
             *self._tight(person, items),
             *self._arrivals(person, items),
+            *self._limits(person),
             *self._commitments(person, items),
             *self._journeys(person),
             *_Walk(self, person, items).run(),
@@ -439,6 +441,11 @@ class _Checker:
                     f" {self._label(second)}"
                 )
                 yield "tight", WARNING, text, start, None
+
+    def _limits(self, person: Person) -> Iterator[Found]:
+        """Event days in a row and events a week (see :mod:`roadshow.limits`)."""
+        for rule, text, when in limit_breaches(self.s, self.plan, person):
+            yield rule, ERROR, text, when, None
 
     def _arrivals(self, person: Person, items: list[Item]) -> Iterator[Found]:
         """A journey to an event ends at least ``arrive_before`` before it starts."""

@@ -48,6 +48,8 @@ class Person:
     email: str | None = None
     travel_mode: str | None = None
     arrive_before: Duration = field(factory=Duration, validator=_nonneg_duration)
+    max_event_days_in_row: int | None = None
+    """The person's own limit of event days in a row (None: the scenario's)."""
 
     def __attrs_post_init__(self) -> None:
         check_timezone(self.timezone, obj=_describe(self), field="timezone")

@@ -296,6 +296,13 @@ class Scenario:
         own = minutes_of(person.arrive_before) if person else 0
         return max(own, minutes_of(self.rules.for_kind(kind).arrive_before))
 
+    def max_event_days_in_row(self, person_id: str) -> int | None:
+        """The most days in a row with an event *person_id* may have (None: any)."""
+        person = self.person_by_id.get(person_id)
+        if person is not None and person.max_event_days_in_row is not None:
+            return person.max_event_days_in_row
+        return self.rules.max_event_days_in_row
+
     def commitment_place(self, commitment: Commitment) -> str:
         """Return the venue of a commitment: its own, or the person's home base."""
         if commitment.venue_id is not None:

@@ -94,12 +94,18 @@ class PlanningRules:
         min_stay_km: A night away is spent only near a venue at least this far
             from the person's home base (closer, they go home).
         start_step_minutes: Events start on this step (15: on the quarter hour).
+        max_event_days_in_row: Days in a row with an event, per person, at most
+            (None: no limit).
+        max_events_per_week: Events per person in a Monday-to-Sunday week, at
+            most (a request and those that follow it count once; None: no limit).
         kinds: Rules per request kind.
     """
 
     max_nights_away_in_row: int = 3
     min_stay_km: float = 0.0
     start_step_minutes: int = 15
+    max_event_days_in_row: int | None = 5
+    max_events_per_week: int | None = None
     kinds: tuple[KindRules, ...] = field(default=(), converter=_kind_rules)
 
     def __attrs_post_init__(self) -> None:
@@ -110,6 +116,12 @@ class PlanningRules:
                 expected="0 or more",
                 got=self.max_nights_away_in_row,
             )
+        for name in ("max_event_days_in_row", "max_events_per_week"):
+            limit = getattr(self, name)
+            if limit is not None and limit < 1:
+                raise InvalidModelError(
+                    obj="rules", field=name, expected="1 or more", got=limit
+                )
         if not math.isfinite(self.min_stay_km) or self.min_stay_km < 0:
             raise InvalidModelError(
                 obj="rules",

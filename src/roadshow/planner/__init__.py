@@ -281,7 +281,16 @@ def _exact_tour(
     if found is not None and found.placements and len(found.placements) == len(tour):
         for group in tour:
             schedule.place(group, found.placements[group.index])
-        return TourReport(request_ids=ids, optimal=found.proven, states=found.states)
+        people = {p for g in tour for p in g.people}
+        # The search does not know the per-person limits (event days in a row,
+        # events a week): a tour over them is dropped for the heuristic one.
+        if not any(schedule.over_person_limits(p) for p in people):
+            return TourReport(
+                request_ids=ids, optimal=found.proven, states=found.states
+            )
+        for group in tour:
+            schedule.remove(group)
+        found = None
     for group in placed:
         schedule.place(group, before[group.index])
     optimal = found is not None and found.proven and upper is not None

@@ -31,6 +31,8 @@ _RULE_TEXT = {
         "the region already has the most {kind} events allowed that week"
     ),
     "region-day": "the region has a {other} event that day",
+    "per-person-week": "{who} already {verb} the most events allowed that week",
+    "streak": "{who} would have events on too many days in a row",
 }
 
 

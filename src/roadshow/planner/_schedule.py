@@ -57,6 +57,8 @@ class Schedule:
         self.region_kind_week: dict[tuple[str, int, str], int] = defaultdict(int)
         self.region_kind_day: dict[tuple[str, int, str], int] = defaultdict(int)
         self.kind_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.person_day: dict[tuple[str, int], int] = defaultdict(int)
+        self.person_week: dict[tuple[str, int], int] = defaultdict(int)
         self.soft_cost = 0
         # A counter of changes, and when each person's day last changed: lets
         # estimates computed from a day's neighbourhood be reused until it moves.
@@ -76,7 +78,10 @@ class Schedule:
     # --- rules ------------------------------------------------------------------------
 
     def rules_allow(self, group: Group, day: int) -> str | None:
-        """Return the per-kind rule that forbids *group* on *day*, or None."""
+        """Return the rule that forbids *group* on *day*, or None."""
+        found = self._person_rules(group, day)
+        if found is not None:
+            return found
         rules = group.kind_rules
         if rules.max_per_person_per_day is not None:
             for person_id in group.people:
@@ -102,6 +107,45 @@ class Schedule:
             for other in self._avoiding[group.kind]:
                 if self.region_kind_day[(region, day, other)]:
                     return "region-day"
+        return None
+
+    def over_person_limits(self, person_id: str) -> bool:
+        """Tell whether *person_id* is over the event-days-in-a-row or weekly limit."""
+        in_row = self.ctx.scenario.max_event_days_in_row(person_id)
+        per_week = self.ctx.scenario.rules.max_events_per_week
+        run = 0
+        for day in self.ctx.days:
+            run = run + 1 if self.person_day.get((person_id, day.index), 0) else 0
+            if in_row is not None and run > in_row:
+                return True
+            if (
+                per_week is not None
+                and self.person_week.get((person_id, day.week), 0) > per_week
+            ):
+                return True
+        return False
+
+    def _person_rules(self, group: Group, day: int) -> str | None:
+        """Events per person and week, and event days in a row."""
+        rules = self.ctx.scenario.rules
+        week = self.ctx.days[day].week
+        per_week = rules.max_events_per_week
+        for person_id in group.people:
+            in_row = self.ctx.scenario.max_event_days_in_row(person_id)
+            if (
+                per_week is not None
+                and self.person_week.get((person_id, week), 0) >= per_week
+            ):
+                return "per-person-week"
+            if in_row is not None and not self.person_day.get((person_id, day), 0):
+                run = 1
+                for step in (-1, 1):
+                    d = day + step
+                    while self.person_day.get((person_id, d), 0):
+                        run += 1
+                        d += step
+                if run > in_row:
+                    return "streak"
         return None
 
     def person_items(self, group: Group, placement: Placement) -> dict[str, Item]:
@@ -235,8 +279,11 @@ class Schedule:
         return cost
 
     def _count(self, group: Group, day: int, step: int) -> None:
+        week = self.ctx.days[day].week
         for person_id in group.people:
             self.person_kind_day[(person_id, day, group.kind)] += step
+            self.person_day[(person_id, day)] += step
+            self.person_week[(person_id, week)] += step
         if group.region_id is not None:
             self.region_kind_week[
                 (group.region_id, self.ctx.days[day].week, group.kind)

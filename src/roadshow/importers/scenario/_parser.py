@@ -240,6 +240,7 @@ class _Parser(_RowReader):
                 email=t.text("email", None),
                 travel_mode=t.text("travel_mode", None),
                 arrive_before=t.duration("arrive_before", Duration()),
+                max_event_days_in_row=t.integer("max_event_days_in_row", None),
                 **kwargs,
             )
         t.finish()
@@ -373,6 +374,8 @@ class _Parser(_RowReader):
         with self.at(self.source, t.where()):
             rules = PlanningRules(
                 max_nights_away_in_row=t.integer("max_nights_away_in_row", 3),
+                max_event_days_in_row=t.integer("max_event_days_in_row", 5),
+                max_events_per_week=t.integer("max_events_per_week", None),
                 min_stay_km=t.number("min_stay_km", 0.0),
                 start_step_minutes=minutes_of(step),
                 kinds=kinds,
