@@ -21,6 +21,8 @@ from roadshow.errors import (
     SkippedContentWarning,
 )
 from roadshow.importers._ics import decode_ics
+from roadshow.importers._windows_zones import DISPLAY_NAMES
+from roadshow.importers._zones import iana_zone
 from roadshow.importers.diary import load_diary, parse_diary, parse_diary_import
 
 WINDOW = {
@@ -288,3 +290,27 @@ def test_import_summary_says_the_zone_and_counts_warnings(tmp_path):
         " America/New_York (the file's X-WR-TIMEZONE); 2 warnings: 1 shared UID,"
         " 1 skipped"
     )
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    [
+        '"(UTC-05:00) Eastern Time (US & Canada)"',
+        '"(GMT-05:00) Eastern Time (US & Canada)"',
+        "Eastern Standard Time",
+    ],
+)
+def test_windows_display_name_without_vtimezone(tzid):
+    """Outlook's display names (and IDs) with no VTIMEZONE map to the IANA zone."""
+    text = calendar(
+        event(
+            f"DTSTART;TZID={tzid}:20080910T050000", f"DTEND;TZID={tzid}:20080910T060000"
+        )
+    )
+    assert read(text) == [AT_TEN]
+
+
+def test_every_windows_display_name_maps_to_a_zone():
+    """Each display name of the CLDR table reaches a zone of the database."""
+    for name in DISPLAY_NAMES:
+        assert iana_zone(name) is not None, name

@@ -17,17 +17,19 @@ file that is not a zone.
 from __future__ import annotations
 
 import functools
+import re
 import zoneinfo
 from typing import Final
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from roadshow.importers._windows_zones import DISPLAY_NAMES
+from roadshow.importers._windows_zones import DISPLAY_NAMES, PLACES
 
 MAX_TZID_CHARS: Final = 200
 """The longest TZID looked up (the longest IANA name has 30 characters; Windows
 display names about 80)."""
 
+_OFFSET = re.compile(r"\((?:UTC|GMT)(?:[+-]\d\d?:?\d\d)?\)")
 _NOT_ZONES = frozenset({"Factory", "localtime", "posixrules", "posix", "right"})
 """Names in a zone database that are not places' zones."""
 
@@ -52,6 +54,9 @@ def iana_zone(tzid: str) -> str | None:
     if name in known:
         return name
     windows = DISPLAY_NAMES.get(name, name)
+    offset = _OFFSET.match(name)
+    if offset is not None:
+        windows = PLACES.get(name[offset.end() :].strip(), windows)
     mapped = WINDOWS_TO_OLSON.get(windows)
     if mapped in known:
         return mapped
