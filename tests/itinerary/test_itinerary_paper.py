@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import attrs
 import pendulum
@@ -125,3 +126,80 @@ def test_an_optional_attendee_is_listed_and_gets_an_itinerary(
     principal = build_itinerary(invited, plan, event.attendees[0])
     text = render_itinerary_text([principal])
     assert "Optional   Private Secretary" in text
+
+
+def test_contacts_for_the_event_and_its_venue_are_printed(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """A request's contact and its venue's host both appear; the host meets them."""
+    from roadshow.model import Contact
+
+    event = plan.events[0]
+    with_contacts = attrs.evolve(
+        scenario,
+        contacts=(
+            Contact(
+                name="Ms Khan",
+                role="events officer",
+                phone="0113 000 0001",
+                request_id=event.request_id,
+            ),
+            Contact(
+                name="Mr Lee",
+                role="host",
+                meets_principal=True,
+                venue_id=event.venue_id,
+            ),
+        ),
+    )
+    itinerary = build_itinerary(with_contacts, plan, event.attendees[0])
+    text = " ".join(render_itinerary_text([itinerary]).split())
+    assert "Ms Khan (events officer), 0113 000 0001" in text
+    assert "Mr Lee (host); meets the principal" in text
+    html = render_itinerary_html([itinerary])
+    assert "Mr Lee (host); meets the principal" in html
+
+
+def test_a_contact_for_nothing_or_an_unknown_venue_is_refused(
+    scenario: Scenario,
+) -> None:
+    """A contact names a request or a venue, and one that exists."""
+    from roadshow.errors import InvalidModelError, UnknownReferenceError
+    from roadshow.model import Contact
+
+    with pytest.raises(InvalidModelError, match="request"):
+        Contact(name="Nobody")
+    with pytest.raises(UnknownReferenceError):
+        attrs.evolve(scenario, contacts=(Contact(name="X", venue_id="nowhere"),))
+
+
+def test_a_contacts_table_is_read_from_the_scenario(tmp_path: Path) -> None:
+    """[tables] contacts = "contacts.csv": one row per contact, for a venue here."""
+    from roadshow.importers.scenario import load_scenario
+
+    (tmp_path / "contacts.csv").write_text(
+        "name,venue,role,phone,meets_principal\nMr Lee,leeds,host,0113 000 0002,yes\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "scenario.toml").write_text(
+        """
+id = "t"
+start = 2008-09-08
+end = 2008-09-19
+[tables]
+contacts = "contacts.csv"
+[[venues]]
+id = "leeds"
+name = "Leeds Town Hall"
+lat = 53.80
+lon = -1.55
+[[people]]
+id = "ann"
+name = "Ann"
+home = "leeds"
+""",
+        encoding="utf-8",
+    )
+    (contact,) = load_scenario(tmp_path / "scenario.toml").contacts
+    assert contact.line == "Mr Lee (host), 0113 000 0002; meets the principal"
+    assert contact.venue_id == "leeds"

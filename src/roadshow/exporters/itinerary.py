@@ -115,6 +115,8 @@ class EventItem:
     purpose: str
     contact: str
     notes: str
+    contacts: tuple[str, ...]
+    """The event's and its venue's contacts, one printed line each."""
     also_invited: tuple[str, ...]
     """Optional attendees' names (a private secretary, say)."""
     optional: bool
@@ -409,6 +411,9 @@ def _event_item(
         purpose=request.purpose if request else "",
         contact=request.contact if request else "",
         notes=request.notes if request else "",
+        contacts=tuple(
+            c.line for c in scenario.contacts_for(event.request_id, event.venue_id)
+        ),
         also_invited=tuple(
             people[a].name if a in people else a
             for a in (request.optional_attendees if request else ())

@@ -27,6 +27,7 @@ from roadshow.model._time import parse_days as parse_days
 from roadshow.model.advance import AdvanceTemplate as AdvanceTemplate
 from roadshow.model.people import Blackout as Blackout
 from roadshow.model.people import Commitment as Commitment
+from roadshow.model.people import Contact as Contact
 from roadshow.model.people import Person as Person
 from roadshow.model.places import Area as Area
 from roadshow.model.places import Region as Region
@@ -58,6 +59,7 @@ __all__ = [
     "CalendarRules",
     "ChangeReason",
     "Commitment",
+    "Contact",
     "EventRequest",
     "KindRules",
     "ModeParams",

@@ -125,3 +125,38 @@ class Commitment:
                 expected=f"an end after the start {self.start.isoformat()}",
                 got=self.end.isoformat(),
             )
+
+
+@frozen(kw_only=True)
+class Contact:
+    """Someone to call about an event or a venue: an organiser, a host, a press officer.
+
+    Exactly one of ``request_id`` and ``venue_id`` says what the contact is for;
+    a venue's contacts appear with every event there.
+    """
+
+    name: str = field(validator=_nonempty)
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    meets_principal: bool = False
+    """True when this person greets the principal on arrival."""
+    request_id: str | None = field(default=None, validator=_opt_id_validator("contact"))
+    venue_id: str | None = field(default=None, validator=_opt_id_validator("contact"))
+
+    def __attrs_post_init__(self) -> None:
+        if (self.request_id is None) == (self.venue_id is None):
+            raise InvalidModelError(
+                obj=f"contact {self.name}",
+                field="request",
+                expected="either a request id or a venue id (one of the two)",
+                got=self.request_id or self.venue_id or "neither",
+            )
+
+    @property
+    def line(self) -> str:
+        """The contact as one printed line: name (role), phone, e-mail."""
+        who = f"{self.name} ({self.role})" if self.role else self.name
+        parts = [who, self.phone, self.email]
+        text = ", ".join(p for p in parts if p)
+        return text + ("; meets the principal" if self.meets_principal else "")

@@ -17,7 +17,7 @@ from roadshow.errors import (
 )
 from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.advance import AdvanceTemplate
-from roadshow.model.people import Blackout, Commitment, Person
+from roadshow.model.people import Blackout, Commitment, Contact, Person
 from roadshow.model.places import Area, Region, Venue
 from roadshow.model.plan import ScheduledEvent
 from roadshow.model.requests import EventRequest
@@ -70,6 +70,10 @@ def _templates(values: Iterable[AdvanceTemplate]) -> tuple[AdvanceTemplate, ...]
     return tuple(values)
 
 
+def _contacts(values: Iterable[Contact]) -> tuple[Contact, ...]:
+    return tuple(values)
+
+
 @frozen(kw_only=True)
 class Scenario:
     """Everything a plan needs: people, places, requests, diaries, rules, window.
@@ -94,6 +98,8 @@ class Scenario:
     rules: PlanningRules = PlanningRules()
     travel: TravelSettings = TravelSettings()
     advance: tuple[AdvanceTemplate, ...] = field(default=(), converter=_templates)
+    contacts: tuple[Contact, ...] = field(default=(), converter=_contacts)
+    """Contacts for requests and venues, printed on itineraries."""
     """The advance-work templates (``[[advance]]``); empty: roadshow's defaults."""
     description: str = field(default="", validator=_text_length)
 
@@ -210,9 +216,19 @@ class Scenario:
             )
         for c in self.commitments:
             ref(f"commitment for {c.person_id}", "place", "venue", c.venue_id, venues)
+        for contact in self.contacts:
+            obj = f"contact {contact.name}"
+            ref(obj, "request", "request", contact.request_id, self.request_by_id)
+            ref(obj, "venue", "venue", contact.venue_id, venues)
         for override in self.travel.overrides:
             ref("travel time", "from", "place", override.from_id, venues)
             ref("travel time", "to", "place", override.to_id, venues)
+
+    def contacts_for(self, request_id: str, venue_id: str) -> tuple[Contact, ...]:
+        """Return the contacts of a request, then those of its venue."""
+        return tuple(c for c in self.contacts if c.request_id == request_id) + tuple(
+            c for c in self.contacts if c.venue_id == venue_id
+        )
 
     def _check_follow_chains(self) -> None:
         by_id = self.request_by_id

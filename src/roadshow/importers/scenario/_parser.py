@@ -90,6 +90,7 @@ class _Parser(_RowReader):
         venues.extend(self.venue_rows(rows.get("venues", [])))
         commitments.extend(self.commitment_rows(rows.get("commitments", [])))
         overrides.extend(self.travel_rows(rows.get("travel", [])))
+        contacts = list(self.contact_rows(rows.get("contacts", [])))
         tables.finish()
 
         venues += [self.venue(t) for t in top.tables("venues")]
@@ -131,6 +132,7 @@ class _Parser(_RowReader):
                 rules=rules,
                 travel=travel,
                 advance=advance,
+                contacts=contacts,
             )
 
     def check_advance_kinds(

@@ -29,6 +29,7 @@ from roadshow.model import (
     MODES,
     Area,
     Commitment,
+    Contact,
     Region,
     TravelOverride,
     Venue,
@@ -227,6 +228,23 @@ class _RowReader:
                 )
             self.origins[f"commitment for {person}"] = (row.source, row.where())
 
+    def contact_rows(self, rows: list[Row]) -> Iterator[Contact]:
+        for row in rows:
+            name = row.required("name", "a name")
+            with self.at(row.source, row.where(), f"contact {name}"):
+                yield Contact(
+                    name=name,
+                    role=row.text("role"),
+                    phone=row.text("phone"),
+                    email=row.text("email"),
+                    meets_principal=bool(
+                        row.optional("meets_principal", _parse_bool, "true or false")
+                    ),
+                    request_id=row.text("request") or None,
+                    venue_id=row.text("venue") or None,
+                )
+            self.origins[f"contact {name}"] = (row.source, row.where())
+
     def travel_rows(self, rows: list[Row]) -> Iterator[TravelOverride]:
         for row in rows:
             mode = row.required("mode", "a mode: " + ", ".join(MODES))
@@ -325,6 +343,10 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("address", "place", "lat", "lon", "capacity", "region", "area", "accessible"),
     ),
     "commitments": (("person", "start", "end"), ("label", "place")),
+    "contacts": (
+        ("name",),
+        ("request", "venue", "role", "phone", "email", "meets_principal"),
+    ),
     "travel": (("from", "to", "mode", "minutes"), ()),
 }
 
