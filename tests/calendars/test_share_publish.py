@@ -74,12 +74,14 @@ def test_changed_plan_updates_and_deletes_with_etags(out_dir, caldav_server):
     assert publish(out_dir, caldav_server).writes == 0
 
 
-def test_hand_edit_is_a_conflict_left_unless_forced(out_dir, radicale, runner):
+def test_hand_edit_is_a_conflict_left_unless_forced(out_dir, caldav_server, runner):
     """An event edited in the shared calendar is reported, kept, then --force wins."""
-    publish(out_dir, radicale)
+    publish(out_dir, caldav_server)
     uid = min(planned_uids(out_dir))
-    edit_on_server(radicale, uid, location="The pub across the road")
-    args = ["publish", str(out_dir), "--caldav", radicale.url, "--user", USER]
+    edit_on_server(caldav_server, uid, location="The pub across the road")
+    args = ["publish", str(out_dir), "--caldav", caldav_server.url]
+    if caldav_server.user:
+        args += ["--user", caldav_server.user]
     result = runner.invoke(cli, args, env={PASSWORD_ENV: PASSWORD})
     assert result.exit_code == 1, result.output
     assert "1 conflicts, left as they are (--force overwrites them):" in result.stdout
@@ -87,11 +89,15 @@ def test_hand_edit_is_a_conflict_left_unless_forced(out_dir, radicale, runner):
     assert re.search(
         r"LOCATION: plan says .+; calendar says The pub across the road", result.stdout
     )
-    assert str(server_events(radicale)[uid]["LOCATION"]) == "The pub across the road"
+    assert (
+        str(server_events(caldav_server)[uid]["LOCATION"]) == "The pub across the road"
+    )
     forced = runner.invoke(cli, [*args, "--force"], env={PASSWORD_ENV: PASSWORD})
     assert forced.exit_code == 0, forced.output
     assert "1 updated" in forced.stdout
-    assert str(server_events(radicale)[uid]["LOCATION"]) != "The pub across the road"
+    assert (
+        str(server_events(caldav_server)[uid]["LOCATION"]) != "The pub across the road"
+    )
     quiet = runner.invoke(cli, args, env={PASSWORD_ENV: PASSWORD})
     assert quiet.exit_code == 0
     assert "Nothing to send" in quiet.stdout
@@ -244,3 +250,19 @@ def test_no_plan_and_a_broken_record_are_bad_input(tmp_path, out_dir, runner):
     assert broken.exit_code == 2
     assert "not a record of published calendars" in broken.stderr
     assert len(broken.stderr.strip().splitlines()) == 1
+
+
+def test_a_new_plan_version_keeps_the_record_and_the_feed_secret(
+    out_dir, radicale, nhs2008_scenario, plan, kit
+):
+    """plan --out DIR after publish and serve leaves their files in DIR alone."""
+    from roadshow.feeds import SECRET_FILE, feed_secret
+    from roadshow.outputs import publish_plan
+
+    publish(out_dir, radicale)
+    secret = feed_secret(out_dir)
+    record = (out_dir / STATE_FILE).read_bytes()
+    publish_plan(out_dir, nhs2008_scenario, plan, issued_at=kit.stamp.add(days=1))
+    assert (out_dir / STATE_FILE).read_bytes() == record
+    assert (out_dir / SECRET_FILE).read_bytes().strip() == secret
+    assert publish(out_dir, radicale).calendars[0].count("conflict") == 0
