@@ -115,7 +115,7 @@ def test_ics_earlier_version(runner, out_dir):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--split", "person"], "--out: splits and invitations are several files"),
+        (["--split", "person"], "--out-dir: splits and invitations are several files"),
         (["--invite", "-o", "{tmp}"], "--organizer: invitations need an organiser"),
         (["--version", "2"], "--version needs --plan with a plan --out folder"),
     ],

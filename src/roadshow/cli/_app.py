@@ -1,10 +1,14 @@
-"""What every command shares: the app context, scenario loading, output helpers."""
+"""What every command shares: the app context, scenario and plan resolution, output.
+
+:func:`resolve_plan` is the one answer to "which scenario, which plan" for every
+command that shows or exports a plan; :func:`emit` writes ``-o FILE|-``.
+"""
 
 from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +22,8 @@ if TYPE_CHECKING:
     from pendulum import DateTime
 
     from roadshow.importers.scenario import Locator
-    from roadshow.model import Scenario
+    from roadshow.model import Plan, Scenario
+    from roadshow.versions import PlanVersion
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,30 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+# The options every command that shows or exports a plan spells the same way.
+scenario_argument = click.argument("scenario", required=False, metavar="[SCENARIO]")
+plan_option = click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(),
+    metavar="PLAN",
+    help="A plan file (plan.json) or a plan --out folder; by default the scenario "
+    "is planned.",
+)
+plan_version_option = click.option(
+    "--plan-version",
+    "plan_version",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --plan FOLDER: the plan version to use (default: the latest).",
+)
+out_option = click.option(
+    "-o",
+    "--out",
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of stdout; '-' means stdout.",
+)
 
 
 def emit(text: str | bytes, out: str | None) -> None:
@@ -146,3 +175,126 @@ def plan_file(path: str | Path) -> Path:
         latest = latest_folder(path)
         return (latest or path) / "plan.json"
     return path
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The scenario and plan a command works on.
+
+    Attributes:
+        scenario: The scenario the plan belongs to.
+        plan: The plan: read from a file or a ``plan --out`` folder, or planned now.
+        version: The recorded version, when the plan came from a folder's history
+            (``plan_version`` given, or ``recorded=True``); else None.
+        source: Where the plan came from, for messages (None: planned now).
+    """
+
+    scenario: Scenario
+    plan: Plan
+    version: PlanVersion | None = None
+    source: str | None = None
+
+
+def resolve_plan(
+    app: AppContext,
+    scenario: str | None,
+    plan: str | Path | None,
+    *,
+    plan_version: int | None = None,
+    recorded: bool = False,
+    version_option: str = "--plan-version",
+    before_planning: Callable[[Scenario], None] | None = None,
+) -> Resolved:
+    """Work out which scenario and which plan a command shows or exports.
+
+    The same rules for every command:
+
+    - *plan* None: the scenario (SCENARIO, else the bundled ``nhs-2008``) is
+      planned now;
+    - *plan* a ``plan --out`` folder: its latest complete version, or version
+      *plan_version* from its history (also used with *recorded*, for commands
+      that need the version's identity, e.g. calendar SEQUENCEs);
+    - *plan* a file: that plan file (``plan.json``);
+    - the scenario is SCENARIO when given, else the one the plan names if it is
+      bundled; a plan of another scenario than SCENARIO is refused.
+
+    Args:
+        app: The root command's options.
+        scenario: The SCENARIO argument (a bundled id, a .toml file or a folder).
+        plan: The ``--plan`` option.
+        plan_version: The ``--plan-version`` option (needs a folder as *plan*).
+        recorded: Read a folder's plan from its history, with its version.
+        version_option: The option's name as the user gave it, for messages.
+        before_planning: Checks of the command's own options against the
+            scenario, run as soon as it is known (before planning, so bad
+            input fails fast).
+
+    Raises:
+        InputError: no such scenario, plan file or version; a plan of another
+            scenario; *plan_version* without a ``plan --out`` folder.
+    """
+    if plan_version is not None and (plan is None or not Path(plan).is_dir()):
+        msg = f"{version_option} needs --plan with a plan --out folder"
+        raise InputError(msg, source=version_option)
+    if plan is None:
+        loaded = app.load(scenario)
+        if before_planning is not None:
+            before_planning(loaded)
+        app.progress(f"Planning {len(loaded.requests)} requests")
+        from roadshow.planner import solve
+
+        return Resolved(loaded, solve(loaded, progress=app.progress).plan)
+    version = None
+    if Path(plan).is_dir() and (plan_version is not None or recorded):
+        from roadshow.history import PlanHistory
+
+        history = PlanHistory.in_folder(plan)
+        version = history.version(plan_version or _latest(plan))
+        found = history.plan(version.number)
+    else:
+        from roadshow.importers.plan_file import load_plan_file
+
+        found = load_plan_file(plan_file(plan))
+    loaded = _scenario_of(app, scenario, found, str(plan))
+    if before_planning is not None:
+        before_planning(loaded)
+    return Resolved(loaded, found, version, str(plan))
+
+
+def _latest(folder: str | Path) -> int:
+    """The version a plan --out folder's ``latest`` shows (its last complete one)."""
+    from roadshow.outputs import latest_version
+
+    number = latest_version(folder)
+    if number is None:
+        msg = "no plan recorded here yet"
+        raise InputError(msg, source=str(folder), expected="a plan --out folder")
+    return number
+
+
+def _scenario_of(
+    app: AppContext, scenario: str | None, plan: Plan, source: str
+) -> Scenario:
+    """SCENARIO, else the bundled scenario the plan names; refuse a mismatch."""
+    from roadshow import data
+
+    if scenario is None and plan.scenario_id not in data.SCENARIOS:
+        msg = "the plan's scenario is not a bundled one"
+        raise InputError(
+            msg,
+            source=source,
+            location="scenario",
+            expected="its scenario file or folder given as SCENARIO",
+            got=plan.scenario_id,
+        )
+    loaded = app.load(scenario or plan.scenario_id)
+    if plan.scenario_id != loaded.scenario_id:
+        msg = "the plan belongs to another scenario"
+        raise InputError(
+            msg,
+            source=source,
+            location="scenario",
+            expected=f'a plan of scenario "{loaded.scenario_id}"',
+            got=plan.scenario_id,
+        )
+    return loaded

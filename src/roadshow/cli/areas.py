@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from roadshow.cli._app import AppContext, pass_app, plan_file
+from roadshow.cli._app import (
+    AppContext,
+    pass_app,
+    plan_option,
+    plan_version_option,
+    resolve_plan,
+    scenario_argument,
+)
 from roadshow.errors import InputError, closest, quote
 
 if TYPE_CHECKING:
@@ -15,26 +21,32 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_argument
 @click.option(
     "--region",
     "region_id",
     metavar="CODE",
     help="List only the areas of this region (e.g. Q30).",
 )
+@plan_option
+@plan_version_option
 @click.option(
-    "--plan",
-    "plan_path",
-    type=click.Path(exists=True, path_type=Path),
-    metavar="PLAN",
-    help="Read this plan file (or plan --out folder) instead of planning.",
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text for the terminal, json for tools (schema roadshow-areas/1).",
 )
 @pass_app
 def areas(
     app: AppContext,
+    *,
     scenario: str | None,
     region_id: str | None,
-    plan_path: Path | None,
+    plan_path: str | None,
+    plan_version: int | None,
+    fmt: str,
 ) -> None:
     """List each area with its planned event: date, local time and venue.
 
@@ -42,21 +54,23 @@ def areas(
     --plan (its own scenario unless SCENARIO is given). Areas whose event is not
     planned say why; then the command exits 1.
     """
+    from roadshow.exporters.reports_json import render_areas_json
     from roadshow.exporters.summary import area_entries, render_areas
-    from roadshow.importers.plan_file import load_plan_file
-    from roadshow.planner import solve
 
-    plan = None
-    if plan_path is not None:
-        plan = load_plan_file(plan_file(plan_path))
-    loaded = app.load(scenario or (plan.scenario_id if plan else None))
-    if region_id is not None:
-        _check_region(loaded, region_id)  # before planning: bad input fails fast
-    if plan is None:
-        app.progress(f"Planning {len(loaded.requests)} requests")
-        plan = solve(loaded, progress=app.progress).plan
-    entries = area_entries(loaded, plan, region_id)
-    click.echo(render_areas(loaded, entries), nl=False)
+    def check_region(loaded: Scenario) -> None:
+        if region_id is not None:
+            _check_region(loaded, region_id)
+
+    resolved = resolve_plan(
+        app,
+        scenario,
+        plan_path,
+        plan_version=plan_version,
+        before_planning=check_region,
+    )
+    entries = area_entries(resolved.scenario, resolved.plan, region_id)
+    render = render_areas_json if fmt == "json" else render_areas
+    click.echo(render(resolved.scenario, entries), nl=False)
     if any(entry.is_missing for entry in entries):
         click.get_current_context().exit(1)
 

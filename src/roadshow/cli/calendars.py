@@ -12,37 +12,35 @@ from typing import TYPE_CHECKING
 import click
 
 from roadshow import data
-from roadshow.cli._app import AppContext, emit, issue_time, pass_app, warnings_to_stderr
+from roadshow.cli._app import (
+    AppContext,
+    emit,
+    issue_time,
+    pass_app,
+    plan_version_option,
+    resolve_plan,
+    scenario_argument,
+    warnings_to_stderr,
+)
 from roadshow.errors import InputError
 from roadshow.exporters.choices import AUDIENCES, INTERNAL, SPLITS
 
 if TYPE_CHECKING:
-    from roadshow.exporters.ics import PlanVersion
+    from roadshow.model import Scenario
+
+
+def _scenario_for(
+    app: AppContext, scenario: str | None, folder: str
+) -> Scenario | None:
+    """For names in ``changes``: SCENARIO, else the folder's scenario if bundled."""
     from roadshow.history import PlanHistory
-    from roadshow.model import Plan, Scenario
 
-
-def _plan_and_version(
-    app: AppContext, scenario: Scenario, plan_path: str | None, number: int | None
-) -> tuple[Plan, PlanVersion]:
-    """The plan to export: a plan --out folder's history, a plan file, or a new plan."""
-    from roadshow.exporters.ics import PlanVersion
-    from roadshow.history import PlanHistory
-    from roadshow.importers.plan_file import load_plan_file
-    from roadshow.planner import plan as plan_scenario
-
-    if plan_path is not None and Path(plan_path).is_dir():
-        history = PlanHistory.in_folder(plan_path)
-        version = history.version(number or _latest(plan_path))
-        return history.plan(version.number), version
-    if number is not None:
-        msg = "--version needs --plan with a plan --out folder"
-        raise InputError(msg, source="--version")
-    if plan_path is not None:
-        return load_plan_file(plan_path), PlanVersion.unrecorded(issue_time())
-    app.progress("Planning...")
-    plan = plan_scenario(scenario)
-    return plan, PlanVersion.unrecorded(issue_time())
+    if scenario is not None:
+        return app.load(scenario)
+    versions = PlanHistory.in_folder(folder).versions()
+    if versions and versions[-1].scenario_id in data.SCENARIOS:
+        return app.load(versions[-1].scenario_id)
+    return None
 
 
 def _latest(folder: str) -> int:
@@ -56,37 +54,37 @@ def _latest(folder: str) -> int:
     return number
 
 
-def _scenario_for(
-    app: AppContext, scenario: str | None, plan_path: str | None
-) -> Scenario:
-    """The named scenario, or the one a plan --out folder's history is of."""
-    from roadshow.history import PlanHistory
-
-    if scenario is None and plan_path is not None and Path(plan_path).is_dir():
-        versions = PlanHistory.in_folder(plan_path).versions()
-        if versions and versions[-1].scenario_id in data.SCENARIOS:
-            return app.load(versions[-1].scenario_id)
-    return app.load(scenario)
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
 
 
 @click.command("ics")
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_argument
 @click.option(
     "--plan",
     "plan_path",
-    type=click.Path(exists=True),
+    type=click.Path(),
+    metavar="PLAN",
     help="A plan file (plan.json) or a plan --out folder (its recorded version).",
 )
+@plan_version_option
 @click.option(
     "--version",
-    "number",
+    "old_version",
     type=click.IntRange(min=1),
-    help="With a plan --out folder: the version to export (default: the latest).",
+    hidden=True,
+    help="Deprecated name of --plan-version.",
 )
 @click.option(
     "-o",
     "--out",
-    help="A file for the programme calendar; a folder for splits. Default: stdout.",
+    metavar="FILE",
+    help="Write the programme calendar to FILE instead of stdout; '-' means stdout.",
+)
+@click.option(
+    "--out-dir",
+    metavar="DIR",
+    help="Write the calendars (and invitations) as files in folder DIR.",
 )
 @click.option(
     "--split",
@@ -111,7 +109,7 @@ def _scenario_for(
 @click.option(
     "--invite",
     is_flag=True,
-    help="Also write METHOD:REQUEST invitations (needs --organizer and --out DIR).",
+    help="Also write METHOD:REQUEST invitations (needs --organizer and --out-dir).",
 )
 @click.option("--organizer", help="The invitations' organiser e-mail address.")
 @pass_app
@@ -120,8 +118,10 @@ def ics(
     *,
     scenario: str | None,
     plan_path: str | None,
-    number: int | None,
+    plan_version: int | None,
+    old_version: int | None,
     out: str | None,
+    out_dir: str | None,
     split: str,
     audience: str,
     travel: bool,
@@ -136,15 +136,38 @@ def ics(
     """
     from roadshow.exporters.ics import calendar_files, render_ics, render_invites
     from roadshow.outputs import write_outputs
+    from roadshow.versions import PlanVersion
 
-    loaded = _scenario_for(app, scenario, plan_path)
-    plan, version = _plan_and_version(app, loaded, plan_path, number)
-    if split == "programme" and not invite and (out is None or not Path(out).is_dir()):
+    version_option = "--plan-version"
+    if old_version is not None:
+        _warn("ics --version N is deprecated; use --plan-version N.")
+        if plan_version is not None:
+            msg = "--version is the old name of --plan-version"
+            raise InputError(msg, source="--version", expected="one of the two")
+        plan_version, version_option = old_version, "--version"
+    several = split != "programme" or invite
+    if out is not None and out_dir is None and (several or Path(out).is_dir()):
+        _warn("-o DIR for a folder of calendars is deprecated; use --out-dir DIR.")
+        out, out_dir = None, out
+    if several and out_dir is None:
+        msg = "splits and invitations are several files"
+        raise InputError(msg, source="--out-dir", expected="a folder to write them in")
+    if out is not None and out_dir is not None:
+        msg = "-o is one calendar file and --out-dir a folder of them"
+        raise InputError(msg, source="--out", expected="one of the two")
+    resolved = resolve_plan(
+        app,
+        scenario,
+        plan_path,
+        plan_version=plan_version,
+        recorded=True,
+        version_option=version_option,
+    )
+    loaded, plan = resolved.scenario, resolved.plan
+    version = resolved.version or PlanVersion.unrecorded(issue_time())
+    if out_dir is None:
         emit(render_ics(loaded, plan, version, audience=audience, travel=travel), out)
         return
-    if out is None:
-        msg = "splits and invitations are several files"
-        raise InputError(msg, source="--out", expected="a folder to write them in")
     splits = SPLITS if split == "all" else (split,)
     files = calendar_files(
         loaded, plan, version, splits=splits, audience=audience, travel=travel
@@ -157,8 +180,8 @@ def ics(
         files |= {f"invites/{name}": body for name, body in invites.items()}
         if not invites:
             app.progress("No invitations: nobody attending has an e-mail address.")
-    write_outputs(out, files)
-    app.progress(f"Wrote {len(files)} calendar files to {out}")
+    write_outputs(out_dir, files)
+    app.progress(f"Wrote {len(files)} calendar files to {out_dir}")
 
 
 @click.command("changes")
@@ -205,9 +228,7 @@ def changes(
         for c in history.changes(since, latest.number)
         if travel or c.item.kind == "event"
     ]
-    loaded = (
-        _scenario_for(app, scenario, folder) if scenario or _bundled(history) else None
-    )
+    loaded = _scenario_for(app, scenario, folder)
     # The reasons a re-plan recorded; over several versions the latest one wins.
     reasons = {
         r.request_id: r
@@ -237,11 +258,6 @@ def changes(
         return
     click.echo(f"Changes from version {since} to {latest.number}:")
     click.echo(render_changes_table(found, loaded, reasons), nl=False)
-
-
-def _bundled(history: PlanHistory) -> bool:
-    versions = history.versions()
-    return bool(versions) and versions[-1].scenario_id in data.SCENARIOS
 
 
 @click.command("serve")

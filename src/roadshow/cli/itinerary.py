@@ -2,62 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from roadshow.cli._app import AppContext, emit, pass_app, plan_file
-from roadshow.errors import InputError
+from roadshow.cli._app import (
+    AppContext,
+    emit,
+    out_option,
+    pass_app,
+    plan_option,
+    plan_version_option,
+    resolve_plan,
+    scenario_argument,
+)
 from roadshow.exporters.choices import FORMATS
-
-if TYPE_CHECKING:
-    from roadshow.model import Plan, Scenario
-
-_SCENARIO = click.argument("scenario", required=False, metavar="[SCENARIO]")
-_PLAN = click.option(
-    "--plan",
-    "plan_path",
-    type=click.Path(),
-    metavar="PLAN",
-    help="A plan file (plan.json) or a plan --out folder; by default the scenario "
-    "is planned.",
-)
-_OUT = click.option(
-    "-o",
-    "--out",
-    metavar="FILE",
-    help="Write to FILE (atomically) instead of stdout; '-' means stdout.",
-)
-
-
-def plan_for(app: AppContext, scenario: Scenario, plan_path: str | None) -> Plan:
-    """Return the plan to show: the plan file if given, else a fresh plan.
-
-    Raises:
-        InputError: the plan file is malformed or belongs to another scenario.
-    """
-    from roadshow.importers.plan_file import load_plan_file
-    from roadshow.planner import plan as plan_scenario
-
-    if plan_path is None:
-        app.progress(f"Planning {scenario.scenario_id} (give --plan to reuse a plan)")
-        return plan_scenario(scenario)
-    plan = load_plan_file(plan_file(plan_path))
-    if plan.scenario_id != scenario.scenario_id:
-        msg = "the plan belongs to another scenario"
-        raise InputError(
-            msg,
-            source=plan_path,
-            location="scenario",
-            expected=f'a plan of scenario "{scenario.scenario_id}"',
-            got=plan.scenario_id,
-        )
-    return plan
 
 
 @click.command()
-@_SCENARIO
-@_PLAN
+@scenario_argument
+@plan_option
+@plan_version_option
 @click.option(
     "--person",
     "person_ids",
@@ -74,13 +37,14 @@ def plan_for(app: AppContext, scenario: Scenario, plan_path: str | None) -> Plan
     help="text for the terminal, md for Markdown, html to print from a browser, "
     "pdf (needs the pdf extra: pip install 'roadshow[pdf]').",
 )
-@_OUT
+@out_option
 @pass_app
 def itinerary(
     app: AppContext,
     *,
     scenario: str | None,
     plan_path: str | None,
+    plan_version: int | None,
     person_ids: tuple[str, ...],
     fmt: str,
     out: str | None,
@@ -92,8 +56,8 @@ def itinerary(
         render_itinerary,
     )
 
-    loaded = app.load(scenario)
-    plan = plan_for(app, loaded, plan_path)
+    resolved = resolve_plan(app, scenario, plan_path, plan_version=plan_version)
+    loaded, plan = resolved.scenario, resolved.plan
     people = person_ids or itinerary_people(loaded)
     rendered = render_itinerary(
         [build_itinerary(loaded, plan, person_id) for person_id in people], fmt
@@ -105,8 +69,9 @@ def itinerary(
 
 
 @click.command()
-@_SCENARIO
-@_PLAN
+@scenario_argument
+@plan_option
+@plan_version_option
 @click.option(
     "--format",
     "fmt",
@@ -115,13 +80,14 @@ def itinerary(
     show_default=True,
     help="csv for spreadsheets, json for tools (schema roadshow-programme/1).",
 )
-@_OUT
+@out_option
 @pass_app
 def export(
     app: AppContext,
     *,
     scenario: str | None,
     plan_path: str | None,
+    plan_version: int | None,
     fmt: str,
     out: str | None,
 ) -> None:
@@ -131,7 +97,6 @@ def export(
         render_programme_json,
     )
 
-    loaded = app.load(scenario)
-    plan = plan_for(app, loaded, plan_path)
+    resolved = resolve_plan(app, scenario, plan_path, plan_version=plan_version)
     render = render_programme_csv if fmt == "csv" else render_programme_json
-    emit(render(loaded, plan), out)
+    emit(render(resolved.scenario, resolved.plan), out)

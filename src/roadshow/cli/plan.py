@@ -13,6 +13,8 @@ from roadshow.cli._app import (
     issue_time,
     pass_app,
     plan_file,
+    plan_version_option,
+    resolve_plan,
     warnings_to_stderr,
 )
 from roadshow.errors import InputError, closest
@@ -227,8 +229,23 @@ def _notes(result: Result) -> list[str]:
     metavar="SCENARIO",
     help="The scenario a plan file or calendar belongs to.",
 )
+@plan_version_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text for the terminal, json for tools (schema roadshow-check/1).",
+)
 @pass_app
-def check(app: AppContext, target: str | None, scenario_name: str | None) -> None:
+def check(
+    app: AppContext,
+    target: str | None,
+    scenario_name: str | None,
+    plan_version: int | None,
+    fmt: str,
+) -> None:
     """Check a plan against the rules and say what is wrong.
 
     PLAN_OR_SCENARIO is a plan file (plan.json), a plan --out folder, an edited
@@ -236,38 +253,46 @@ def check(app: AppContext, target: str | None, scenario_name: str | None) -> Non
     hard rule is broken.
     """
     from roadshow.checks import check as check_plan
+    from roadshow.exporters.reports_json import render_check_json
     from roadshow.exporters.summary import render_violations
     from roadshow.objective import evaluate
 
-    scenario, plan = _target(app, target, scenario_name)
+    scenario, plan = _target(app, target, scenario_name, plan_version)
     violations = check_plan(scenario, plan)
     objective = evaluate(scenario, plan)
-    click.echo(render_violations(scenario, violations), nl=False)
-    click.echo(
-        f"Objective: travel {objective.travel_hours:.1f} person-hours,"
-        f" {objective.nights_away} nights away,"
-        f" {objective.late_finishes} late finishes, {len(plan.unplaced)} unplaced"
-    )
+    if fmt == "json":
+        click.echo(render_check_json(scenario, plan, violations, objective), nl=False)
+    else:
+        click.echo(render_violations(scenario, violations), nl=False)
+        click.echo(
+            f"Objective: travel {objective.travel_hours:.1f} person-hours,"
+            f" {objective.nights_away} nights away,"
+            f" {objective.late_finishes} late finishes, {len(plan.unplaced)} unplaced"
+        )
     if any(v.is_hard for v in violations):
         click.get_current_context().exit(1)
 
 
 def _target(
-    app: AppContext, target: str | None, scenario_name: str | None
+    app: AppContext,
+    target: str | None,
+    scenario_name: str | None,
+    plan_version: int | None,
 ) -> tuple[Scenario, Plan]:
-    from roadshow.importers.plan_file import load_plan_file
+    """The plan to check: a plan file or folder, a calendar, or a scenario planned."""
     from roadshow.importers.plan_ics import load_plan_ics
-    from roadshow.planner import solve
 
     path = Path(target) if target else None
-    if path is not None and path.is_dir() and plan_file(path).exists():
-        path = plan_file(path)  # a plan --out folder's latest complete version
-    if path is not None and path.suffix == ".json":
-        plan = load_plan_file(path)
-        return app.load(scenario_name or plan.scenario_id), plan
+    is_plan_folder = path is not None and path.is_dir() and plan_file(path).exists()
+    if path is not None and (is_plan_folder or path.suffix == ".json"):
+        resolved = resolve_plan(app, scenario_name, path, plan_version=plan_version)
+        return resolved.scenario, resolved.plan
+    if plan_version is not None:
+        msg = "--plan-version needs a plan --out folder to check"
+        raise InputError(msg, source="--plan-version")
     if path is not None and path.suffix == ".ics":
         scenario = app.load(scenario_name)
         with warnings_to_stderr():
             return scenario, load_plan_ics(path, scenario)
-    scenario = app.load(target)
-    return scenario, solve(scenario, progress=app.progress).plan
+    resolved = resolve_plan(app, target, None)
+    return resolved.scenario, resolved.plan
