@@ -233,7 +233,9 @@ def test_check_out_folder(runner: CliRunner, planned: Planned) -> None:
 def test_check_scenario_plans_then_checks(blocked_check: Result) -> None:
     """Checking a scenario plans it first; its unplaced visit is a hard error."""
     assert blocked_check.exit_code == 1, blocked_check.output
-    assert blocked_check.stderr.startswith("Searching 1 tour(s) of 9 visits exactly")
+    first, second = blocked_check.stderr.splitlines()[:2]
+    assert first.startswith("Planning ")  # as every command that plans says
+    assert second.startswith("Searching 1 tour(s) of 9 visits exactly")
     assert (
         "  ERROR [unplaced] Listening event: NHS North East: no day left"
         in blocked_check.stdout
