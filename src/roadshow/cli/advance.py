@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import click
 
-from roadshow.cli._app import AppContext, emit, issue_time, pass_app
-from roadshow.cli.itinerary import plan_for
+from roadshow.cli._app import (
+    AppContext,
+    emit,
+    issue_time,
+    out_option,
+    pass_app,
+    plan_option,
+    plan_version_option,
+    resolve_plan,
+    scenario_argument,
+)
 
 _FORMATS = ("text", "md", "csv", "ics")
 
 
 @click.command()
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
-@click.option(
-    "--plan",
-    "plan_path",
-    type=click.Path(),
-    metavar="PLAN",
-    help="A plan file (plan.json) or a plan --out folder; by default the scenario "
-    "is planned.",
-)
+@scenario_argument
+@plan_option
+@plan_version_option
 @click.option(
     "--format",
     "fmt",
@@ -29,18 +32,14 @@ _FORMATS = ("text", "md", "csv", "ics")
     help="text for the terminal, md for a checklist, csv for a spreadsheet, "
     "ics for a task list (VTODO with due dates) that updates on re-import.",
 )
-@click.option(
-    "-o",
-    "--out",
-    metavar="FILE",
-    help="Write to FILE (atomically) instead of stdout; '-' means stdout.",
-)
+@out_option
 @pass_app
 def advance(
     app: AppContext,
     *,
     scenario: str | None,
     plan_path: str | None,
+    plan_version: int | None,
     fmt: str,
     out: str | None,
 ) -> None:
@@ -53,8 +52,8 @@ def advance(
         render_advance_text,
     )
 
-    loaded = app.load(scenario)
-    tasks = advance_tasks(loaded, plan_for(app, loaded, plan_path))
+    resolved = resolve_plan(app, scenario, plan_path, plan_version=plan_version)
+    tasks = advance_tasks(resolved.scenario, resolved.plan)
     if fmt == "ics":
         emit(render_advance_ics(tasks, issued_at=issue_time()), out)
         return
