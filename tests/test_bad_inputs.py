@@ -8,6 +8,7 @@ case of an existing kind is dropping in those two files; see
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from attrs import frozen
 from click.testing import CliRunner
 
 from roadshow.cli import cli
+from safety_kit import SMALL_SCENARIO
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 
@@ -73,11 +75,27 @@ def run_diary(case: Path, scratch: Path, runner: CliRunner) -> Outcome:
     return _invoke(runner, ["import-diary", case.name, "--person", "darzi"])
 
 
+def run_cli(case: Path, scratch: Path, runner: CliRunner) -> Outcome:
+    """`roadshow ARGS...`, ARGS the JSON list in CASE.args.
+
+    The folder holds ``small.toml`` (``safety_kit.SMALL_SCENARIO``) and, when the
+    arguments name ``{out}``, its ``plan --out`` folder, ``out``.
+    """
+    args = json.loads(case.read_text(encoding="utf-8"))
+    text = SMALL_SCENARIO.format(hour=11)
+    (scratch / "small.toml").write_text(text, encoding="utf-8")
+    if "{out}" in args:
+        planned = runner.invoke(cli, ["-q", "plan", "small.toml", "--out", "out"])
+        assert planned.exit_code == 0, planned.output
+    return _invoke(runner, [arg.replace("{out}", "out") for arg in args])
+
+
 KINDS: dict[str, tuple[str, Runner]] = {
     "scenario": (".toml", run_scenario),
     "csv": (".csv", run_csv),
     "plan": (".json", run_plan),
     "ics": (".ics", run_diary),
+    "cli": (".args", run_cli),
 }
 """Each corpus folder: the suffix of its inputs and how to run one."""
 
@@ -162,6 +180,8 @@ def test_expected_messages_are_one_line_naming_the_file() -> None:
     for kind, case in CASES:
         message = expected_of(case).read_text(encoding="utf-8")
         assert message.count("\n") == 1, case
+        if kind == "cli":
+            continue  # blames the option or the file its arguments name
         # A CSV case blames its table, or the scenario for a clash with it.
         table = f"{case.name.split('.', 1)[0]}.csv"
         blamed = (table, "scenario.toml") if kind == "csv" else (case.name,)

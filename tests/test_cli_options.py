@@ -146,6 +146,21 @@ def test_one_line_errors(folder: Path, args: list[str], message: str) -> None:
     assert result.stderr == f"Error: {message.replace('{out}', out)}\n"
 
 
+def test_old_version_name_beyond_any_version(folder: Path) -> None:
+    """`ics --version 10**20` (the old name) warns, then exits 2 in one line."""
+    out = str(folder / "out")
+    result = run(
+        *("ics", str(folder / "small.toml"), "--plan", out),
+        *("--version", str(10**20)),
+        code=2,
+    )
+    assert result.stderr == (
+        "Warning: ics --version N is deprecated; use --plan-version N.\n"
+        f"Error: {out}/history.sqlite: no such plan version; expected a version"
+        " from 1 to 2, got 100000000000000000000.\n"
+    )
+
+
 def test_out_and_out_dir(folder: Path, tmp_path: Path) -> None:
     """-o FILE writes one file, -o - stdout; --out-dir DIR a folder of calendars."""
     out, scenario = str(folder / "out"), str(folder / "small.toml")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from roadshow import data
 from roadshow.cli._app import (
     AppContext,
     emit,
@@ -33,6 +32,7 @@ def _scenario_for(
     app: AppContext, scenario: str | None, folder: str
 ) -> Scenario | None:
     """For names in ``changes``: SCENARIO, else the folder's scenario if bundled."""
+    from roadshow import data
     from roadshow.history import PlanHistory
 
     if scenario is not None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--out",
+    "--out-dir",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("roadshow-out"),
