@@ -22,6 +22,7 @@ every component and property is written, and prepares the text icalendar reads:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import warnings
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from typing import Any, Final
 
 import icalendar
 from attrs import define, evolve, field, frozen
+from icalendar.parser import Contentline
 
 from roadshow.errors import Described, DiaryFileError, SkippedContentWarning, quote
 from roadshow.importers._zones import iana_zone
@@ -268,7 +270,13 @@ def _split(content: str, number: int, source: str, *, cut: Block | None) -> Line
     head = content[:colon].split(";", 1) if colon > 0 else [""]
     name = head[0].strip().upper()
     if not _NAME.match(name) or not _params_ok(head[1] if len(head) > 1 else ""):
-        raise _unsplittable(content, number, source, cut)
+        # An odd line (spaces in a name, no value): as lenient as icalendar is.
+        try:
+            parsed, _params, _value = Contentline(content).parts()  # type: ignore[no-untyped-call]
+        except ValueError:
+            raise _unsplittable(content, number, source, cut) from None
+        name = str(parsed).upper()
+        colon = colon if colon > 0 else len(content)
     tzid = None
     match = _TZID_PARAM.search(content, 0, colon)
     if match and _WHOLE_DAYS.search(content, 0, colon + 1):
@@ -285,7 +293,9 @@ def _params_ok(params: str) -> bool:
     """Tell whether ``A=x;B="y"`` parameters are well formed (no empty names)."""
     if not params:
         return True
-    parts = re.findall(r'([^;="]*)=("[^"]*"|[^;"]*)(;|$)', params)
+    parts = re.findall(
+        r'([^;="]*)=((?:"[^"]*"|[^;",]*)(?:,(?:"[^"]*"|[^;",]*))*)(;|$)', params
+    )
     return "".join(f"{k}={v}{end}" for k, v, end in parts) == params and all(
         _NAME.match(k.strip()) for k, _v, _e in parts
     )
@@ -485,6 +495,7 @@ _RANGES = {
 }
 _WEEKDAY = re.compile(r"([+-]?)(\d{0,2})(MO|TU|WE|TH|FR|SA|SU)\Z")
 _MAX_DIGITS = 9
+_MAX_ZONE_CHANGES = 12
 _FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 
 
@@ -493,6 +504,8 @@ def rule_problem(rule: icalendar.vRecur, *, zone: bool = False) -> str | None:
 
     With *zone*, the rule is a VTIMEZONE's: it must repeat yearly or monthly.
     """
+    if not rule:
+        return None  # an empty RRULE: no repetition (as recurrence expansion reads it)
     freq = str(rule.get("FREQ", [""])[0]).upper()
     if freq not in _FREQS:
         return f"RRULE has no FREQ of {', '.join(_FREQS)}"
@@ -504,6 +517,17 @@ def rule_problem(rule: icalendar.vRecur, *, zone: bool = False) -> str | None:
     for interval in rule.get("INTERVAL", []):
         if not _is_int(interval) or int(interval) < 1:
             return f"RRULE has INTERVAL={interval} (it must be 1 or more)"
+    return _parts_problem(rule, zone=zone)
+
+
+def _parts_problem(rule: icalendar.vRecur, *, zone: bool) -> str | None:
+    """Say which BY part of a rule is out of range, or None.
+
+    With *zone*, the BY parts may make at most 12 changes in each repetition.
+    """
+    changes = math.prod(len(rule.get(part, [])) or 1 for part in (*_RANGES, "BYDAY"))
+    if zone and changes > _MAX_ZONE_CHANGES:
+        return f"a time zone rule that changes the offset {changes:,} times a year"
     for part, (low, high, signed) in _RANGES.items():
         for value in rule.get(part, []):
             number = _as_int(str(value).rstrip("Ll"))
