@@ -108,7 +108,8 @@ def test_dry_run_sends_nothing(out_dir, radicale, runner):
     args = ["publish", str(out_dir), "--caldav", radicale.url, "--user", USER]
     result = runner.invoke(cli, [*args, "--dry-run"], env={PASSWORD_ENV: PASSWORD})
     assert result.exit_code == 0, result.output
-    assert "roadshow-programme (new calendar would be)" in result.stdout
+    assert result.stdout.startswith("Dry run: nothing was sent.")
+    assert "roadshow-programme (new calendar): 5 to create," in result.stdout
     assert "would create: " in result.stdout
     assert not (out_dir / STATE_FILE).exists()
     with caldav.DAVClient(

@@ -212,23 +212,22 @@ def _entry(href: str, etag: str | None, want: Any) -> dict[str, Any]:
 def render_publish(result: PublishResult) -> str:
     """The report of a publish: per calendar, then the conflicts."""
     lines = []
-    verb = "would be" if result.dry_run else ""
+    if result.dry_run:
+        lines.append("Dry run: nothing was sent. Publishing would do this:")
+    words = (
+        ("create", "to create", "created"),
+        ("update", "to update", "updated"),
+        ("delete", "to delete", "deleted"),
+        ("conflict", "in conflict", "in conflict"),
+    )
     for calendar in result.calendars:
         counts = ", ".join(
-            f"{calendar.count(kind)} {word}"
-            for kind, word in (
-                ("create", "created"),
-                ("update", "updated"),
-                ("delete", "deleted"),
-                ("conflict", "in conflict"),
-            )
+            f"{calendar.count(kind)} {planned if result.dry_run else done}"
+            for kind, planned, done in words
         )
         unchanged = calendar.count("keep") + calendar.count("adopt")
-        made = f" (new calendar{' ' + verb if verb else ''})" if calendar.made else ""
-        lines.append(
-            f"{calendar.slug}{made}: {counts}, {unchanged} unchanged"
-            + (f" ({verb} sent)" if verb else "")
-        )
+        made = " (new calendar)" if calendar.made else ""
+        lines.append(f"{calendar.slug}{made}: {counts}, {unchanged} unchanged")
         if result.dry_run:
             lines.extend(
                 f"  would {a.kind}: {_title(a)}" for a in calendar.actions if a.writes
