@@ -306,6 +306,21 @@ class Replanner:
                     return "its journeys now run into " + describe_commitment(
                         scenario, c
                     )
+        # No published journey runs into one: name the diary entries that day
+        # (then the days either side), around which the journeys no longer fit.
+        for days in ((placement.day,), (placement.day - 1, placement.day + 1)):
+            dates = {self.ctx.days[d].date for d in days if 0 <= d < len(self.ctx.days)}
+            around = [
+                describe_commitment(scenario, c)
+                for c in scenario.commitments
+                if c.person_id in group.people
+                and (
+                    c.start.in_tz(self.ctx.tz).date() in dates
+                    or c.end.in_tz(self.ctx.tz).date() in dates
+                )
+            ]
+            if around:
+                return "its journeys no longer fit around " + "; ".join(around)
         return "the journeys around it no longer fit the travel hours"
 
     def _clash(self, group: Group, placement: Placement) -> str | None:
