@@ -1,0 +1,92 @@
+"""What ``roadshow plan --out`` costs over planning alone (issue 17).
+
+    python -m bench.outputs [--runs N] [--scenario SCENARIO]
+
+Runs the real CLI as a fresh process, one at a time, on the default scenario:
+
+- ``plan --no-out``: load, plan, check, print;
+- ``plan --out DIR``: the same, then a new version with every output but PDFs;
+- ``plan --out DIR --pdf``: the same with PDF itineraries;
+- ``plan --out DIR --pdf`` again on that folder: the plan is unchanged, so the
+  PDFs are kept from the version already there.
+
+Each ``--out`` run but the last gets a fresh folder. Prints the median wall time
+and the median CPU time of the process (user + system, worker processes
+included) of each, and each one's ratio to ``--no-out``. On a shared machine wall
+times move with the load; the CPU ratios move less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EPOCH = "1220256000"
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Run `roadshow -q ARGS` to the end; return (wall s, CPU s)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "roadshow", "-q", "plan", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in {0, 1}:
+        sys.exit(f"plan {' '.join(args)} failed:\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    """Measure each mode --runs times and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scenario", default=None, help="default: nhs-2008")
+    options = parser.parse_args()
+    scenario = [options.scenario] if options.scenario else []
+    root = Path(tempfile.mkdtemp(prefix="bench-outputs-"))
+    modes = ["--no-out", "--out", "--out --pdf", "--out --pdf, unchanged"]
+    times: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+    try:
+        for n in range(options.runs):
+            times["--no-out"].append(run([*scenario, "--no-out"]))
+            times["--out"].append(run([*scenario, "--out", str(root / f"o{n}")]))
+            folder = str(root / f"p{n}")
+            times["--out --pdf"].append(run([*scenario, "--out", folder, "--pdf"]))
+            times["--out --pdf, unchanged"].append(
+                run([*scenario, "--out", folder, "--pdf"])
+            )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    base_wall = statistics.median(w for w, _ in times["--no-out"])
+    base_cpu = statistics.median(c for _, c in times["--no-out"])
+    print(
+        f"roadshow plan {' '.join(scenario) or '(nhs-2008)'}, median of {options.runs}"
+    )
+    print(f"{'mode':<24} {'wall s':>8} {'x':>6} {'CPU s':>8} {'x':>6}")
+    for mode in modes:
+        wall = statistics.median(w for w, _ in times[mode])
+        cpu = statistics.median(c for _, c in times[mode])
+        print(
+            f"{mode:<24} {wall:>8.2f} {wall / base_wall:>6.2f}"
+            f" {cpu:>8.2f} {cpu / base_cpu:>6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
