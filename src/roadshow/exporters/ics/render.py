@@ -25,6 +25,8 @@ from roadshow.model import (
 )
 from roadshow.versions import CalendarItem, PlanVersion, plan_items
 
+_END = b"END:VCALENDAR\r\n"
+
 
 def render_ics(
     scenario: Scenario,
@@ -84,6 +86,9 @@ class _Renderer:
             key=lambda pair: pair[0].sort_key,
         )
         self.components: dict[tuple[str, bool], Event] = {}
+        # Each component's serialised lines, made once for every file it is in.
+        self.event_bytes: dict[tuple[str, bool], bytes] = {}
+        self.zone_bytes: dict[tuple[str, tuple[int, int]], bytes] = {}
 
     def component(self, entry: CalendarItem, *, cancelled: bool) -> Event:
         key = (entry.uid, cancelled)
@@ -101,11 +106,24 @@ class _Renderer:
             _calendar_name(self.scenario, view, self.audience)
         )
         components = [self.component(entry, cancelled=gone) for entry, gone in entries]
-        for tzid in sorted({tzid for c in components for tzid in _tzids(c)}):
-            calendar.add_component(vtimezone(tzid, _years(entries)))
-        for component in components:
-            calendar.add_component(component)
-        return bytes(calendar.to_ical())
+        # The bytes calendar.to_ical() would give with every component added
+        # (each content line is folded on its own), with each component and
+        # time zone serialised once for all the files it is in.
+        parts = [bytes(calendar.to_ical()).removesuffix(_END)]
+        zones = sorted({tzid for c in components for tzid in _tzids(c)})
+        years = _years(entries) if zones else (0, 0)
+        for tzid in zones:
+            if (tzid, years) not in self.zone_bytes:
+                zone = vtimezone(tzid, years)
+                self.zone_bytes[tzid, years] = bytes(zone.to_ical())
+            parts.append(self.zone_bytes[tzid, years])
+        for (entry, gone), component in zip(entries, components, strict=True):
+            key = (entry.uid, gone)
+            if key not in self.event_bytes:
+                self.event_bytes[key] = bytes(component.to_ical())
+            parts.append(self.event_bytes[key])
+        parts.append(_END)
+        return b"".join(parts)
 
 
 def calendar_files(
