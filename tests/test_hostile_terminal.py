@@ -138,6 +138,20 @@ def test_changes_table(planned: tuple[Path, str]) -> None:
     assert not any(line.startswith("From:") for line in table.splitlines())
 
 
+def test_changes_json(planned: tuple[Path, str]) -> None:
+    """`changes --format json` escapes every hostile character; it parses back whole."""
+    folder, _ = planned
+    scenario = str(folder / "hostile.toml")
+    raw = run(
+        folder,
+        *("changes", str(folder / "out"), "--since", "0"),
+        *("--format", "json", "--scenario", scenario),
+    )
+    assert raw.isascii()
+    titles = [c["entry"] for c in json.loads(raw)["changes"]]
+    assert TITLE in titles
+
+
 def test_change_notice_cannot_forge_headers_or_lines(planned: tuple[Path, str]) -> None:
     """The notice parses as a mail with one header; the title forges no line."""
     folder, _ = planned

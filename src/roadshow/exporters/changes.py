@@ -125,7 +125,9 @@ def render_changes_json(
             for change in changes
         ],
     }
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    # ASCII (\uXXXX escapes): the report goes to a terminal, and JSON alone
+    # leaves C1 controls and bidi overrides in names as they are.
+    return json.dumps(out, indent=2, ensure_ascii=True) + "\n"
 
 
 def _json_change(
