@@ -115,6 +115,8 @@ _PUBLIC_NOTE = (
 _PRIVATE_NOTE = (
     "<p><strong>Private page.</strong> Each internal link is a secret: give a"
     " person only the links they need.</p>"
+    '<p><a href="overview.html">The programme at a glance</a>: who is where, day'
+    " by day, the unplaced requests and the checker's verdict.</p>"
 )
 
 
@@ -289,8 +291,18 @@ class FeedSite:
         return found
 
     def page(self, path: str) -> bytes | None:
-        """Return the index page at *path* (``/`` or the private one), or None."""
+        """Return the page at *path*: ``/``, the private index or its overview.
+
+        None when *path* is none of them.
+        """
         private = self.private_index()
+        if private is not None and hmac.compare_digest(
+            path.encode("utf-8", "surrogatepass"),
+            f"{private}overview.html".encode("ascii"),
+        ):
+            # The overview names unplaced requests and the checker's findings
+            # (diary labels among them), so it sits behind the private link.
+            return self._overview()
         if path in {"/", "/index.html"}:
             listed = [f for f in self.feeds().values() if f.audience == PUBLIC]
             note = _PUBLIC_NOTE if INTERNAL in self.audiences else ""
@@ -302,6 +314,12 @@ class FeedSite:
         else:
             return None
         return self._render(listed, note)
+
+    def _overview(self) -> bytes | None:
+        try:
+            return (self.root.resolve().parent / "overview.html").read_bytes()
+        except OSError:  # a folder written before overview.html existed
+            return None
 
     def _render(self, listed: list[Feed], note: str) -> bytes:
         webcal = "webcal://" + self.base_url.split("://", 1)[-1]

@@ -438,3 +438,21 @@ def test_serve_public_in_a_subprocess(out_dir):
     finally:
         _stop(process)
     assert not (out_dir / SECRET_FILE).exists()
+
+
+def test_the_overview_is_served_behind_the_private_link(server, out_dir):
+    """The programme at a glance is at <private index>overview.html, not at /."""
+    secret = feed_secret(out_dir)
+    server_ = make_server(calendar_folder(out_dir), port=0, secret=secret)
+    index = server_.site.private_index()
+    server_.server_close()
+    assert index is not None
+    status, _, page = fetch(server, index)
+    assert status == 200
+    assert 'href="overview.html"' in page.decode()
+    status, headers, body = fetch(server, f"{index}overview.html")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == (out_dir / "latest/overview.html").read_bytes()
+    assert fetch(server, "/overview.html")[0] == 404
+    assert fetch(server, "/private/" + "0" * 32 + "/overview.html")[0] == 404
