@@ -17,8 +17,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from roadshow import errors, model
+from roadshow import data, errors, model
 from roadshow.cli import COMMANDS, cli
+from roadshow.cli import scenario as scenario_command
 from roadshow.cli import travel as travel_command
 
 ENGINES = (
@@ -72,6 +73,7 @@ def test_help_pages_load_no_engine() -> None:
     )
     assert {"roadshow.cli.calendars", "roadshow.cli.plan"} <= loaded
     assert sorted(loaded & set(ENGINES)) == []
+    assert "roadshow.data" not in loaded  # package data only when a command runs
 
 
 def test_every_command_is_listed_and_loads() -> None:
@@ -88,6 +90,11 @@ def test_every_command_is_listed_and_loads() -> None:
 def test_travel_modes_match_the_model() -> None:
     """The travel command spells out the model's modes (to stay light); they agree."""
     assert travel_command.MODES == model.MODES
+
+
+def test_default_scenario_matches_the_data() -> None:
+    """`init` spells out the default scenario's id (to stay light); they agree."""
+    assert scenario_command.DEFAULT_SCENARIO == data.DEFAULT_SCENARIO
 
 
 @pytest.mark.parametrize(
