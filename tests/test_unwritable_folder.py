@@ -44,7 +44,9 @@ def test_full_folder_exits_3_and_keeps_the_outputs(tmp_path: Path) -> None:
         out = mount / "out"
         plan_into(out, NATIONAL)
         before = snapshot(out)
-        done = run_roadshow("-q", "plan", *TOUR, "--out", str(out))
+        done = run_roadshow(
+            "-q", "plan", *TOUR, "--allow-cancel", "all", "--out", str(out)
+        )
         assert done.returncode == 3, done.stderr
         assert done.stderr.startswith(f"Error: cannot write {out}/versions/0002.tmp/")
         assert done.stderr.endswith(
