@@ -159,7 +159,7 @@ def test_areas_plans_the_scenario(runner: CliRunner, plan_file: Path) -> None:
     """Without --plan the scenario is planned; the rows match the plan file's."""
     result = runner.invoke(cli, ["areas", "--region", "Q37"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith("Planning 174 requests\n")
+    assert result.stderr.startswith("Planning nhs-2008 (give --plan to reuse a plan)\n")
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["area", "name", "region", "date", "time", "venue"]
     rows = lines[2:-1]
@@ -184,7 +184,7 @@ def test_areas_from_a_plan_file(runner: CliRunner, plan_file: Path) -> None:
     )
     assert "County Durham PCT" in durham
     assert "NHS North East" in durham
-    assert durham.endswith("  Durham")
+    assert durham.endswith("  Durham (to be confirmed)")
 
 
 def test_areas_unplaced_event_shows_the_reason(

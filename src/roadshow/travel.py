@@ -169,7 +169,9 @@ def find_venue(scenario: Scenario, query: str) -> Venue:  # noqa: C901 - one loo
     wanted = query.strip().lower()
     names: dict[str, Venue] = {}
     for venue in scenario.venues:
-        for name in (venue.name, venue.address.split(" (")[0], venue.address):
+        town = venue.address.split(" (")[0]
+        # The town is the address's last part ("Blenheim House, Leeds").
+        for name in (venue.name, town.rsplit(", ", 1)[-1], town, venue.address):
             if name:
                 names.setdefault(name.lower(), venue)
     for region in scenario.regions:

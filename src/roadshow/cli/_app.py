@@ -240,7 +240,7 @@ def resolve_plan(
         loaded = app.load(scenario)
         if before_planning is not None:
             before_planning(loaded)
-        app.progress(f"Planning {len(loaded.requests)} requests")
+        app.progress(f"Planning {loaded.scenario_id} (give --plan to reuse a plan)")
         from roadshow.planner import solve
 
         return Resolved(loaded, solve(loaded, progress=app.progress).plan)

@@ -24,6 +24,7 @@ from roadshow.model import (
     TravelSettings,
     Venue,
 )
+from roadshow.model.places import VENUE_TO_CONFIRM
 from roadshow.objective import Objective
 from roadshow.rules import working_days
 from roadshow.timeutil import format_duration, tz_abbreviation
@@ -300,10 +301,18 @@ def render_areas(scenario: Scenario, entries: Sequence[AreaEntry]) -> str:
             when = _day(start.date())
             time = f"{start:%H:%M}-{end:%H:%M} {tz_abbreviation(start)}"
             venue = scenario.venue_by_id.get(event.venue_id)
-            where = venue.name if venue else event.venue_id
+            where = _venue_name(venue) if venue else event.venue_id
         rows.append((area.area_id, area.name, region, when, time, where))
     planned = sum(entry.event is not None for entry in entries)
     missing = sum(entry.is_missing for entry in entries)
     areas = len({entry.area.area_id for entry in entries})
     total = f"{areas} areas: {planned} events planned, {missing} not planned.\n"
     return table(("area", "name", "region", "date", "time", "venue"), rows) + total
+
+
+def _venue_name(venue: Venue) -> str:
+    # A venue known only by its town reads "Durham (to be confirmed)", not a
+    # column of identical "Venue to be confirmed".
+    if venue.name == VENUE_TO_CONFIRM:
+        return f"{venue.address.split(' (')[0]} (to be confirmed)"
+    return venue.name
