@@ -27,6 +27,8 @@ from typing import NamedTuple
 from attrs import frozen
 
 from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL
+from roadshow.planner._blocks import INFINITE as _INFINITE
+from roadshow.planner._blocks import spread
 from roadshow.planner._context import Context, Group
 from roadshow.planner._routing import Item, commitment_items, route_day
 from roadshow.planner._schedule import Placement, Schedule
@@ -355,7 +357,7 @@ class _Search:
     def _blocks_bound(self, first: int, mask: int) -> int:
         """Least relaxed travel for visits *mask* spread over blocks *first* onward."""
         if not self._after_block:
-            tables = _spread(self._relaxed, self._blocks, self.full)
+            tables = spread(self._relaxed, self._blocks, self.full)
             self._after_block.update(enumerate(tables))
         return self._after_block[first][mask]
 
@@ -685,43 +687,9 @@ class _Search:
         return tuple(g.group_id for g in self.tour)
 
 
-_INFINITE = 10**18
-
-
 def _ceilings(floor: int, limit: int | None) -> list[int | None]:
     """Travel ceilings to try in turn, ending with the heuristic's (or none)."""
     steps = [
         floor + slack for slack in _SLACKS if limit is None or floor + slack < limit
     ]
     return [*steps, limit]
-
-
-def _spread(
-    relaxed: list[int], blocks: list[tuple[list[int], int]], full: int
-) -> list[list[int]]:
-    """For blocks *i* onward and every set of visits: the least relaxed travel.
-
-    A block takes at most one visit a day, and only visits allowed on its days.
-    Returns one table per starting block (the last one, past every block, has
-    room only for no visits at all).
-    """
-    best = [0] + [_INFINITE] * full
-    tables = [best]
-    for block, eligible in reversed(blocks):
-        room = len(block)
-        new = [_INFINITE] * (full + 1)
-        for mask in range(full + 1):
-            sub = mask & eligible
-            part = sub
-            value = _INFINITE
-            while True:
-                rest = best[mask ^ part]
-                if rest < _INFINITE and part.bit_count() <= room:
-                    value = min(value, relaxed[part] + rest)
-                if part == 0:
-                    break
-                part = (part - 1) & sub
-            new[mask] = value
-        best = new
-        tables.append(best)
-    return tables[::-1]
