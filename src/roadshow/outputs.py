@@ -91,6 +91,7 @@ from roadshow.exporters.plan_file import render_plan_file
 from roadshow.exporters.programme import render_programme_csv, render_programme_json
 from roadshow.history import PlanHistory
 from roadshow.model import ChangeReason, Plan, Scenario
+from roadshow.versions import EntryNames
 
 CALENDARS = "calendars"
 """The folder (inside a version folder) that holds the .ics feeds."""
@@ -255,7 +256,11 @@ class OutputFolder:
             self._write_version(version.number, written)
 
         version = self.history.record(
-            plan, issued_at=issued_at, before_commit=write, reasons=reasons
+            plan,
+            issued_at=issued_at,
+            before_commit=write,
+            reasons=reasons,
+            names=EntryNames.of(scenario),  # so `changes` can name entries alone
         )
         self._step()  # committed; latest still shows the previous version
         folder = self._version_dir(version.number)

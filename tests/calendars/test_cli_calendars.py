@@ -284,3 +284,22 @@ def test_installed_script_exports(plan_file, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\n")
     assert events_of(result.stdout)[VISIT]["DTSTART"].to_ical() == b"20080908T100000"
+
+
+def test_changes_names_entries_from_the_version_not_the_bundled_scenario(
+    runner, tmp_path, nhs2008_scenario, plan, kit
+):
+    """An edited copy of nhs-2008 keeps its own name in `changes` (no --scenario)."""
+    edited = attrs.evolve(nhs2008_scenario, name="Our edited tour")
+    folder = tmp_path / "out"
+    second = Plan(
+        scenario_id=plan.scenario_id,
+        events=[e for e in plan.events if e.request_id != "consultation-5ND"],
+        legs=plan.legs,
+        stays=plan.stays,
+    )
+    for i, version in enumerate((plan, second)):
+        publish_plan(folder, edited, version, issued_at=kit.stamp.add(days=i))
+    notice = runner.invoke(cli, ["changes", str(folder), "--format", "notice"])
+    assert notice.exit_code == 0, notice.output
+    assert notice.stdout.startswith("Subject: Our edited tour")

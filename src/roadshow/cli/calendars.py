@@ -228,7 +228,11 @@ def changes(
         for c in history.changes(since, latest.number)
         if travel or c.item.kind == "event"
     ]
-    loaded = _scenario_for(app, scenario, folder)
+    # A version names its own entries (people, venues) from the names stored
+    # with it; only a history written before those were stored falls back to
+    # the bundled scenario of the same id.
+    names = history.names(latest.number)
+    loaded = _scenario_for(app, scenario, folder) if scenario or names is None else None
     # The reasons a re-plan recorded; over several versions the latest one wins.
     reasons = {
         r.request_id: r
@@ -238,7 +242,12 @@ def changes(
     if form == "json":
         click.echo(
             render_changes_json(
-                found, loaded, reasons, since=since, until=latest.number
+                found,
+                loaded,
+                reasons,
+                since=since,
+                until=latest.number,
+                names=names,
             ),
             nl=False,
         )
@@ -252,12 +261,13 @@ def changes(
                 until=latest.number,
                 issued_at=latest.issued_at,
                 reasons=reasons,
+                names=names,
             ),
             nl=False,
         )
         return
     click.echo(f"Changes from version {since} to {latest.number}:")
-    click.echo(render_changes_table(found, loaded, reasons), nl=False)
+    click.echo(render_changes_table(found, loaded, reasons, names=names), nl=False)
 
 
 @click.command("serve")
