@@ -15,8 +15,7 @@ from roadshow.cli._app import (
     resolve_plan,
     scenario_argument,
 )
-
-_FORMATS = ("text", "md", "csv", "ics")
+from roadshow.exporters.choices import ADVANCE_FORMATS
 
 
 @click.command()
@@ -26,7 +25,7 @@ _FORMATS = ("text", "md", "csv", "ics")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_FORMATS),
+    type=click.Choice(ADVANCE_FORMATS),
     default="text",
     show_default=True,
     help="text for the terminal, md for a checklist, csv for a spreadsheet, "

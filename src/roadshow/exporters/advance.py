@@ -19,9 +19,6 @@ from roadshow.advance import AdvanceTask
 from roadshow.exporters._templates import escape_markdown, short_day
 from roadshow.exporters._text import inert
 
-ADVANCE_FORMATS = ("text", "md", "csv", "ics")
-"""The formats ``roadshow advance`` writes."""
-
 _PRODID = "-//roadshow//advance work//EN"
 
 

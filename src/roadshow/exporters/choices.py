@@ -1,4 +1,4 @@
-"""Names of calendar audiences and splits, and of itinerary formats.
+"""Names of calendar audiences and splits, and of itinerary and advance formats.
 
 Kept apart from :mod:`roadshow.exporters.ics` and
 :mod:`roadshow.exporters.itinerary` so the command line can offer them as choices
@@ -20,3 +20,6 @@ SPLITS: Final = ("programme", "person", "region", "area")
 
 FORMATS: Final = ("text", "md", "html", "pdf")
 """Itinerary formats; ``pdf`` needs the optional extra (``roadshow[pdf]``)."""
+
+ADVANCE_FORMATS: Final = ("text", "md", "csv", "ics")
+"""The formats of the advance-work list (``roadshow advance``)."""
