@@ -75,7 +75,7 @@ from roadshow._fs import (
     write_atomic,
     write_new,
 )
-from roadshow.checks import check
+from roadshow.checks import Violation, check
 from roadshow.errors import OutputError
 from roadshow.exporters.choices import FORMATS, PUBLIC
 from roadshow.exporters.ics import PlanVersion, calendar_files
@@ -147,6 +147,7 @@ def plan_outputs(
     *,
     pdf: bool = False,
     earlier: Path | None = None,
+    problems: Sequence[Violation] | None = None,
 ) -> dict[str, bytes]:
     """Return the files of a planned programme: relative file name to content.
 
@@ -154,7 +155,8 @@ def plan_outputs(
     ``calendars/internal/...`` (everything, split by programme, person, region and
     area) and ``calendars/public/...`` (no travel, stays, contacts or notes).
     Itineraries and the programme table are always included
-    (:func:`itinerary_outputs`; PDFs only with *pdf*, reusing *earlier*'s).
+    (:func:`itinerary_outputs`; PDFs only with *pdf*, reusing *earlier*'s), and
+    the overview page with the checker's *problems* (checked here if not given).
     """
     files = {"plan.json": render_plan_file(plan).encode("utf-8")}
     if version is not None:
@@ -166,14 +168,25 @@ def plan_outputs(
         for name, data in public.items():
             files[f"{CALENDARS}/public/{name}"] = data
     files.update(itinerary_outputs(scenario, plan, version, pdf=pdf, earlier=earlier))
+    number, issued = _stamp(version)
     files["overview.html"] = render_overview(
         scenario,
         plan,
-        check(scenario, plan),
-        version=version.number if version is not None and version.number else None,
-        issued=version.issued_at if version is not None and version.number else None,
+        check(scenario, plan) if problems is None else problems,
+        version=number,
+        issued=issued,
     ).encode("utf-8")
     return files
+
+
+def _stamp(version: PlanVersion | None) -> tuple[int | None, DateTime | None]:
+    """The version number and issue time printed on pages; (None, None): a draft.
+
+    Version 0 is a plan exported without a history, so it is a draft too.
+    """
+    if version is None or not version.number:
+        return None, None
+    return version.number, version.issued_at
 
 
 @frozen(kw_only=True)
@@ -229,6 +242,7 @@ class OutputFolder:
         issued_at: DateTime,
         reasons: Sequence[ChangeReason] = (),
         pdf: bool = False,
+        problems: Sequence[Violation] | None = None,
     ) -> Published:
         """Record *plan* as a new version and write its files as a whole.
 
@@ -236,7 +250,8 @@ class OutputFolder:
         it is missing. *reasons* (why each event changed) go into the history.
         With *pdf*, PDF itineraries are written too: a person's PDF is copied
         from the latest version when their itinerary's HTML is unchanged, and
-        the others are printed in parallel worker processes.
+        the others are printed in parallel worker processes. *problems* are the
+        checker's findings if the caller has them (else the plan is checked).
 
         Raises:
             InputError: the folder's history holds another scenario's plans.
@@ -248,7 +263,9 @@ class OutputFolder:
         earlier = latest_folder(self.root)
 
         def outputs(version: PlanVersion) -> dict[str, bytes]:
-            return plan_outputs(scenario, plan, version, pdf=pdf, earlier=earlier)
+            return plan_outputs(
+                scenario, plan, version, pdf=pdf, earlier=earlier, problems=problems
+            )
 
         def write(version: PlanVersion) -> None:
             self._step()  # the history transaction is open
@@ -598,8 +615,7 @@ def itinerary_outputs(
     Raises:
         MissingDependencyError: *pdf* without WeasyPrint or its libraries.
     """
-    number = version.number if version is not None and version.number else None
-    issued = version.issued_at if number is not None and version else None
+    number, issued = _stamp(version)
     files: dict[str, bytes] = {}
     html: dict[str, str] = {}
     for person_id in itinerary_people(scenario):

@@ -169,6 +169,7 @@ def plan(
                 issued_at=issue_time(),
                 reasons=result.changes,
                 pdf=pdf,
+                problems=violations,  # checked above for the summary
             )
             what = "Wrote" if done.is_new else "Plan unchanged, kept"
             app.progress(
