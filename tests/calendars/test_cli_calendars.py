@@ -226,6 +226,34 @@ def diary_file(tmp_path) -> Path:
     return path
 
 
+def test_import_diary_keeps_the_location(runner, tmp_path):
+    """LOCATION naming a venue becomes its place; any other warns, home base."""
+    path = tmp_path / "nicholson.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\n"
+        "BEGIN:VEVENT\nUID:a\nSUMMARY:Board\nLOCATION:Richmond House (Department"
+        " of Health)\nDTSTART;TZID=Europe/London:20080909T090000\n"
+        "DTEND;TZID=Europe/London:20080909T100000\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:b\nSUMMARY:Lunch\nLOCATION:The Ivy\n"
+        "DTSTART;TZID=Europe/London:20080910T120000\n"
+        "DTEND;TZID=Europe/London:20080910T130000\nEND:VEVENT\nEND:VCALENDAR\n",
+        encoding="utf-8",
+    )
+    args = ["import-diary", str(path), "--person", "nicholson"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [(r[3], r[4]) for r in rows[1:]] == [
+        ("Board", "richmond-house"),
+        ("Lunch", ""),
+    ]
+    assert (
+        "Warning: Lunch on 10 Sep 2008: LOCATION 'The Ivy' is no venue of the"
+        " scenario; read as the home base"
+    ) in result.stderr
+    assert "1 unknown place" in result.stderr
+
+
 def test_import_diary_prints_commitments_csv(runner, tmp_path):
     """import-diary prints busy periods as commitments CSV; warnings on stderr."""
     args = ["import-diary", str(diary_file(tmp_path)), "--person", "darzi"]
@@ -233,18 +261,20 @@ def test_import_diary_prints_commitments_csv(runner, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows == [
-        ["person", "start", "end", "label"],
+        ["person", "start", "end", "label", "place"],
         [
             "darzi",
             "2008-09-09T09:00:00+01:00",
             "2008-09-09T10:00:00+01:00",
             "Weekly, team",
+            "",
         ],
         [
             "darzi",
             "2008-09-16T09:00:00+01:00",
             "2008-09-16T10:00:00+01:00",
             "Weekly, team",
+            "",
         ],
     ]
     assert "Warning: " in result.stderr

@@ -370,9 +370,12 @@ def import_diary(
 
     Recurring events are expanded within the scenario's planning window; free
     (transparent) and cancelled events are left out. The CSV has the columns of
-    a scenario's commitments table: person,start,end,label. To have the planner
+    a scenario's commitments table: person,start,end,label,place. The place is
+    the venue the event's LOCATION names (its id, name or address); any other
+    LOCATION is read as the home base, with a warning. To have the planner
     read the diary directly, add a [[diaries]] entry to the scenario instead.
     """
+    from roadshow.errors import RoadshowWarning
     from roadshow.exporters._text import inert
     from roadshow.importers.diary import load_diary_import
 
@@ -388,9 +391,20 @@ def import_diary(
         )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["person", "start", "end", "label"])
-    for c in found.commitments:
-        writer.writerow([c.person_id, c.start.isoformat(), c.end.isoformat(), c.label])
+    writer.writerow(["person", "start", "end", "label", "place"])
+    with warnings_to_stderr() as unplaced:
+        for c in found.commitments:
+            place = loaded.venue_named(c.location) or ""
+            if c.location and not place:
+                warnings.warn(
+                    f"{c.label} on {c.start:%d %b %Y}: LOCATION {c.location!r} is"
+                    " no venue of the scenario; read as the home base",
+                    RoadshowWarning,
+                    stacklevel=1,
+                )
+            row = [c.person_id, c.start.isoformat(), c.end.isoformat(), c.label, place]
+            writer.writerow(row)
+    caught += unplaced
     emit(buffer.getvalue(), out)
     app.progress(
         f"{len(found.commitments)} busy periods for {inert(person.name)} from"
@@ -401,11 +415,16 @@ def import_diary(
 
 def _warned(caught: list[warnings.WarningMessage]) -> str:
     """Count the warnings by kind for the summary: "; 2 warnings: 1 skipped, ..."."""
-    from roadshow.errors import DuplicateEventWarning, RepairedTextWarning
+    from roadshow.errors import (
+        DuplicateEventWarning,
+        RepairedTextWarning,
+        RoadshowWarning,
+    )
 
     kinds: dict[type[Warning], str] = {
         DuplicateEventWarning: "shared UID",
         RepairedTextWarning: "text repair",
+        RoadshowWarning: "unknown place",
     }
     counts = Counter(kinds.get(w.category, "skipped") for w in caught)
     if not counts:

@@ -382,7 +382,10 @@ def _commitment(
         return None  # no length: a reminder, not busy time
     private = str(event.get("CLASS", "")).upper() in _PRIVATE
     label = "Busy" if private else str(event.get("SUMMARY", "")).strip() or "Busy"
-    return Commitment(person_id=person_id, start=start, end=end, label=label)
+    where = "" if private else str(event.get("LOCATION", "")).strip()
+    return Commitment(
+        person_id=person_id, start=start, end=end, label=label, location=where
+    )
 
 
 def _instant(value: dt.date, zone: zoneinfo.ZoneInfo) -> DateTime:

@@ -116,6 +116,8 @@ class Commitment:
     venue_id: str | None = field(
         default=None, validator=_opt_id_validator("commitment")
     )
+    location: str = ""
+    """Where the diary says it is, in its own words (an .ics ``LOCATION``)."""
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:

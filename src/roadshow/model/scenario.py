@@ -319,6 +319,17 @@ class Scenario:
             return person.max_event_days_in_row
         return self.rules.max_event_days_in_row
 
+    def venue_named(self, text: str) -> str | None:
+        """The id of the venue *text* names (its id, name, or address), if any."""
+        wanted = " ".join(text.split()).casefold()
+        if not wanted:
+            return None
+        for venue in self.venues:
+            names = (venue.venue_id, venue.name, venue.address, venue.label)
+            if wanted in {" ".join(n.split()).casefold() for n in names if n}:
+                return venue.venue_id
+        return None
+
     def commitment_place(self, commitment: Commitment) -> str:
         """Return the venue of a commitment: its own, or the person's home base."""
         if commitment.venue_id is not None:
