@@ -12,7 +12,14 @@ from pendulum import Date
 from builders import person, scenario, visit
 from roadshow.checks import check
 from roadshow.exporters.plan_file import render_plan_file
-from roadshow.model import Blackout, ChangeReason, Commitment, Plan, Scenario
+from roadshow.model import (
+    Blackout,
+    ChangeReason,
+    Closure,
+    Commitment,
+    Plan,
+    Scenario,
+)
 from roadshow.planner import Result, solve
 
 TZ = "Europe/London"
@@ -128,10 +135,19 @@ def small() -> Scenario:
 def disruptions(draw: st.DrawFn) -> tuple[str, Scenario, str]:
     """One disruption of :func:`small`: the scenario and what names it (label or id)."""
     base = small()
-    what = draw(st.sampled_from(["day", "evening", "blackout", "add", "remove", "pin"]))
+    what = draw(
+        st.sampled_from(
+            ["day", "evening", "blackout", "closure", "add", "remove", "pin"]
+        )
+    )
     who = draw(st.sampled_from(["ann", "bob"]))
     on = draw(st.sampled_from(DAYS))
     label = f"Disruption {what} {who} {on}"
+    if what == "closure":
+        # A venue lost for a week from *on* (who: whose visits' venue).
+        town = draw(st.sampled_from(["bristol", "oxford", "york", "birmingham"]))
+        shut = Closure.days(town, on, on.add(days=6), tz=TZ, reason=label)
+        return what, attrs.evolve(base, closures=(shut,)), label
     if what in {"day", "evening"}:
         hours = (8, 19) if what == "day" else (16, 22)
         busy = Commitment(

@@ -11,8 +11,9 @@ people, venue, length, days and times; nobody in two places at once; every
 journey at least as long as the travel model says and inside travel hours; each
 person's day starting and ending where they slept; each person at the place of
 each diary commitment (its venue, or the home base) when it starts; blackouts,
-diary commitments, pins, follow-on sessions, arriving ``arrive_before`` ahead of
-each event, nights away and the per-kind limits honoured. Soft: under 15 minutes
+diary commitments, venue closures, pins, follow-on sessions, arriving
+``arrive_before`` ahead of each event, nights away and the per-kind limits
+honoured. Soft: under 15 minutes
 to spare between back-to-back events, days over 11 hours door to door, more than
 3 nights away in a row, events in neighbouring areas on the same day.
 """
@@ -206,6 +207,9 @@ class _Checker:
             one_of = "one of " if len(candidates) > 1 else ""
             text = f"at {self.place(e.venue_id)}, expected {one_of}{allowed}"
             yield "venue", text, None
+        closed = self.s.closure_of(e.venue_id, e.start, e.end)
+        if closed is not None:
+            yield "closed", f"at a closed venue: {closed}", None
         venue = self.s.venue_by_id.get(e.venue_id)
         if (
             r.min_capacity

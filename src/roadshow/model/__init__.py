@@ -30,6 +30,7 @@ from roadshow.model.people import Commitment as Commitment
 from roadshow.model.people import Contact as Contact
 from roadshow.model.people import Person as Person
 from roadshow.model.places import Area as Area
+from roadshow.model.places import Closure as Closure
 from roadshow.model.places import Region as Region
 from roadshow.model.places import Venue as Venue
 from roadshow.model.plan import ChangeReason as ChangeReason
@@ -58,6 +59,7 @@ __all__ = [
     "Blackout",
     "CalendarRules",
     "ChangeReason",
+    "Closure",
     "Commitment",
     "Contact",
     "EventRequest",

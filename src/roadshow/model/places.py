@@ -6,11 +6,13 @@ from typing import Any, Final
 
 import attrs
 from attrs import field, frozen
+from pendulum import Date, DateTime
 
 from roadshow.errors import (
     InvalidModelError,
 )
 from roadshow.model._common import _describe, _id_validator, _nonempty, _text_length
+from roadshow.timeutil import local_datetime, to_aware
 
 VENUE_TO_CONFIRM: Final = "Venue to be confirmed"
 """The name of a venue known only by its town (an area's representative point)."""
@@ -90,3 +92,77 @@ class Area:
     region_id: str = field(validator=_id_validator("area"))
     venue_id: str = field(validator=_id_validator("area"))
     """The default venue: the area's representative point."""
+
+
+@frozen(kw_only=True)
+class Closure:
+    """A time a venue cannot be used (refurbishment, an election count, ...).
+
+    ``start`` is inclusive and ``end`` exclusive; whole days run from local
+    midnight to the midnight after the last day (see :meth:`days`). No event may
+    overlap a closure of its venue.
+    """
+
+    venue_id: str = field(validator=_id_validator("closure"))
+    start: DateTime = field(converter=to_aware)
+    end: DateTime = field(converter=to_aware)
+    reason: str = field(default="", validator=_text_length)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidModelError(
+                obj=f"closure at {self.venue_id}",
+                field="end",
+                expected=f"an end after the start {self.start.isoformat()}",
+                got=self.end.isoformat(),
+            )
+
+    @classmethod
+    def days(
+        cls, venue_id: str, first: Date, last: Date, *, tz: str, reason: str = ""
+    ) -> Closure:
+        """Close *venue_id* for the whole days *first* to *last* (inclusive).
+
+        Raises:
+            InvalidModelError: *last* is before *first*.
+        """
+        if last < first:
+            raise InvalidModelError(
+                obj=f"closure at {venue_id}",
+                field="end",
+                expected=f"a date on or after the start {first}",
+                got=str(last),
+            )
+        return cls(
+            venue_id=venue_id,
+            start=local_datetime(first, 0, tz),
+            end=local_datetime(last.add(days=1), 0, tz),
+            reason=reason,
+        )
+
+    def overlaps(self, start: DateTime, end: DateTime) -> bool:
+        """Tell whether ``[start, end)`` falls (partly) inside the closure."""
+        return self.start < end and start < self.end
+
+    def describe(self, venue_name: str, tz: str) -> str:
+        """``Leeds Town Hall closed 15-19 Sep 2008: refurbishment``."""
+        start, end = self.start.in_tz(tz), self.end.in_tz(tz)
+        why = f": {self.reason}" if self.reason else ""
+        if (start.hour, start.minute, end.hour, end.minute) == (0, 0, 0, 0):
+            first, last = start.date(), end.date().subtract(days=1)
+            if first == last:
+                when = f"{first:%a} {first.day} {first:%b %Y}"
+            elif (first.year, first.month) == (last.year, last.month):
+                when = f"{first.day}-{last.day} {last:%b %Y}"
+            elif first.year == last.year:
+                when = f"{first.day} {first:%b}-{last.day} {last:%b %Y}"
+            else:
+                when = f"{first.day} {first:%b %Y}-{last.day} {last:%b %Y}"
+        else:
+            until = (
+                f"{end:%H:%M}"
+                if end.date() == start.date()
+                else f"{end:%a} {end.day} {end:%b %Y %H:%M}"
+            )
+            when = f"{start:%a} {start.day} {start:%b %Y %H:%M}-{until}"
+        return f"{venue_name} closed {when}{why}"

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import attrs
 from attrs import field, frozen
-from pendulum import Date
+from pendulum import Date, DateTime
 
 from roadshow.errors import (
     InvalidModelError,
@@ -18,7 +18,7 @@ from roadshow.errors import (
 from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.advance import AdvanceTemplate
 from roadshow.model.people import Blackout, Commitment, Contact, Person
-from roadshow.model.places import Area, Region, Venue
+from roadshow.model.places import Area, Closure, Region, Venue
 from roadshow.model.plan import ScheduledEvent
 from roadshow.model.requests import EventRequest
 from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
@@ -70,6 +70,10 @@ def _templates(values: Iterable[AdvanceTemplate]) -> tuple[AdvanceTemplate, ...]
     return tuple(values)
 
 
+def _closures(values: Iterable[Closure]) -> tuple[Closure, ...]:
+    return tuple(values)
+
+
 def _contacts(values: Iterable[Contact]) -> tuple[Contact, ...]:
     return tuple(values)
 
@@ -101,6 +105,8 @@ class Scenario:
     contacts: tuple[Contact, ...] = field(default=(), converter=_contacts)
     """Contacts for requests and venues, printed on itineraries."""
     """The advance-work templates (``[[advance]]``); empty: roadshow's defaults."""
+    closures: tuple[Closure, ...] = field(default=(), converter=_closures)
+    """Times venues cannot be used (no event may overlap one)."""
     description: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:
@@ -216,6 +222,9 @@ class Scenario:
             )
         for c in self.commitments:
             ref(f"commitment for {c.person_id}", "place", "venue", c.venue_id, venues)
+        for closure in self.closures:
+            obj = f"closure at {closure.venue_id}"
+            ref(obj, "venue", "venue", closure.venue_id, venues)
         for contact in self.contacts:
             obj = f"contact {contact.name}"
             ref(obj, "request", "request", contact.request_id, self.request_by_id)
@@ -412,6 +421,18 @@ class Scenario:
                 if v.region_id == request.region_id and v.venue_id != default
             ]
         return tuple(listed) if listed else (self.venue_by_id[default],)
+
+    def closure_of(self, venue_id: str, start: DateTime, end: DateTime) -> str | None:
+        """Say why *venue_id* is closed during ``[start, end)``, or None if open.
+
+        ``Leeds Town Hall closed 15-19 Sep 2008: refurbishment``.
+        """
+        for closure in self.closures:
+            if closure.venue_id == venue_id and closure.overlaps(start, end):
+                venue = self.venue_by_id.get(venue_id)
+                name = venue.name if venue is not None else venue_id
+                return closure.describe(name, self.timezone)
+        return None
 
     def restricted_to(self, kinds: Iterable[str]) -> Scenario:
         """Return the scenario with only the requests of *kinds* (all if empty)."""

@@ -41,7 +41,7 @@ from roadshow.planner._context import Context, Group
 from roadshow.planner._schedule import Placement, Schedule, Trial
 from roadshow.planner._search import _day_trials, _in_the_way, best_placement
 from roadshow.rules import is_allowed_day, is_bank_holiday
-from roadshow.timeutil import epoch_minute
+from roadshow.timeutil import epoch_minute, from_epoch_minute
 
 W_DAY = 1000
 """Change weights: a public event moved to another day ..."""
@@ -233,7 +233,7 @@ class Replanner:
                 return "request", f"{member.request.title} changed"
         return None
 
-    def _static_problem(  # noqa: C901, PLR0911 - one return per rule, in order
+    def _static_problem(  # noqa: C901, PLR0911, PLR0912 - one return per rule, in order
         self, group: Group, placement: Placement
     ) -> tuple[str, str] | None:
         """What about today's scenario alone rules the old slot out (or None)."""
@@ -244,6 +244,8 @@ class Replanner:
         if placement.venue not in group.venues:
             name = _venue_name(ctx.scenario, placement.venue)
             return "venue", f"{name} is no longer a venue for it"
+        if ctx.closed and ctx.is_closed(group, placement.venue, placement.start):
+            return "closure", self._closure(group, placement)
         date = ctx.days[placement.day].date
         if group.pin_day is not None and placement.day != group.pin_day:
             return "pin", f"pinned to {_date(ctx.days[group.pin_day].date)}"
@@ -270,6 +272,17 @@ class Replanner:
         if busy is not None:
             return "commitment", busy
         return None
+
+    def _closure(self, group: Group, placement: Placement) -> str:
+        """The closure of its venue the old slot runs into, in words."""
+        end = placement.start + max(m.offset + m.length for m in group.members)
+        tz = self.ctx.tz
+        found = self.ctx.scenario.closure_of(
+            placement.venue,
+            from_epoch_minute(placement.start, tz),
+            from_epoch_minute(end, tz),
+        )
+        return found or f"{_venue_name(self.ctx.scenario, placement.venue)} closed"
 
     def _commitment(self, group: Group, placement: Placement) -> str | None:
         """The first diary commitment the old slot runs into, in words."""

@@ -175,6 +175,12 @@ class Context:
             for p in scenario.people
         }
         self.home = {p.person_id: p.home_venue_id for p in scenario.people}
+        self.closed: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        """Per venue: the (start, end) epoch minutes of each closure."""
+        for closure in scenario.closures:
+            self.closed[closure.venue_id].append(
+                (epoch_minute(closure.start), epoch_minute(closure.end))
+            )
         self.fixed = self._fixed_places()
         self.travel_model = EstimatedTravel(scenario.venue_by_id, scenario.travel)
         self.max_away = scenario.rules.max_nights_away_in_row
@@ -210,6 +216,14 @@ class Context:
                         (max(start, lo), min(end, hi), venue)
                     )
         return {p: {d: sorted(v) for d, v in days.items()} for p, days in out.items()}
+
+    def is_closed(self, group: Group, venue: str, start: int) -> bool:
+        """Tell whether *venue* is closed while *group* would be there from *start*."""
+        closures = self.closed.get(venue)
+        if not closures:
+            return False
+        end = start + max(m.offset + m.length for m in group.members)
+        return any(lo < end and start < hi for lo, hi in closures)
 
     # --- travel -----------------------------------------------------------------------
 
@@ -358,9 +372,16 @@ class Context:
                     continue
                 if any(is_blacked_out(p, day.date, self.scenario) for p in g.people):
                     continue
+                if self.closed and all(self._closed_all_day(v, day) for v in g.venues):
+                    continue
                 days.append(day.index)
             out[g.index] = tuple(days)
         return out
+
+    def _closed_all_day(self, venue: str, day: Day) -> bool:
+        lo = day_minute(day.date, 0, self.tz)
+        hi = day_minute(day.date.add(days=1), 0, self.tz)
+        return any(a <= lo and hi <= b for a, b in self.closed.get(venue, ()))
 
     def starts(self, group: Group, day: int) -> tuple[int, ...]:
         """Candidate group starts on *day* (epoch minutes), earliest first.

@@ -23,7 +23,7 @@ from roadshow.rules import (
     request_window,
     slot_windows,
 )
-from roadshow.timeutil import format_duration
+from roadshow.timeutil import format_duration, local_datetime
 
 _RULE_TEXT = {
     "per-person-day": "{who} already {verb} the most {kind} events allowed that day",
@@ -130,6 +130,8 @@ def _day_reason(  # noqa: C901, PLR0911 - one return per rule, in order of prece
     placements = [
         Placement(day=day, start=s, venue=v) for v in group.venues for s in starts
     ]
+    if ctx.closed and all(ctx.is_closed(group, p.venue, p.start) for p in placements):
+        return "closure", _closure_text(ctx, group, day)
     free = [p for p in placements if _diary_free(ctx, group, p)]
     if not free:
         return "commitment", _commitment_text(ctx, group, placements[0])
@@ -137,6 +139,16 @@ def _day_reason(  # noqa: C901, PLR0911 - one return per rule, in order of prece
     if not open_:
         return "clash", "clashes with other events already placed"
     return "travel", _travel_text(ctx, group, day)
+
+
+def _closure_text(ctx: Context, group: Group, day: int) -> str:
+    date = ctx.days[day].date
+    start = local_datetime(date, 0, ctx.tz)
+    for venue in group.venues:
+        found = ctx.scenario.closure_of(venue, start, start.add(days=1))
+        if found is not None:
+            return found
+    return "its venue is closed"
 
 
 def _diary_free(ctx: Context, group: Group, placement: Placement) -> bool:

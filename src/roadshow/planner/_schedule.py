@@ -163,7 +163,14 @@ class Schedule:
         }
 
     def fits(self, group: Group, placement: Placement) -> bool:
-        """Tell whether the attendees are free (no overlap, no commitment) then."""
+        """Tell whether the attendees are free (no overlap, no commitment) then.
+
+        And whether the venue is open: a closed venue fits no group.
+        """
+        if self.ctx.closed and self.ctx.is_closed(
+            group, placement.venue, placement.start
+        ):
+            return False
         for person_id, item in self.person_items(group, placement).items():
             if not self.ctx.people[person_id].is_free(item.start, item.end):
                 return False

@@ -14,7 +14,12 @@ from roadshow.errors import (
     quote,
 )
 from roadshow.importers._source import reason
-from roadshow.importers.scenario._rows import _COLUMNS, _RowReader, commitment_place
+from roadshow.importers.scenario._rows import (
+    _COLUMNS,
+    _RowReader,
+    closure_bound,
+    commitment_place,
+)
 from roadshow.importers.scenario._table import (
     _MISSING,
     SkippedTimeError,
@@ -28,6 +33,7 @@ from roadshow.model import (
     Area,
     Blackout,
     CalendarRules,
+    Closure,
     Commitment,
     EventRequest,
     KindRules,
@@ -91,6 +97,7 @@ class _Parser(_RowReader):
         commitments.extend(self.commitment_rows(rows.get("commitments", [])))
         overrides.extend(self.travel_rows(rows.get("travel", [])))
         contacts = list(self.contact_rows(rows.get("contacts", [])))
+        closures = list(self.closure_rows(rows.get("closures", [])))
         tables.finish()
 
         venues += [self.venue(t) for t in top.tables("venues")]
@@ -99,6 +106,7 @@ class _Parser(_RowReader):
         people = [self.person(t) for t in top.tables("people")]
         blackouts = [self.blackout(t) for t in top.tables("blackouts")]
         commitments += [self.commitment(t) for t in top.tables("commitments")]
+        closures += [self.closure(t) for t in top.tables("closures")]
         for t in top.tables("diaries"):
             commitments += self.diary(t, people, start_on, end_on)
         calendar = self.calendar(top.table("calendar"))
@@ -133,6 +141,7 @@ class _Parser(_RowReader):
                 travel=travel,
                 advance=advance,
                 contacts=contacts,
+                closures=closures,
             )
 
     def check_advance_kinds(
@@ -284,6 +293,35 @@ class _Parser(_RowReader):
             )
         t.finish()
         return commitment
+
+    def closure(self, t: _Table) -> Closure:
+        venue = t.text("venue")
+        expected = "a date (2008-09-15) or a local time (2008-09-15T09:00:00)"
+        bounds = []
+        for key in ("start", "end"):
+            raw = t.raw(key)
+            if raw is _MISSING:
+                raise t.missing(key, expected)
+            try:
+                when = closure_bound(raw, self.tz, end=key == "end")
+            except SkippedTimeError as exc:
+                raise t.error(key, exc.expected, _shown(raw), exc.problem) from None
+            if when is None:
+                raise t.error(key, expected, _shown(raw))
+            bounds.append(when)
+        first, last = _to_date(t.raw("start")), _to_date(t.raw("end"))
+        if first is not None and last is not None and last < first:
+            raise t.error("end", f"a date on or after the start {first}", str(last))
+        with self.at(self.source, t.where(), None):
+            closure = Closure(
+                venue_id=venue,
+                start=bounds[0],
+                end=bounds[1],
+                reason=t.text("reason", ""),
+            )
+        self.origins.setdefault(f"closure at {venue}", (self.source, t.where()))
+        t.finish()
+        return closure
 
     def diary(
         self, t: _Table, people: list[Person], start_on: Date, end_on: Date

@@ -22,12 +22,14 @@ from roadshow.importers.scenario._table import (
     _join,
     _parse_bool,
     _Table,
+    _to_date,
     _to_datetime,
 )
 from roadshow.importers.tables import Row, number, read_rows, whole_number
 from roadshow.model import (
     MODES,
     Area,
+    Closure,
     Commitment,
     Contact,
     Region,
@@ -37,6 +39,7 @@ from roadshow.model import (
 from roadshow.model.places import VENUE_TO_CONFIRM
 from roadshow.timeutil import (
     DEFAULT_TZ,
+    local_datetime,
 )
 
 ReadTable = Callable[[str], tuple[str, bytes]]
@@ -228,6 +231,36 @@ class _RowReader:
                 )
             self.origins[f"commitment for {person}"] = (row.source, row.where())
 
+    def closure_rows(self, rows: list[Row]) -> Iterator[Closure]:
+        expected = "a date (2008-09-15) or a local time (2008-09-15T09:00)"
+        for row in rows:
+            venue = row.required("venue", "a venue id")
+            start = row.convert("start", self._bound(end=False), expected)
+            end = row.convert("end", self._bound(end=True), expected)
+            first, last = _to_date(row.text("start")), _to_date(row.text("end"))
+            if first is not None and last is not None and last < first:
+                raise ScenarioFileError(
+                    source=row.source,
+                    location=row.where("end"),
+                    expected=f"a date on or after the start {first}",
+                    got=row.text("end"),
+                )
+            with self.at(row.source, row.where(), None):
+                yield Closure(
+                    venue_id=venue, start=start, end=end, reason=row.text("reason")
+                )
+            self.origins.setdefault(f"closure at {venue}", (row.source, row.where()))
+
+    def _bound(self, *, end: bool) -> Callable[[str], DateTime]:
+        def parse(text: str) -> DateTime:
+            value = closure_bound(text, self.tz, end=end)
+            if value is None:
+                msg = f"not a date or datetime: {text!r}"
+                raise ValueError(msg)
+            return value
+
+        return parse
+
     def contact_rows(self, rows: list[Row]) -> Iterator[Contact]:
         for row in rows:
             name = row.required("name", "a name")
@@ -343,12 +376,28 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("address", "place", "lat", "lon", "capacity", "region", "area", "accessible"),
     ),
     "commitments": (("person", "start", "end"), ("label", "place")),
+    "closures": (("venue", "start", "end"), ("reason",)),
     "contacts": (
         ("name",),
         ("request", "venue", "role", "phone", "email", "meets_principal"),
     ),
     "travel": (("from", "to", "mode", "minutes"), ()),
 }
+
+
+def closure_bound(value: object, tz: str, *, end: bool) -> DateTime | None:
+    """A closure's start or end: a local time, or a date (whole days, inclusive).
+
+    A date starts at its local midnight; as an *end* it runs to the midnight
+    after it. None when *value* is neither.
+
+    Raises:
+        SkippedTimeError: a local time the clocks skip.
+    """
+    day = _to_date(value)
+    if day is not None:
+        return local_datetime(day.add(days=1) if end else day, 0, tz)
+    return _to_datetime(value, tz)
 
 
 def commitment_place(text: str) -> str | None:

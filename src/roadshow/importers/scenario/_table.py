@@ -57,6 +57,7 @@ _KEYS: dict[str, dict[str, str]] = {
     },
     "blackout": {"person_id": "person", "start_on": "start", "end_on": "end"},
     "commitment": {"person_id": "person"},
+    "closure": {"venue_id": "venue"},
 }
 
 
