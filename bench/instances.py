@@ -53,21 +53,23 @@ class Case:
     repeats: int
     reference_s: float | None
     """CP-SAT's time limit; None: the reference is not run."""
+    tours: bool = False
+    """Also the routing limit of roadshow's plan (:mod:`bench.routing`)."""
 
 
 QUICK = (
-    Case("nhs-2008-tour", 3, 8),
-    Case("nhs-2008", 3, 12),
-    Case("synthetic-200", 3, 8),
+    Case("nhs-2008-tour", 3, 8, tours=True),
+    Case("nhs-2008", 3, 12, tours=True),
+    Case("synthetic-200", 3, 8, tours=True),
     Case("synthetic-1000", 1, 12),
 )
 FULL = (
-    Case("nhs-2008-tour", 3, 30),
-    Case("nhs-2008", 3, 90),
-    Case("synthetic-200", 3, 20),
-    Case("synthetic-1000", 3, 60),
+    Case("nhs-2008-tour", 3, 30, tours=True),
+    Case("nhs-2008", 3, 90, tours=True),
+    Case("synthetic-200", 3, 20, tours=True),
+    Case("synthetic-1000", 3, 60, tours=True),
     Case("synthetic-5000", 3, 90),
     Case("synthetic-20000", 1, 120),
-    Case("pct-tour", 1, 60),
+    Case("pct-tour", 1, 60, tours=True),
 )
-SMOKE = (Case("nhs-2008-tour", 1, 5),)
+SMOKE = (Case("nhs-2008-tour", 1, 5, tours=True),)

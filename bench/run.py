@@ -45,14 +45,24 @@ def _worker(args: list[str]) -> dict[str, Any]:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def has_pyvrp() -> bool:
+    """Tell whether PyVRP is installed (``pip install -e '.[bench]'``)."""
+    return importlib.util.find_spec("pyvrp") is not None
+
+
 def measure_roadshow(case: Case, save: Path | None) -> dict[str, Any]:
-    """Run roadshow *case.repeats* times; keep the median time and the peak memory."""
+    """Run roadshow *case.repeats* times; keep the median time and the peak memory.
+
+    The first run also works out the routing limit of its plan when the case
+    asks for it (outside the timed part).
+    """
     runs = [
         _worker(
             [
                 "roadshow",
                 case.name,
                 *(["--save-plan", str(save)] if save and i == 0 else []),
+                *(["--tours"] if case.tours and has_pyvrp() and i == 0 else []),
             ]
         )
         for i in range(case.repeats)
@@ -216,6 +226,42 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def limit_table(rows: list[dict[str, Any]]) -> str:
+    """Roadshow's travel against the shortest tours through its places."""
+    head = (
+        "| instance | places | roadshow travel h | TSP h (PyVRP) "
+        "| lower bound h (Held-Karp) | travel / TSP | travel / bound "
+        "| places from | unplaced |"
+    )
+    lines = [
+        head,
+        "|" + "---|" * 9,
+    ]
+    for r in rows:
+        limit = (r.get("roadshow") or {}).get("limit")
+        if not limit:
+            continue
+        lines.append(
+            "| "
+            + " | ".join(
+                str(c)
+                for c in (
+                    r["instance"],
+                    sum(p["places"] for p in limit["people"]),
+                    f"{limit['travel'] / 60:.1f}",
+                    f"{limit['tsp'] / 60:.1f}",
+                    f"{limit['lower_bound'] / 60:.1f}",
+                    limit["travel_over_tsp"],
+                    limit["travel_over_bound"],
+                    "scenario" if limit["venues_fixed"] else "roadshow's plan",
+                    limit["unplaced"],
+                )
+            )
+            + " |"
+        )
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
     """Plot time against events (log-log) for both sides."""
     import matplotlib as mpl  # noqa: PLC0415 - an optional extra
@@ -305,6 +351,7 @@ def run(
         ),
         "commit": _commit(),
         "ortools": importlib.metadata.version("ortools") if has_ortools() else None,
+        "pyvrp": importlib.metadata.version("pyvrp") if has_pyvrp() else None,
         # Other work on the machine inflates wall times; CPU times are kept too.
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "rows": rows,
@@ -356,6 +403,10 @@ def main(argv: list[str] | None = None) -> None:
         f"commit {figures['commit']}"
     )
     print(table(figures["rows"]))
+    limits = limit_table(figures["rows"])
+    if limits:
+        print("\ndistance to the limit (per person: home and the places visited)")
+        print(limits)
     print(
         f"growth exponent (time vs events, {', '.join(SCALE)}): "
         f"{figures['growth_exponent']}"

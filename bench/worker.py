@@ -58,8 +58,10 @@ def figures(scenario: Scenario, plan: Plan) -> dict[str, Any]:
     }
 
 
-def run_roadshow(scenario: Scenario, save: Path | None) -> dict[str, Any]:
-    """Plan with roadshow's planner."""
+def run_roadshow(
+    scenario: Scenario, save: Path | None, *, tours: bool = False
+) -> dict[str, Any]:
+    """Plan with roadshow's planner; with *tours*, also its routing limit."""
     from roadshow.planner import solve  # noqa: PLC0415 - timed from a cold import
 
     base = _peak_mib()
@@ -79,6 +81,10 @@ def run_roadshow(scenario: Scenario, save: Path | None) -> dict[str, Any]:
         "passes": result.passes,
         "tours_proven": [t.optimal for t in result.tours],
     }
+    if tours:
+        from bench import routing  # noqa: PLC0415 - PyVRP is an optional extra
+
+        out["limit"] = routing.limits(scenario, result.plan)
     return out | figures(scenario, result.plan)
 
 
@@ -126,12 +132,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--save-plan", type=Path, help="write roadshow's plan file here"
     )
+    parser.add_argument(
+        "--tours",
+        action="store_true",
+        help="also the TSP tour and Held-Karp bound of each person's places",
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     scenario = build(args.instance)
     built = time.perf_counter() - began
     if args.side == "roadshow":
-        out = run_roadshow(scenario, args.save_plan)
+        out = run_roadshow(scenario, args.save_plan, tours=args.tours)
     else:
         out = run_reference(scenario, args.limit)
     out["scenario_seconds"] = round(built, 3)

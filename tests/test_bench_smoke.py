@@ -79,3 +79,21 @@ def test_reference_figures(smoke: tuple[dict[str, Any], str]) -> None:
     assert bound <= ref["objective"]["travel_minutes"]
     assert bound <= row["roadshow"]["objective"]["travel_minutes"]
     assert row["verdict"] in {"better", "equal", "worse"}
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pyvrp") is None,
+    reason="needs PyVRP: pip install -e '.[bench]'",
+)
+def test_routing_limit(smoke: tuple[dict[str, Any], str]) -> None:
+    """The tour's places are the scenario's: bound <= tour <= roadshow's travel."""
+    figures, stdout = smoke
+    limit = figures["rows"][0]["roadshow"]["limit"]
+    assert limit["venues_fixed"]
+    assert limit["triangle_inequality"]
+    assert limit["unplaced"] == 0
+    assert 0 < limit["lower_bound"] <= limit["tsp"] <= limit["travel"]
+    assert (
+        limit["travel"] == figures["rows"][0]["roadshow"]["objective"]["travel_minutes"]
+    )
+    assert "distance to the limit" in stdout
