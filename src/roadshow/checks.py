@@ -110,11 +110,11 @@ class _Checker:
     def __init__(self, scenario: Scenario, plan: Plan) -> None:
         self.s = scenario
         self.plan = plan
-        self.travel = EstimatedTravel(scenario.venue_by_id, scenario.travel)
+        self.travel = EstimatedTravel(scenario.place_by_id, scenario.travel)
         self.tz = scenario.timezone
 
     def place(self, venue_id: str) -> str:
-        venue = self.s.venue_by_id.get(venue_id)
+        venue = self.s.place_by_id.get(venue_id)
         return venue.name if venue else venue_id
 
     def names(self, person_ids: Iterable[str]) -> str:
@@ -486,8 +486,8 @@ class _Checker:
         t0, t1 = person.travel_hours.minutes
         for leg in self.plan.legs_for(person.person_id):
             if (
-                leg.from_id not in self.s.venue_by_id
-                or leg.to_id not in self.s.venue_by_id
+                leg.from_id not in self.s.place_by_id
+                or leg.to_id not in self.s.place_by_id
             ):
                 text = (
                     f"a journey to or from an unknown place ({leg.from_id} to"
@@ -643,7 +643,7 @@ class _Walk:
         limit = self.c.s.rules.min_stay_km
         home, venue = (
             self.c.s.venue_by_id.get(self.home),
-            self.c.s.venue_by_id.get(stay.venue_id),
+            self.c.s.place_by_id.get(stay.venue_id),
         )
         if limit > 0 and home and venue and within_km(home, venue, limit):
             text = (

@@ -43,6 +43,6 @@ def travel(
 
     scenario = app.load(scenario_name)
     start, end = find_venue(scenario, origin), find_venue(scenario, destination)
-    model = EstimatedTravel(scenario.venue_by_id, scenario.travel)
+    model = EstimatedTravel(scenario.place_by_id, scenario.travel)
     journey = model.journey(start.venue_id, end.venue_id, mode)
     click.echo(render_journey(journey, start, end, scenario.travel), nl=False)

@@ -286,12 +286,12 @@ def build_itinerary(
                 end=leg.arrive.in_tz(tz),
                 mode=leg.mode,
                 origin=Place.of(
-                    scenario.find_venue(
+                    scenario.find_place(
                         leg.from_id, obj=f"leg of {person_id}", field="from"
                     )
                 ),
                 destination=Place.of(
-                    scenario.find_venue(
+                    scenario.find_place(
                         leg.to_id, obj=f"leg of {person_id}", field="to"
                     )
                 ),
@@ -351,9 +351,13 @@ def build_itinerary(
 def _lodging(scenario: Scenario, stay: OvernightStay) -> Place:
     """Where a night away is spent, as the office must book it.
 
-    The plan puts the night near a venue (where the day ends or the next one
+    The plan puts the night at a lodging (its name and address), or, when the
+    scenario has none near, near a venue (where the day ends or the next one
     starts); nobody sleeps in an office, so the itinerary asks for a hotel there.
     """
+    lodging = scenario.lodging_by_id.get(stay.venue_id)
+    if lodging is not None:
+        return Place.of(lodging.venue)
     near = town_label(scenario.find_venue(stay.venue_id, obj="stay", field="venue"))
     return Place(
         venue_id=stay.venue_id,
@@ -486,7 +490,7 @@ def _route(home: Place, days: Sequence[Day]) -> tuple[str, ...]:
 def _route_map(
     scenario: Scenario, name: str, home: Place, days: Sequence[Day]
 ) -> RouteMap:
-    venues = scenario.venue_by_id
+    venues = scenario.place_by_id  # lodging too: journeys and nights end there
     stops: list[tuple[Venue, str]] = [(venues[home.venue_id], "home")]
     legs: list[tuple[Venue, Venue, str]] = []
     dates: dict[str, list[str]] = {}

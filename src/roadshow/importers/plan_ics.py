@@ -120,8 +120,8 @@ def _staying_put(
     item. A move that takes time is left missing, for the checker to report.
     """
     put_back = _PutBack(
-        EstimatedTravel(scenario.venue_by_id, scenario.travel),
-        set(scenario.venue_by_id),
+        EstimatedTravel(scenario.place_by_id, scenario.travel),
+        set(scenario.place_by_id),
     )
     for person in scenario.people:
         days: dict[dt.date, list[ScheduledEvent | TravelLeg]] = defaultdict(list)

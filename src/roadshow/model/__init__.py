@@ -31,6 +31,7 @@ from roadshow.model.people import Contact as Contact
 from roadshow.model.people import Person as Person
 from roadshow.model.places import Area as Area
 from roadshow.model.places import Closure as Closure
+from roadshow.model.places import Lodging as Lodging
 from roadshow.model.places import Region as Region
 from roadshow.model.places import Venue as Venue
 from roadshow.model.plan import ChangeReason as ChangeReason
@@ -64,6 +65,7 @@ __all__ = [
     "Contact",
     "EventRequest",
     "KindRules",
+    "Lodging",
     "ModeParams",
     "OvernightStay",
     "Person",

@@ -149,6 +149,7 @@ _NOUNS = {
     "EventRequest": ("request", "request_id"),
     "Person": ("person", "person_id"),
     "Venue": ("venue", "venue_id"),
+    "Lodging": ("lodging", "lodging_id"),
     "Region": ("region", "region_id"),
     "Area": ("area", "area_id"),
     "ScheduledEvent": ("event", "request_id"),

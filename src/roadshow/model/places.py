@@ -18,7 +18,9 @@ VENUE_TO_CONFIRM: Final = "Venue to be confirmed"
 """The name of a venue known only by its town (an area's representative point)."""
 
 
-def _check_lat(inst: Venue, _attribute: attrs.Attribute[Any], value: float) -> None:
+def _check_lat(
+    inst: Venue | Lodging, _attribute: attrs.Attribute[Any], value: float
+) -> None:
     if not -90 <= value <= 90:  # noqa: PLR2004 - the range of a latitude
         raise InvalidModelError(
             obj=_describe(inst),
@@ -28,7 +30,9 @@ def _check_lat(inst: Venue, _attribute: attrs.Attribute[Any], value: float) -> N
         )
 
 
-def _check_lon(inst: Venue, _attribute: attrs.Attribute[Any], value: float) -> None:
+def _check_lon(
+    inst: Venue | Lodging, _attribute: attrs.Attribute[Any], value: float
+) -> None:
     if not -180 <= value <= 180:  # noqa: PLR2004 - the range of a longitude
         raise InvalidModelError(
             obj=_describe(inst),
@@ -71,6 +75,38 @@ class Venue:
     @property
     def label(self) -> str:
         """The venue's name and address for printing (address left out if empty)."""
+        return f"{self.name}, {self.address}" if self.address else self.name
+
+
+@frozen(kw_only=True)
+class Lodging:
+    """A place to spend a night away: a hotel the office can book.
+
+    Nights away are put at the best lodging near where the person must be; a
+    plan records the lodging's id as the night's place, and journeys run to and
+    from it like any venue's.
+    """
+
+    lodging_id: str = field(validator=_id_validator("lodging"))
+    name: str = field(validator=_nonempty)
+    lat: float = field(converter=float, validator=_check_lat)
+    lon: float = field(converter=float, validator=_check_lon)
+    address: str = field(default="", validator=_text_length)
+
+    @property
+    def venue(self) -> Venue:
+        """The lodging as a place to travel to (a venue with its id and address)."""
+        return Venue(
+            venue_id=self.lodging_id,
+            name=self.name,
+            lat=self.lat,
+            lon=self.lon,
+            address=self.address,
+        )
+
+    @property
+    def label(self) -> str:
+        """The lodging's name and address for printing (address left out if empty)."""
         return f"{self.name}, {self.address}" if self.address else self.name
 
 

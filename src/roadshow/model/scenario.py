@@ -18,7 +18,7 @@ from roadshow.errors import (
 from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.advance import AdvanceTemplate
 from roadshow.model.people import Blackout, Commitment, Contact, Person
-from roadshow.model.places import Area, Closure, Region, Venue
+from roadshow.model.places import Area, Closure, Lodging, Region, Venue
 from roadshow.model.plan import ScheduledEvent
 from roadshow.model.requests import EventRequest
 from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
@@ -39,6 +39,10 @@ MAX_REQUESTS_PER_PERSON = 500
 
 
 def _venues(values: Iterable[Venue]) -> tuple[Venue, ...]:
+    return tuple(values)
+
+
+def _lodging(values: Iterable[Lodging]) -> tuple[Lodging, ...]:
     return tuple(values)
 
 
@@ -107,6 +111,8 @@ class Scenario:
     """The advance-work templates (``[[advance]]``); empty: roadshow's defaults."""
     closures: tuple[Closure, ...] = field(default=(), converter=_closures)
     """Times venues cannot be used (no event may overlap one)."""
+    lodging: tuple[Lodging, ...] = field(default=(), converter=_lodging)
+    """Hotels for nights away (empty: itineraries ask for a hotel to be booked)."""
     description: str = field(default="", validator=_text_length)
 
     def __attrs_post_init__(self) -> None:
@@ -143,11 +149,25 @@ class Scenario:
             ("region", self.regions, "region_id"),
             ("area", self.areas, "area_id"),
             ("venue", self.venues, "venue_id"),
+            ("lodging", self.lodging, "lodging_id"),
             ("request", self.requests, "request_id"),
         ):
             _check_unique(kind, [getattr(item, key) for item in items])
+        self._check_lodging_ids()
         self._check_references()
         self._check_load()
+
+    def _check_lodging_ids(self) -> None:
+        """A lodging's id names a night's place in a plan: no venue may share it."""
+        for lodging in self.lodging:
+            if lodging.lodging_id in self.venue_by_id:
+                msg = f"the lodging id {quote(lodging.lodging_id)} is also a venue's"
+                raise InvalidModelError(
+                    msg,
+                    obj=f"lodging {lodging.lodging_id}",
+                    field="id",
+                    expected="an id no venue has",
+                )
 
     def _check_load(self) -> None:
         per_person = Counter(p for r in self.requests for p in r.attendees)
@@ -230,8 +250,9 @@ class Scenario:
             ref(obj, "request", "request", contact.request_id, self.request_by_id)
             ref(obj, "venue", "venue", contact.venue_id, venues)
         for override in self.travel.overrides:
-            ref("travel time", "from", "place", override.from_id, venues)
-            ref("travel time", "to", "place", override.to_id, venues)
+            places = self.place_by_id  # a journey may run to or from a lodging
+            ref("travel time", "from", "place", override.from_id, places)
+            ref("travel time", "to", "place", override.to_id, places)
 
     def contacts_for(self, request_id: str, venue_id: str) -> tuple[Contact, ...]:
         """Return the contacts of a request, then those of its venue."""
@@ -265,6 +286,23 @@ class Scenario:
     def venue_by_id(self) -> dict[str, Venue]:
         """Venues by id."""
         return {v.venue_id: v for v in self.venues}
+
+    @cached_property
+    def lodging_by_id(self) -> dict[str, Lodging]:
+        """Lodging by id."""
+        return {lodging.lodging_id: lodging for lodging in self.lodging}
+
+    @cached_property
+    def place_by_id(self) -> dict[str, Venue]:
+        """Every place a journey or a night can be at: venues, then lodging.
+
+        A lodging is given as a :class:`Venue` with its id, name and address, so
+        travel times and printed places treat it like any other place.
+        """
+        return {
+            **self.venue_by_id,
+            **{lodging.lodging_id: lodging.venue for lodging in self.lodging},
+        }
 
     @cached_property
     def region_by_id(self) -> dict[str, Region]:
@@ -314,6 +352,19 @@ class Scenario:
                 known=self.venue_by_id,
             )
         return venue
+
+    def find_place(self, place_id: str, *, obj: str, field: str) -> Venue:
+        """Return the venue or lodging with this id (as a venue).
+
+        Raises:
+            UnknownReferenceError: no such place (named as *obj*'s *field*).
+        """
+        place = self.place_by_id.get(place_id)
+        if place is None:
+            raise UnknownReferenceError(
+                obj=obj, field=field, kind="place", ref=place_id, known=self.place_by_id
+            )
+        return place
 
     def arrive_before(self, person_id: str, kind: str) -> int:
         """Minutes before an event of *kind* that *person_id* arrives, at least."""
@@ -454,6 +505,7 @@ class Scenario:
             "requests": len(self.requests),
             "commitments": len(self.commitments),
             "blackouts": len(self.blackouts),
+            **({"lodging": len(self.lodging)} if self.lodging else {}),
             **{f"requests.{kind}": n for kind, n in sorted(kinds.items())},
         }
 

@@ -98,6 +98,8 @@ class PlanningRules:
             (None: no limit).
         max_events_per_week: Events per person in a Monday-to-Sunday week, at
             most (a request and those that follow it count once; None: no limit).
+        lodging_km: A night away is spent at a lodging at most this far from
+            where the person must be (further: a hotel is still to be booked).
         kinds: Rules per request kind.
     """
 
@@ -106,6 +108,7 @@ class PlanningRules:
     start_step_minutes: int = 15
     max_event_days_in_row: int | None = 5
     max_events_per_week: int | None = None
+    lodging_km: float = 25.0
     kinds: tuple[KindRules, ...] = field(default=(), converter=_kind_rules)
 
     def __attrs_post_init__(self) -> None:
@@ -135,6 +138,13 @@ class PlanningRules:
                 field="start_step",
                 expected="a step that divides an hour (5m, 15m, 30m, ...)",
                 got=self.start_step_minutes,
+            )
+        if not math.isfinite(self.lodging_km) or self.lodging_km < 0:
+            raise InvalidModelError(
+                obj="rules",
+                field="lodging_km",
+                expected="0 or more kilometres",
+                got=self.lodging_km,
             )
 
     def for_kind(self, kind: str) -> KindRules:

@@ -20,6 +20,7 @@ from attrs import frozen
 from pendulum import Date
 
 from roadshow.model import EventRequest, KindRules, Person, Scenario
+from roadshow.planner._lodging import best_lodging
 from roadshow.rules import days_between, is_allowed_day, is_blacked_out, slot_windows
 from roadshow.timeutil import clock_minutes, day_minute, epoch_minute, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
@@ -182,7 +183,9 @@ class Context:
                 (epoch_minute(closure.start), epoch_minute(closure.end))
             )
         self.fixed = self._fixed_places()
-        self.travel_model = EstimatedTravel(scenario.venue_by_id, scenario.travel)
+        # Journeys run between venues and lodging alike.
+        self.places = scenario.place_by_id
+        self.travel_model = EstimatedTravel(self.places, scenario.travel)
         self.max_away = scenario.rules.max_nights_away_in_row
         self.step = scenario.rules.start_step_minutes
         # One table of minutes per travel mode, shared by the people who use it.
@@ -191,6 +194,7 @@ class Context:
             p.person_id: by_mode.setdefault(p.travel_mode, {}) for p in scenario.people
         }
         self._near: dict[tuple[str, str, float], bool] = {}
+        self._lodging: dict[str, str] = {}
         self.groups = self._build_groups()
 
     def _fixed_places(self) -> dict[str, dict[int, list[tuple[int, int, str]]]]:
@@ -247,13 +251,31 @@ class Context:
         home = self.home[person_id]
         return venue != home and (limit <= 0 or not self.is_near(home, venue, limit))
 
+    def night_place(self, person_id: str, venue: str) -> str | None:
+        """Where *person_id* sleeps to be near *venue*, or None if not away.
+
+        The best lodging near the venue (the venue itself when the scenario has
+        none near: a hotel is still to be booked there); None when the venue or
+        that place is too close to home for a night away (``min_stay_km``).
+        """
+        if not self.can_stay(person_id, venue):
+            return None
+        place = self._lodging.get(venue)
+        if place is None:
+            place = self._lodging[venue] = (
+                best_lodging(self.scenario, venue) or venue
+                if self.scenario.lodging
+                else venue
+            )
+        return place if self.can_stay(person_id, place) else None
+
     def is_near(self, a: str, b: str, km: float) -> bool:
         """Tell whether venues *a* and *b* are closer than *km* (cached)."""
         key = (a, b, km) if a <= b else (b, a, km)
         found = self._near.get(key)
         if found is None:
-            venues = self.scenario.venue_by_id
-            found = self._near[key] = within_km(venues[a], venues[b], km)
+            places = self.places
+            found = self._near[key] = within_km(places[a], places[b], km)
         return found
 
     # --- groups -----------------------------------------------------------------------

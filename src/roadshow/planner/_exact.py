@@ -508,8 +508,8 @@ class _Search:
             options = [home]
             for index in (today, tomorrow):
                 if index != NONE and person_id in self.tour[index].people:
-                    place = self.tour[index].venues[0]
-                    if place not in options and self.ctx.can_stay(person_id, place):
+                    place = self.ctx.night_place(person_id, self.tour[index].venues[0])
+                    if place is not None and place not in options:
                         options.append(place)
             options += self._commitment_nights(person_id, day, options)
             if day >= self.hi:
@@ -542,14 +542,9 @@ class _Search:
             (commitment_items(self.ctx, person_id, day), -1),
             (commitment_items(self.ctx, person_id, day + 1), 0),
         ):
-            venue = fixed[at].venue if fixed else None
-            if (
-                venue is not None
-                and venue not in options
-                and venue not in found
-                and self.ctx.can_stay(person_id, venue)
-            ):
-                found.append(venue)
+            place = self.ctx.night_place(person_id, fixed[at].venue) if fixed else None
+            if place is not None and place not in options and place not in found:
+                found.append(place)
         return found
 
     # --- the walk ---------------------------------------------------------------------

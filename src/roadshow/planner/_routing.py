@@ -137,14 +137,17 @@ def night_options(
 ) -> tuple[str, ...]:
     """Places a night may be spent: home, near today's last or tomorrow's first venue.
 
-    A venue too close to home for a stay (``min_stay_km``) is no option.
+    Near a venue is at the best lodging near it (:meth:`Context.night_place`);
+    with lodging, the one near tomorrow's first venue comes first, so it wins a
+    tie. A venue too close to home for a stay (``min_stay_km``) is no option.
     """
     options = [ctx.home[person_id]]
-    for items, index in ((today, -1), (tomorrow, 0)):
+    ends = ((today, -1), (tomorrow, 0))
+    for items, index in ends[::-1] if ctx.scenario.lodging else ends:
         if items:
-            venue = items[index].venue
-            if venue not in options and ctx.can_stay(person_id, venue):
-                options.append(venue)
+            place = ctx.night_place(person_id, items[index].venue)
+            if place is not None and place not in options:
+                options.append(place)
     return tuple(options)
 
 

@@ -107,7 +107,7 @@ class _Writer:
         )
         event.add("DTSTART", self.local(leg.depart))
         event.add("DTEND", self.local(leg.arrive))
-        venue = self.scenario.venue_by_id.get(leg.from_id)
+        venue = self.scenario.place_by_id.get(leg.from_id)
         if venue is not None:
             event.add("LOCATION", venue.label)
         how = f"{leg.mode}, {leg.distance_km:.0f} km, {format_duration(leg.minutes)}"
@@ -139,7 +139,7 @@ class _Writer:
         event.add("TRANSP", "TRANSPARENT")
 
     def _place(self, event: Event, venue_id: str) -> None:
-        venue = self.scenario.venue_by_id.get(venue_id)
+        venue = self.scenario.place_by_id.get(venue_id)
         if venue is None:
             event.add("LOCATION", venue_id)
             return
@@ -236,11 +236,11 @@ class _Writer:
         return person.name if person is not None else person_id
 
     def venue_name(self, venue_id: str) -> str:
-        venue = self.scenario.venue_by_id.get(venue_id)
+        venue = self.scenario.place_by_id.get(venue_id)
         return venue.name if venue is not None else venue_id
 
     def venue_label(self, venue_id: str) -> str:
-        venue = self.scenario.venue_by_id.get(venue_id)
+        venue = self.scenario.place_by_id.get(venue_id)
         return venue.label if venue is not None else venue_id
 
 

@@ -37,6 +37,7 @@ from roadshow.model import (
     Commitment,
     EventRequest,
     KindRules,
+    Lodging,
     ModeParams,
     Person,
     PlanningRules,
@@ -94,6 +95,7 @@ class _Parser(_RowReader):
         self.region_rows(rows.get("regions", []), regions, venues)
         self.area_rows(rows.get("areas", []), areas, venues)
         venues.extend(self.venue_rows(rows.get("venues", [])))
+        lodging = list(self.lodging_rows(rows.get("lodging", [])))
         commitments.extend(self.commitment_rows(rows.get("commitments", [])))
         overrides.extend(self.travel_rows(rows.get("travel", [])))
         contacts = list(self.contact_rows(rows.get("contacts", [])))
@@ -101,6 +103,7 @@ class _Parser(_RowReader):
         tables.finish()
 
         venues += [self.venue(t) for t in top.tables("venues")]
+        lodging += [self.lodging(t) for t in top.tables("lodging")]
         regions += [self.region(t) for t in top.tables("regions")]
         areas += [self.area(t) for t in top.tables("areas")]
         people = [self.person(t) for t in top.tables("people")]
@@ -142,6 +145,7 @@ class _Parser(_RowReader):
                 advance=advance,
                 contacts=contacts,
                 closures=closures,
+                lodging=lodging,
             )
 
     def check_advance_kinds(
@@ -187,6 +191,19 @@ class _Parser(_RowReader):
                     )
 
     # --- inline tables -------------------------------------------------------------
+
+    def lodging(self, t: _Table) -> Lodging:
+        lodging_id = t.text("id")
+        with self.at(self.source, t.where(), f"lodging {lodging_id}"):
+            lodging = Lodging(
+                lodging_id=lodging_id,
+                name=t.text("name"),
+                address=t.text("address", ""),
+                lat=t.number("lat"),
+                lon=t.number("lon"),
+            )
+        t.finish()
+        return lodging
 
     def venue(self, t: _Table) -> Venue:
         venue_id = t.text("id")
@@ -418,6 +435,7 @@ class _Parser(_RowReader):
                 max_events_per_week=t.integer("max_events_per_week", None),
                 min_stay_km=t.number("min_stay_km", 0.0),
                 start_step_minutes=minutes_of(step),
+                lodging_km=t.number("lodging_km", 25.0),
                 kinds=kinds,
             )
         t.finish()

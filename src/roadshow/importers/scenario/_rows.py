@@ -32,6 +32,7 @@ from roadshow.model import (
     Closure,
     Commitment,
     Contact,
+    Lodging,
     Region,
     TravelOverride,
     Venue,
@@ -212,6 +213,20 @@ class _RowReader:
                     accessible=row.optional("accessible", _parse_bool, "true or false"),
                 )
 
+    def lodging_rows(self, rows: list[Row]) -> Iterator[Lodging]:
+        for row in rows:
+            lodging_id = row.required("id", "a lodging id")
+            name = row.required("name", "a name")
+            lat, lon = self.coordinates(row)
+            with self.at(row.source, row.where(), f"lodging {lodging_id}"):
+                yield Lodging(
+                    lodging_id=lodging_id,
+                    name=name,
+                    address=row.text("address"),
+                    lat=lat,
+                    lon=lon,
+                )
+
     def commitment_rows(self, rows: list[Row]) -> Iterator[Commitment]:
         for row in rows:
             person = row.required("person", "a person id")
@@ -375,6 +390,7 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("id", "name"),
         ("address", "place", "lat", "lon", "capacity", "region", "area", "accessible"),
     ),
+    "lodging": (("id", "name", "lat", "lon"), ("address",)),
     "commitments": (("person", "start", "end"), ("label", "place")),
     "closures": (("venue", "start", "end"), ("reason",)),
     "contacts": (
