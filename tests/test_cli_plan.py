@@ -297,5 +297,28 @@ def test_plan_out_folder_feeds_other_commands(
     plan_json = planned.out / "latest" / "plan.json"
     by_file = runner.invoke(cli, ["-q", *command, "--plan", str(plan_json)])
     assert by_folder.exit_code == 0, by_folder.output
-    assert by_folder.stdout == by_file.stdout
     assert by_folder.stdout
+    if command[0] == "itinerary":  # a folder's plan is a published version
+        assert "Plan version 1, issued" in by_folder.stdout
+        assert "Draft: not a published plan version" in by_file.stdout
+        return
+    assert by_folder.stdout == by_file.stdout
+
+
+def test_itineraries_into_a_folder(
+    runner: CliRunner, planned: Planned, tmp_path: Path
+) -> None:
+    """--out-dir writes one file per person, the same pages plan --out published."""
+    sheets = tmp_path / "sheets"
+    args = ["itinerary", "--plan", str(planned.out), "--format", "md"]
+    done = runner.invoke(cli, [*args, "--out-dir", str(sheets)])
+    assert done.exit_code == 0, done.output
+    published = planned.out / "latest" / "itineraries"
+    written = sorted(path.name for path in sheets.iterdir())
+    assert written == sorted(path.name for path in published.glob("*.md"))
+    assert "darzi.md" in written
+    for name in written:
+        assert (sheets / name).read_bytes() == (published / name).read_bytes()
+    both = runner.invoke(cli, [*args, "--out-dir", str(sheets), "-o", "x.md"])
+    assert both.exit_code == 2
+    assert "one of the two" in both.stderr

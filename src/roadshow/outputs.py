@@ -168,7 +168,7 @@ def plan_outputs(
         for name, data in public.items():
             files[f"{CALENDARS}/public/{name}"] = data
     files.update(itinerary_outputs(scenario, plan, version, pdf=pdf, earlier=earlier))
-    number, issued = _stamp(version)
+    number, issued = page_stamp(version)
     files["overview.html"] = render_overview(
         scenario,
         plan,
@@ -179,7 +179,7 @@ def plan_outputs(
     return files
 
 
-def _stamp(version: PlanVersion | None) -> tuple[int | None, DateTime | None]:
+def page_stamp(version: PlanVersion | None) -> tuple[int | None, DateTime | None]:
     """The version number and issue time printed on pages; (None, None): a draft.
 
     Version 0 is a plan exported without a history, so it is a draft too.
@@ -615,7 +615,7 @@ def itinerary_outputs(
     Raises:
         MissingDependencyError: *pdf* without WeasyPrint or its libraries.
     """
-    number, issued = _stamp(version)
+    number, issued = page_stamp(version)
     files: dict[str, bytes] = {}
     html: dict[str, str] = {}
     for person_id in itinerary_people(scenario):

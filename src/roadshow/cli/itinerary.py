@@ -14,6 +14,7 @@ from roadshow.cli._app import (
     resolve_plan,
     scenario_argument,
 )
+from roadshow.errors import InputError
 from roadshow.exporters.choices import FORMATS
 
 
@@ -38,6 +39,11 @@ from roadshow.exporters.choices import FORMATS
     "pdf (needs the pdf extra: pip install 'roadshow[pdf]').",
 )
 @out_option
+@click.option(
+    "--out-dir",
+    metavar="DIR",
+    help="Write one file per person (<person>.txt, .md, .html or .pdf) in folder DIR.",
+)
 @pass_app
 def itinerary(
     app: AppContext,
@@ -48,24 +54,52 @@ def itinerary(
     person_ids: tuple[str, ...],
     fmt: str,
     out: str | None,
+    out_dir: str | None,
 ) -> None:
-    """Print day-by-day itineraries: travel, events, free time and nights."""
+    """Print day-by-day itineraries: travel, events, free time and nights.
+
+    From a plan --out folder, every page names the plan version and its issue
+    time; a plan made on the spot is marked as a draft.
+    """
     from roadshow.exporters.itinerary import (
+        EXTENSIONS,
         build_itinerary,
         itinerary_people,
         render_itinerary,
     )
+    from roadshow.outputs import page_stamp, write_outputs
 
-    resolved = resolve_plan(app, scenario, plan_path, plan_version=plan_version)
-    loaded, plan = resolved.scenario, resolved.plan
-    people = person_ids or itinerary_people(loaded)
-    rendered = render_itinerary(
-        [build_itinerary(loaded, plan, person_id) for person_id in people], fmt
+    if out is not None and out_dir is not None:
+        msg = "-o is one file and --out-dir a folder of them"
+        raise InputError(msg, source="--out", expected="one of the two")
+    resolved = resolve_plan(
+        app, scenario, plan_path, plan_version=plan_version, recorded=True
     )
+    loaded, plan = resolved.scenario, resolved.plan
+    number, issued = page_stamp(resolved.version)
+    itineraries = {
+        person_id: build_itinerary(
+            loaded, plan, person_id, version=number, issued=issued
+        )
+        for person_id in person_ids or itinerary_people(loaded)
+    }
+    if out_dir is not None:
+        files = {
+            f"{person_id}.{EXTENSIONS[fmt]}": _as_bytes(render_itinerary([one], fmt))
+            for person_id, one in itineraries.items()
+        }
+        write_outputs(out_dir, files)
+        app.progress(f"Wrote {len(files)} itineraries to {out_dir}")
+        return
+    rendered = render_itinerary(list(itineraries.values()), fmt)
     if isinstance(rendered, bytes) and out in (None, "-"):
         click.echo(rendered, nl=False)  # binary (PDF): click writes the bytes as is
         return
     emit(rendered, out)
+
+
+def _as_bytes(rendered: str | bytes) -> bytes:
+    return rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
 
 
 @click.command()
