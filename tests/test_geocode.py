@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import socket
@@ -30,6 +32,7 @@ from roadshow.geocode import (
     caching_locator,
     nominatim_lookup,
 )
+from roadshow.importers.scenario import load_scenario
 
 KNOWN = {
     "1 park row, leeds": ("53.7997", "-1.5492"),
@@ -489,3 +492,207 @@ def test_the_cache_otherwise_lives_in_the_platforms_cache_folder(
     assert cache_path() == expected / "geocode.json"
     if sys.platform.startswith("linux"):
         assert cache_path() == tmp_path / "xdg" / "roadshow" / "geocode.json"
+
+
+# --- commitments and diaries at an address (#13) ------------------------------------
+
+PLACES = """\
+id = "geo-diary"
+start = 2008-09-08
+end = 2008-09-12
+
+[tables]
+commitments = "commitments.csv"
+
+[[venues]]
+id = "office"
+name = "The office"
+lat = 51.5
+lon = -0.12
+
+[[venues]]
+id = "hq"
+name = "Regional HQ"
+address = "3 Mosley Street, Newcastle"
+lat = 54.97
+lon = -1.612
+
+[[people]]
+id = "alice"
+name = "Alice"
+home = "office"
+"""
+
+
+def _places(folder: Path, commitments: str) -> Path:
+    folder.mkdir()
+    (folder / "scenario.toml").write_text(PLACES, encoding="utf-8")
+    (folder / "commitments.csv").write_text(commitments, encoding="utf-8")
+    return folder
+
+
+def test_commitment_at_an_address_is_geocoded(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """With --geocode an address in the place column becomes a venue there; a
+    venue's name or address needs no lookup; the answer is cached."""
+    folder = _places(
+        tmp_path / "s",
+        "person,start,end,label,place\n"
+        'alice,2008-09-09T10:00,2008-09-09T12:00,Board,"1 Park Row, Leeds"\n'
+        "alice,2008-09-10T10:00,2008-09-10T12:00,Visit,Regional HQ\n"
+        'alice,2008-09-11T10:00,2008-09-11T12:00,Site,"3 mosley street,  Newcastle"\n',
+    )
+    loaded = load_scenario(folder / "scenario.toml", locate=caching_locator())
+    assert [c.venue_id for c in loaded.commitments] == [
+        "place-1-park-row-leeds",
+        "hq",
+        "hq",
+    ]
+    venue = loaded.venue_by_id["place-1-park-row-leeds"]
+    assert (venue.name, venue.lat, venue.lon) == ("1 Park Row, Leeds", 53.7997, -1.5492)
+    assert [s.query["q"] for s in geo_env.seen] == [["1 Park Row, Leeds"]]
+    result = runner.invoke(cli, ["--geocode", "check", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert len(geo_env.seen) == 1  # from the cache
+
+
+def test_commitment_address_without_geocode_exits_2(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """Without --geocode an address is bad input naming file, row and field."""
+    folder = _places(
+        tmp_path / "s",
+        "person,start,end,label,place\n"
+        'alice,2008-09-09T10:00,2008-09-09T12:00,Board,"1 Park Row, Leeds"\n',
+    )
+    result = runner.invoke(cli, ["show", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f'Error: {folder / "commitments.csv"}, line 2, column "place": the '
+        'commitment for "alice": no venue has that name or address; expected a '
+        "venue id, home, or an address looked up with --geocode, got "
+        '"1 Park Row, Leeds".\n'
+    )
+    assert geo_env.seen == []
+
+
+def test_commitment_address_not_found_exits_2(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """An address the geocoder does not know: exit 2 at the cell; an id-like
+    place that is no venue keeps the 'unknown venue' message."""
+    folder = _places(
+        tmp_path / "s",
+        "person,start,end,label,place\n"
+        'alice,2008-09-09T10:00,2008-09-09T12:00,Board,"Nowhere Lane, Leeds"\n',
+    )
+    result = runner.invoke(cli, ["--geocode", "show", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        f'Error: {folder / "commitments.csv"}, line 2, column "place": the '
+        'commitment for "alice": the geocoder found no place for the address'
+    )
+    (folder / "commitments.csv").write_text(
+        "person,start,end,label,place\nalice,2008-09-09T10:00,2008-09-09T12:00,B,ofice\n"
+    )
+    result = runner.invoke(cli, ["--geocode", "show", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert 'unknown venue "ofice". Did you mean "office"?' in result.stderr
+
+
+def test_commitment_geocoder_failure_exits_3(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """A failing service: exit 3, one line naming the cell and the commitment."""
+    geo_env.mode = "error"
+    folder = _places(
+        tmp_path / "s",
+        "person,start,end,label,place\n"
+        'alice,2008-09-09T10:00,2008-09-09T12:00,Board,"1 Park Row, Leeds"\n',
+    )
+    result = runner.invoke(cli, ["--geocode", "show", str(folder)])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(
+        f'Error: {folder / "commitments.csv"}, line 2, column "place": looking up '
+        f'the commitment for "alice" failed: the geocoder at {geo_env.url} failed'
+    )
+    assert result.stderr.count("\n") == 1
+
+
+DIARY = """\
+BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:a
+SUMMARY:Board
+LOCATION:1 Park Row\\, Leeds
+DTSTART;TZID=Europe/London:20080909T100000
+DTEND;TZID=Europe/London:20080909T120000
+END:VEVENT
+BEGIN:VEVENT
+UID:b
+SUMMARY:Lunch
+LOCATION:Nowhere Lane
+DTSTART;TZID=Europe/London:20080910T120000
+DTEND;TZID=Europe/London:20080910T130000
+END:VEVENT
+BEGIN:VEVENT
+UID:c
+SUMMARY:Visit
+LOCATION:Regional HQ
+DTSTART;TZID=Europe/London:20080911T100000
+DTEND;TZID=Europe/London:20080911T120000
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_import_diary_geocodes_the_location(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """import-diary --geocode keeps an address the geocoder finds as the place;
+    one it does not find warns and reads as home; the scenario then loads the
+    CSV with --geocode from the cache."""
+    folder = _places(tmp_path / "s", "person,start,end,label,place\n")
+    diary = tmp_path / "alice.ics"
+    diary.write_text(DIARY, encoding="utf-8")
+    args = ["--geocode", "import-diary", str(diary), "--person", "alice"]
+    result = runner.invoke(cli, [*args, "--scenario", str(folder)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [(r[3], r[4]) for r in rows[1:]] == [
+        ("Board", "1 Park Row, Leeds"),
+        ("Lunch", ""),
+        ("Visit", "hq"),
+    ]
+    assert (
+        "Warning: Lunch on 10 Sep 2008: LOCATION 'Nowhere Lane' is no venue of the"
+        " scenario and the geocoder found no such place; read as the home base"
+    ) in result.stderr
+    asked = len(geo_env.seen)
+    assert asked == 2
+    (folder / "commitments.csv").write_text(result.stdout, encoding="utf-8")
+    shown = runner.invoke(cli, ["--geocode", "show", str(folder)])
+    assert shown.exit_code == 0, shown.output
+    assert len(geo_env.seen) == asked  # both answers came from the cache
+    without = runner.invoke(cli, [*args[1:], "--scenario", str(folder)])
+    assert without.exit_code == 2  # the CSV's address needs --geocode to load
+    assert "looked up with --geocode" in without.stderr
+
+
+def test_import_diary_geocoder_failure_exits_3(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """A failing service while importing: exit 3, naming the diary and event."""
+    geo_env.mode = "junk"
+    diary = tmp_path / "darzi.ics"
+    diary.write_text(DIARY, encoding="utf-8")
+    args = ["--geocode", "import-diary", str(diary), "--person", "darzi"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 3, result.output
+    assert result.stderr.splitlines()[-1].startswith(
+        f"Error: {diary}: looking up Board on 09 Sep 2008: LOCATION "
+        "'1 Park Row, Leeds' failed: the geocoder at"
+    )
+    assert result.stdout == ""

@@ -25,7 +25,8 @@ from roadshow.errors import InputError
 from roadshow.exporters.choices import AUDIENCES, INTERNAL, SPLITS
 
 if TYPE_CHECKING:
-    from roadshow.model import Scenario
+    from roadshow.importers.scenario import Locator
+    from roadshow.model import Commitment, Scenario
 
 
 def _scenario_for(
@@ -371,11 +372,11 @@ def import_diary(
     Recurring events are expanded within the scenario's planning window; free
     (transparent) and cancelled events are left out. The CSV has the columns of
     a scenario's commitments table: person,start,end,label,place. The place is
-    the venue the event's LOCATION names (its id, name or address); any other
+    the venue the event's LOCATION names (its id, name or address); with
+    --geocode, an address the geocoder finds is kept as the place; any other
     LOCATION is read as the home base, with a warning. To have the planner
     read the diary directly, add a [[diaries]] entry to the scenario instead.
     """
-    from roadshow.errors import RoadshowWarning
     from roadshow.exporters._text import inert
     from roadshow.importers.diary import load_diary_import
 
@@ -392,16 +393,10 @@ def import_diary(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["person", "start", "end", "label", "place"])
+    locate = app.locator() if app.geocode else None
     with warnings_to_stderr() as unplaced:
         for c in found.commitments:
-            place = loaded.venue_named(c.location) or ""
-            if c.location and not place:
-                warnings.warn(
-                    f"{c.label} on {c.start:%d %b %Y}: LOCATION {c.location!r} is"
-                    " no venue of the scenario; read as the home base",
-                    RoadshowWarning,
-                    stacklevel=1,
-                )
+            place = _diary_place(loaded, c, locate, diary)
             row = [c.person_id, c.start.isoformat(), c.end.isoformat(), c.label, place]
             writer.writerow(row)
     caught += unplaced
@@ -411,6 +406,45 @@ def import_diary(
         f" {inert(diary)}; floating times read in {found.floating_zone}"
         f" ({found.floating_from}){_warned(caught)}"
     )
+
+
+def _diary_place(
+    loaded: Scenario, c: Commitment, locate: Locator | None, diary: str
+) -> str:
+    """The place column for a diary event: its venue, its address, or "" (home).
+
+    A LOCATION naming a venue gives the venue's id; with ``--geocode`` an
+    address the geocoder knows is kept as written (the scenario's loader looks
+    it up again, from the cache); any other LOCATION warns and reads as home.
+
+    Raises:
+        GeocodeError: the geocoder failed (naming the diary and the event).
+    """
+    from roadshow.errors import AddressNotFoundError, GeocodeError, RoadshowWarning
+
+    if not c.location:
+        return ""
+    if (venue := loaded.venue_named(c.location)) is not None:
+        return venue
+    what = f"{c.label} on {c.start:%d %b %Y}: LOCATION {c.location!r}"
+    if locate is None:
+        why = "is no venue of the scenario; read as the home base"
+        why += " (--geocode looks addresses up)"
+    else:
+        try:
+            if locate(place=None, address=c.location) is not None:
+                return c.location
+        except AddressNotFoundError:
+            pass
+        except GeocodeError as exc:
+            msg = f"{diary}: looking up {what} failed: {exc}"
+            raise GeocodeError(msg) from None
+        why = (
+            "is no venue of the scenario and the geocoder found no such place;"
+            " read as the home base"
+        )
+    warnings.warn(f"{what} {why}", RoadshowWarning, stacklevel=1)
+    return ""
 
 
 def _warned(caught: list[warnings.WarningMessage]) -> str:

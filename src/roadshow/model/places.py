@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Final
 
 import attrs
@@ -202,3 +203,18 @@ class Closure:
             )
             when = f"{start:%a} {start.day} {start:%b %Y %H:%M}-{until}"
         return f"{venue_name} closed {when}{why}"
+
+
+def venue_named(venues: Iterable[Venue], text: str) -> str | None:
+    """The id of the venue *text* names (its id, name, address or label), if any.
+
+    Spaces and case do not matter: ``richmond  house`` names "Richmond House".
+    """
+    wanted = " ".join(text.split()).casefold()
+    if not wanted:
+        return None
+    for venue in venues:
+        names = (venue.venue_id, venue.name, venue.address, venue.label)
+        if wanted in {" ".join(n.split()).casefold() for n in names if n}:
+            return venue.venue_id
+    return None

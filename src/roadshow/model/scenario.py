@@ -18,7 +18,7 @@ from roadshow.errors import (
 from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.advance import AdvanceTemplate
 from roadshow.model.people import Blackout, Commitment, Contact, Person
-from roadshow.model.places import Area, Closure, Lodging, Region, Venue
+from roadshow.model.places import Area, Closure, Lodging, Region, Venue, venue_named
 from roadshow.model.plan import ScheduledEvent
 from roadshow.model.requests import EventRequest
 from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
@@ -381,14 +381,7 @@ class Scenario:
 
     def venue_named(self, text: str) -> str | None:
         """The id of the venue *text* names (its id, name, or address), if any."""
-        wanted = " ".join(text.split()).casefold()
-        if not wanted:
-            return None
-        for venue in self.venues:
-            names = (venue.venue_id, venue.name, venue.address, venue.label)
-            if wanted in {" ".join(n.split()).casefold() for n in names if n}:
-                return venue.venue_id
-        return None
+        return venue_named(self.venues, text)
 
     def commitment_place(self, commitment: Commitment) -> str:
         """Return the venue of a commitment: its own, or the person's home base."""

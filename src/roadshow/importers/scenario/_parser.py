@@ -18,7 +18,6 @@ from roadshow.importers.scenario._rows import (
     _COLUMNS,
     _RowReader,
     closure_bound,
-    commitment_place,
 )
 from roadshow.importers.scenario._table import (
     _MISSING,
@@ -96,7 +95,6 @@ class _Parser(_RowReader):
         self.area_rows(rows.get("areas", []), areas, venues)
         venues.extend(self.venue_rows(rows.get("venues", [])))
         lodging = list(self.lodging_rows(rows.get("lodging", [])))
-        commitments.extend(self.commitment_rows(rows.get("commitments", [])))
         overrides.extend(self.travel_rows(rows.get("travel", [])))
         contacts = list(self.contact_rows(rows.get("contacts", [])))
         closures = list(self.closure_rows(rows.get("closures", [])))
@@ -104,11 +102,13 @@ class _Parser(_RowReader):
 
         venues += [self.venue(t) for t in top.tables("venues")]
         lodging += [self.lodging(t) for t in top.tables("lodging")]
+        # Commitments name venues of either kind, or addresses that become venues.
+        commitments.extend(self.commitment_rows(rows.get("commitments", []), venues))
         regions += [self.region(t) for t in top.tables("regions")]
         areas += [self.area(t) for t in top.tables("areas")]
         people = [self.person(t) for t in top.tables("people")]
         blackouts = [self.blackout(t) for t in top.tables("blackouts")]
-        commitments += [self.commitment(t) for t in top.tables("commitments")]
+        commitments += [self.commitment(t, venues) for t in top.tables("commitments")]
         closures += [self.closure(t) for t in top.tables("closures")]
         for t in top.tables("diaries"):
             commitments += self.diary(t, people, start_on, end_on)
@@ -297,16 +297,19 @@ class _Parser(_RowReader):
         t.finish()
         return blackout
 
-    def commitment(self, t: _Table) -> Commitment:
+    def commitment(self, t: _Table, venues: list[Venue]) -> Commitment:
         person = t.text("person")
         start, end = self.datetime_key(t, "start"), self.datetime_key(t, "end")
+        place = self.commitment_venue(
+            person, t.text("place", ""), venues, self.source, t.where
+        )
         with self.at(self.source, t.where(), f"commitment for {person}"):
             commitment = Commitment(
                 person_id=person,
                 start=start,
                 end=end,
                 label=t.text("label", ""),
-                venue_id=commitment_place(t.text("place", "")),
+                venue_id=place,
             )
         t.finish()
         return commitment

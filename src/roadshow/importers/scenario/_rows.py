@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -37,7 +38,7 @@ from roadshow.model import (
     TravelOverride,
     Venue,
 )
-from roadshow.model.places import VENUE_TO_CONFIRM
+from roadshow.model.places import VENUE_TO_CONFIRM, venue_named
 from roadshow.timeutil import (
     DEFAULT_TZ,
     local_datetime,
@@ -227,7 +228,9 @@ class _RowReader:
                     lon=lon,
                 )
 
-    def commitment_rows(self, rows: list[Row]) -> Iterator[Commitment]:
+    def commitment_rows(
+        self, rows: list[Row], venues: list[Venue]
+    ) -> Iterator[Commitment]:
         for row in rows:
             person = row.required("person", "a person id")
             start = row.convert(
@@ -242,7 +245,9 @@ class _RowReader:
                     start=start,
                     end=end,
                     label=row.text("label"),
-                    venue_id=commitment_place(row.text("place")),
+                    venue_id=self.commitment_venue(
+                        person, row.text("place"), venues, row.source, row.where
+                    ),
                 )
             self.origins[f"commitment for {person}"] = (row.source, row.where())
 
@@ -275,6 +280,65 @@ class _RowReader:
             return value
 
         return parse
+
+    def commitment_venue(
+        self,
+        person: str,
+        text: str,
+        venues: list[Venue],
+        source: str,
+        where: Callable[[str], str],
+    ) -> str | None:
+        """A commitment's place: a venue (by id, name or address), home, or an address.
+
+        An address no venue has is looked up with ``--geocode`` and becomes a
+        venue of its own (appended to *venues*); an id-like text that is no
+        venue is left for the scenario's check ("unknown venue ...").
+
+        Raises:
+            ScenarioFileError: an address, without ``--geocode`` or not found.
+            GeocodeError: the geocoder failed (naming the commitment).
+        """
+        place = commitment_place(text)
+        if place is None or place in {v.venue_id for v in venues}:
+            return place
+        if (known := venue_named(venues, place)) is not None:
+            return known
+        what = f"the commitment for {quote(person)}"
+        try:
+            found = self.locate(place=None, address=place) if self.locate else None
+        except InputError as exc:  # the geocoder found nothing for the address
+            if _ID_LIKE.fullmatch(place):
+                return place  # "unknown venue", as without --geocode
+            raise ScenarioFileError(
+                f"{what}: {exc.problem}" if exc.problem else what,
+                source=source,
+                location=where("place"),
+                expected="a venue id, home, or an address the geocoder knows",
+                got=place,
+            ) from None
+        except GeocodeError as exc:
+            msg = f"{source}, {where('place')}: looking up {what} failed: {exc}"
+            raise GeocodeError(msg) from None
+        if found is None:
+            if _ID_LIKE.fullmatch(place):
+                return place  # "unknown venue", with a suggestion
+            msg = f"{what}: no venue has that name or address"
+            raise ScenarioFileError(
+                msg,
+                source=source,
+                location=where("place"),
+                expected="a venue id, home, or an address looked up with --geocode",
+                got=place,
+            )
+        venue = Venue(
+            venue_id=_new_id(place, {v.venue_id for v in venues}),
+            name=place,
+            lat=found[0],
+            lon=found[1],
+        )
+        venues.append(venue)
+        return venue.venue_id
 
     def contact_rows(self, rows: list[Row]) -> Iterator[Contact]:
         for row in rows:
@@ -414,6 +478,21 @@ def closure_bound(value: object, tz: str, *, end: bool) -> DateTime | None:
     if day is not None:
         return local_datetime(day.add(days=1) if end else day, 0, tz)
     return _to_datetime(value, tz)
+
+
+_ID_LIKE = re.compile(r"[A-Za-z0-9_.-]+")
+"""A place written like a venue id (no spaces, commas, ...): a venue, not an address."""
+
+
+def _new_id(address: str, taken: set[str]) -> str:
+    """A venue id for a looked-up address: ``place-1-park-row-leeds``, unique."""
+    slug = re.sub(r"[^a-z0-9]+", "-", address.casefold()).strip("-")[:48].strip("-")
+    base = f"place-{slug or 'address'}"
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    return found
 
 
 def commitment_place(text: str) -> str | None:
