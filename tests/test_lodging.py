@@ -8,25 +8,31 @@ the itinerary still asks for a hotel to be booked. Tested on the example in
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import attrs
 import icalendar
+import jsonschema
 import pendulum
 import pytest
 
 from builders import MONDAY, person, scenario, visit
+from roadshow.advance import advance_tasks
 from roadshow.checks import check
 from roadshow.errors import InvalidModelError
 from roadshow.exporters.ics import render_ics
 from roadshow.exporters.itinerary import build_itinerary, render_itinerary_text
+from roadshow.exporters.programme import render_programme_json
 from roadshow.importers.scenario import load_scenario, parse_scenario
 from roadshow.model import Lodging, Plan, PlanningRules, Scenario
 from roadshow.planner import plan
 from roadshow.versions import PlanVersion
 from safety_kit import run_roadshow
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "lodging" / "scenario.toml"
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "lodging" / "scenario.toml"
+SCHEMA = ROOT / "docs" / "programme.schema.json"
 NINE_THIRTY = pendulum.time(9, 30)
 
 
@@ -133,6 +139,60 @@ def test_example_ics_night_location_is_the_lodging(
         "Quayside Hotel (example), Quayside, Newcastle upon Tyne NE1 3DX"
     )
     assert "Quayside Hotel (example)" in str(stays[0]["SUMMARY"])
+
+
+def test_example_export_has_a_row_per_night_at_its_lodging(
+    example: tuple[Scenario, Plan],
+) -> None:
+    """The programme JSON meets its schema; each night is a row at its lodging,
+    from the evening's arrival there to the next morning's departure."""
+    s, p = example
+    data = json.loads(render_programme_json(s, p))
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    nights = [row for row in data["items"] if row["kind"] == "night"]
+    assert len(nights) == len(p.stays)
+    first = nights[0]
+    assert {k: first[k] for k in ("item", "title", "venue", "address")} == {
+        "item": "night:minister:2008-11-03",
+        "title": "Night at Quayside Hotel (example)",
+        "venue": "quayside-hotel",
+        "address": "Quayside, Newcastle upon Tyne NE1 3DX",
+    }
+    arrive = next(leg for leg in p.legs if leg.to_id == "quayside-hotel")
+    leave = next(leg for leg in p.legs if leg.from_id == "quayside-hotel")
+    assert (first["start_utc"], first["end_utc"]) == (
+        arrive.arrive.in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]"),
+        leave.depart.in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]"),
+    )
+
+
+def test_example_advance_names_the_lodging_to_book(
+    example: tuple[Scenario, Plan],
+) -> None:
+    """Each night's "Book lodging" task names the hotel; its UID does not."""
+    s, p = example
+    books = [t for t in advance_tasks(s, p) if t.task.startswith("Book lodging")]
+    assert len(books) == len(p.stays)
+    assert {t.task for t in books} == {
+        "Book lodging: Quayside Hotel (example)",
+        "Book lodging: Station Hotel (example)",
+    }
+    bare = advance_tasks(s, attrs.evolve(p, stays=()))
+    assert not [t for t in bare if t.task.startswith("Book lodging")]
+
+
+def test_without_lodging_export_and_advance_say_to_book() -> None:
+    """No lodging: the night row asks for a hotel near the town; the task is bare."""
+    s = _two_mornings()
+    p = plan(s)
+    rows = json.loads(render_programme_json(s, p))["items"]
+    assert {r["title"] for r in rows if r["kind"] == "night"} == {
+        "Hotel to be booked near Newcastle upon Tyne",
+        "Hotel to be booked near Leeds",
+    }
+    tasks = {t.task for t in advance_tasks(s, p)}
+    assert "Book lodging" in tasks
+    assert not [t for t in tasks if t.startswith("Book lodging:")]
 
 
 def test_nearest_lodging_to_the_next_morning_wins() -> None:

@@ -101,6 +101,9 @@ def advance_tasks(
                 )
             )
     for stay in plan.stays:
+        # At a lodging, the task names it ("Book lodging: Quayside Hotel"); the
+        # UID does not, so a re-plan that changes the hotel updates the task.
+        lodging = scenario.lodging_by_id.get(stay.venue_id)
         for template in templates:
             if template.kind != NIGHT:
                 continue
@@ -114,7 +117,9 @@ def advance_tasks(
                     due=_working_days_before(
                         stay.night_of, template.days_before, scenario
                     ),
-                    task=template.task,
+                    task=f"{template.task}: {lodging.name}"
+                    if lodging
+                    else template.task,
                     item=f"Night away: {person}",
                     item_on=stay.night_of,
                     kind=NIGHT,

@@ -163,14 +163,16 @@ def test_malformed_plan_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_export_csv(runner: CliRunner, plan_file: Path, nhs_small_plan: Plan) -> None:
-    """`roadshow export` prints CSV with one row per attendee and journey."""
+    """`roadshow export` prints CSV with one row per attendee, journey and night."""
     result = runner.invoke(cli, ["export", "--plan", str(plan_file)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
-    expected = sum(len(e.attendees) for e in nhs_small_plan.events) + len(
-        nhs_small_plan.legs
+    expected = (
+        sum(len(e.attendees) for e in nhs_small_plan.events)
+        + len(nhs_small_plan.legs)
+        + len(nhs_small_plan.stays)
     )
-    assert len(rows) == expected == 9
+    assert len(rows) == expected == 10
     assert {r["person"] for r in rows} == {"darzi", "nicholson", "chair-Q30"}
 
 
@@ -259,7 +261,11 @@ def test_plan_out_writes_itineraries_and_the_programme(
         )
     )
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-    expected = sum(len(e["attendees"]) for e in plan["events"]) + len(plan["legs"])
+    expected = (
+        sum(len(e["attendees"]) for e in plan["events"])
+        + len(plan["legs"])
+        + len(plan["stays"])
+    )
     assert len(rows) == expected
     items = json.loads((out / "programme.json").read_text(encoding="utf-8"))["items"]
     assert [i["id"] for i in items] == [r["id"] for r in rows]

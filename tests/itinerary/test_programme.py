@@ -31,15 +31,15 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 
 def expected_rows(plan: Plan) -> int:
-    return sum(len(e.attendees) for e in plan.events) + len(plan.legs)
+    return sum(len(e.attendees) for e in plan.events) + len(plan.legs) + len(plan.stays)
 
 
 def test_csv_round_trips_with_the_right_row_count(
     scenario: Scenario, plan: Plan
 ) -> None:
-    """One row per attendee per event and one per journey, every column present."""
+    """A row per attendee per event, per journey, per night; every column."""
     rows = read_csv(render_programme_csv(scenario, plan))
-    assert len(rows) == expected_rows(plan) == 8
+    assert len(rows) == expected_rows(plan) == 9
     assert list(rows[0]) == list(COLUMNS)
     assert len({r["id"] for r in rows}) == len(rows)
 

@@ -1,11 +1,12 @@
 """The programme as a table: every scheduled item, for spreadsheets and tools.
 
 One row per person per item: an event appears once for each attendee, a travel
-leg once (for its traveller). Rows carry stable ids, UTC and local times, the
-person, region, area and venue with its coordinates. :func:`render_programme_csv`
-writes CSV for spreadsheets; :func:`render_programme_json` writes JSON with the
-schema ``roadshow-programme/1`` documented in ``docs/programme-json.md`` (a JSON
-Schema is in ``docs/programme.schema.json``).
+leg and a night away once (for its traveller). Rows carry stable ids, UTC and
+local times, the person, region, area and venue (or lodging) with its
+coordinates. :func:`render_programme_csv` writes CSV for spreadsheets;
+:func:`render_programme_json` writes JSON with the schema
+``roadshow-programme/1`` documented in ``docs/programme-json.md`` (a JSON Schema
+is in ``docs/programme.schema.json``).
 
 Both are pure and deterministic: rows are sorted by UTC start, then item id,
 then person.
@@ -19,9 +20,11 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pendulum import DateTime
+import pendulum
+from pendulum import Date, DateTime
 
-from roadshow.model import Plan, Scenario, Venue
+from roadshow.exporters.routemap import town_label
+from roadshow.model import OvernightStay, Plan, Scenario, Venue
 from roadshow.timeutil import minutes_of, tz_abbreviation
 
 SCHEMA: Final = "roadshow-programme/1"
@@ -98,10 +101,14 @@ def programme_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
         )
     for leg in plan.legs:
         obj = f"leg of {leg.person_id}"
-        origin = scenario.find_venue(leg.from_id, obj=obj, field="venue")
-        destination = scenario.find_venue(leg.to_id, obj=obj, field="venue")
+        origin = scenario.find_place(leg.from_id, obj=obj, field="venue")
+        destination = scenario.find_place(leg.to_id, obj=obj, field="venue")
         item = f"travel:{leg.person_id}:{leg.depart.in_tz('UTC'):%Y%m%dT%H%MZ}"
-        region_id = scenario.venue_region(leg.to_id)
+        region_id = (
+            scenario.venue_region(leg.to_id)
+            if leg.to_id in scenario.venue_by_id
+            else None  # a lodging lies in no region
+        )
         rows.append(
             {
                 "id": f"{item}/{leg.person_id}",
@@ -122,8 +129,62 @@ def programme_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
                 "distance_km": leg.distance_km,
             }
         )
+    rows.extend(_night_row(scenario, plan, stay) for stay in plan.stays)
     rows.sort(key=lambda r: (r["start_utc"], r["item"], r["person"]))
     return rows
+
+
+def _night_row(scenario: Scenario, plan: Plan, stay: OvernightStay) -> dict[str, Any]:
+    """A night away: from the end of the person's day to the start of the next.
+
+    At a lodging, the row names it; with none near, the venue the night is near,
+    titled "Hotel to be booked near <town>" as the itinerary says.
+    """
+    tz = scenario.timezone
+    person_id = stay.person_id
+    obj = f"night of {person_id}"
+    place = scenario.find_place(stay.venue_id, obj=obj, field="venue")
+    lodging = scenario.lodging_by_id.get(stay.venue_id)
+    morning = stay.night_of.add(days=1)
+    events, legs = plan.events_for(person_id), plan.legs_for(person_id)
+    ends = [e.end for e in events if e.end.in_tz(tz).date() == stay.night_of]
+    ends += [leg.arrive for leg in legs if leg.arrive.in_tz(tz).date() == stay.night_of]
+    starts = [e.start for e in events if e.start.in_tz(tz).date() == morning]
+    starts += [leg.depart for leg in legs if leg.depart.in_tz(tz).date() == morning]
+    start = max(ends, default=_local(stay.night_of, _EVENING, tz))
+    end = min(starts, default=_local(morning, _MORNING, tz))
+    region_id = None if lodging else scenario.venue_region(stay.venue_id)
+    item = f"night:{person_id}:{stay.night_of.isoformat()}"
+    return {
+        "id": f"{item}/{person_id}",
+        "item": item,
+        "kind": "night",
+        "event_kind": None,
+        "title": f"Night at {lodging.name}"
+        if lodging
+        else f"Hotel to be booked near {town_label(place)}",
+        "person": person_id,
+        "person_name": _name(scenario.person_by_id, person_id),
+        **_times(start, max(start, end), tz),
+        "region": region_id,
+        "region_name": _name(scenario.region_by_id, region_id),
+        "area": place.area_id,
+        "area_name": _name(scenario.area_by_id, place.area_id),
+        **_place(place),
+        "from_venue": None,
+        "mode": None,
+        "distance_km": None,
+    }
+
+
+_EVENING: Final = 20
+"""The hour a night away starts when the person has no item that evening."""
+_MORNING: Final = 8
+"""The hour it ends when they have none the next morning."""
+
+
+def _local(on: Date, hour: int, tz: str) -> DateTime:
+    return pendulum.datetime(on.year, on.month, on.day, hour, tz=tz)
 
 
 def _name(table: Mapping[str, object], key: str | None) -> str | None:
