@@ -225,3 +225,67 @@ def test_a_pins_file_with_an_unknown_uid_exits_2(tmp_path: Path, small: Path) ->
     assert "edited.ics" in stderr
     assert "does not know" in stderr
     assert "Traceback" not in stderr
+
+
+def vevents(folder: Path) -> dict[tuple[str, str], str]:
+    """Every VEVENT of the published calendars, raw, by (file, UID)."""
+    found = {}
+    for path in sorted((folder / "calendars").rglob("*.ics")):
+        text = path.read_text(encoding="utf-8")
+        for block in text.split("BEGIN:VEVENT")[1:]:
+            body = block.split("END:VEVENT")[0]
+            uid = next(
+                line.removeprefix("UID:")
+                for line in body.splitlines()
+                if line.startswith("UID:")
+            )
+            found[(path.name, uid)] = body
+    return found
+
+
+@pytest.mark.parametrize(
+    ("now", "frozen"),
+    [
+        # On the train to York: the journey and the York event it serves stay.
+        ("2008-11-03T08:00:00", ("Richmond House to York Guildhall", "Round table")),
+        # During the York round table: it and the journey there stay.
+        ("2008-11-03T10:30:00", ("Richmond House to York Guildhall", "Round table")),
+    ],
+)
+def test_now_keeps_the_past_byte_identical_and_replans_the_rest(
+    tmp_path: Path, small: Path, now: str, frozen: tuple[str, ...]
+) -> None:
+    """--now: what started before it (travel under way too) keeps its calendar
+    bytes; a disruption after it is re-planned, with its reason."""
+    out = tmp_path / "out"
+    assert plan(small, out)[0] == 0
+    assert event_times(out, "york")[0].startswith("2008-11-03T10:00")
+    assert event_times(out, "leeds")[0].startswith("2008-11-03T12:30")
+    before = vevents(out / "latest")
+    kept = {
+        key: body
+        for key, body in before.items()
+        if any(f"SUMMARY:{what}" in body.replace("\\,", ",") for what in frozen)
+    }
+    assert len(kept) >= len(frozen)  # in the programme and in Ann's calendar
+    # Leeds Civic Hall is lost for Monday, after *now*: the Leeds event moves.
+    small.write_text(
+        small.read_text(encoding="utf-8")
+        + '\n[[closures]]\nvenue = "leeds"\nstart = 2008-11-03\nend = 2008-11-03\n'
+        'reason = "burst pipe"\n',
+        encoding="utf-8",
+    )
+    code, _, stderr = plan(small, out, "--now", now)
+    assert code == 0, stderr
+    assert history_numbers(out) == [1, 2]
+    after = vevents(out / "latest")
+    for key, body in kept.items():
+        assert after[key] == body, key
+    assert not event_times(out, "leeds")[0].startswith("2008-11-03")
+    found = run_roadshow("changes", str(out), "--format", "json")
+    by_id = {c["request_id"]: c for c in json.loads(found.stdout)["changes"]}
+    assert set(by_id) == {"leeds"}
+    assert by_id["leeds"]["reason"]["cause"] == "closure"
+    assert by_id["leeds"]["reason"]["text"] == (
+        "Leeds Civic Hall closed Mon 3 Nov 2008: burst pipe"
+    )
