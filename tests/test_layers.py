@@ -41,6 +41,7 @@ LAYERS: tuple[grimp.Layer, ...] = (
         "travel",
         "rules",
         "limits",
+        "nights",
         "objective",
         independent=False,
     ),

@@ -15,7 +15,8 @@ diary commitments, venue closures, pins, follow-on sessions, arriving
 ``arrive_before`` ahead of each event, nights away and the per-kind limits
 honoured. Soft: under 15 minutes
 to spare between back-to-back events, days over 11 hours door to door, more than
-3 nights away in a row, events in neighbouring areas on the same day.
+3 nights away in a row, events in neighbouring areas on the same day, a night
+away that ``min_night_saving`` does not allow (:mod:`roadshow.nights`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from roadshow.model import (
     ScheduledEvent,
     TravelLeg,
 )
+from roadshow.nights import night_breaches
 from roadshow.rules import is_bank_holiday, is_weekend, request_slots, request_window
 from roadshow.timeutil import clock_minutes, format_duration, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
@@ -390,6 +392,7 @@ class _Checker:
             *self._tight(person, items),
             *self._arrivals(person, items),
             *self._limits(person),
+            *self._nights(person),
             *self._commitments(person, items),
             *self._journeys(person),
             *_Walk(self, person, items).run(),
@@ -450,6 +453,19 @@ class _Checker:
         """Event days in a row and events a week (see :mod:`roadshow.limits`)."""
         for rule, text, when in limit_breaches(self.s, self.plan, person):
             yield rule, ERROR, text, when, None
+
+    def _nights(self, person: Person) -> Iterator[Found]:
+        """Nights away no late finish, early start or saving needs (roadshow.nights)."""
+
+        def minutes(a: str, b: str) -> int | None:
+            if a not in self.s.venue_by_id or b not in self.s.venue_by_id:
+                return None
+            return (
+                0 if a == b else self.travel.journey(a, b, person.travel_mode).minutes
+            )
+
+        for rule, text, when in night_breaches(self.s, self.plan, person, minutes):
+            yield rule, WARNING, text, when, None
 
     def _arrivals(self, person: Person, items: list[Item]) -> Iterator[Found]:
         """A journey to an event ends at least ``arrive_before`` before it starts."""

@@ -100,6 +100,10 @@ class PlanningRules:
             most (a request and those that follow it count once; None: no limit).
         lodging_km: A night away is spent at a lodging at most this far from
             where the person must be (further: a hotel is still to be booked).
+        min_night_saving_minutes: A night away is spent only when it saves at
+            least this many minutes of travel over going home and back, or when
+            going home would mean a late finish or an early start (or cannot be
+            done within travel hours).
         kinds: Rules per request kind.
     """
 
@@ -109,6 +113,7 @@ class PlanningRules:
     max_event_days_in_row: int | None = 5
     max_events_per_week: int | None = None
     lodging_km: float = 25.0
+    min_night_saving_minutes: int = 90
     kinds: tuple[KindRules, ...] = field(default=(), converter=_kind_rules)
 
     def __attrs_post_init__(self) -> None:
@@ -125,6 +130,13 @@ class PlanningRules:
                 raise InvalidModelError(
                     obj="rules", field=name, expected="1 or more", got=limit
                 )
+        if self.min_night_saving_minutes < 0:
+            raise InvalidModelError(
+                obj="rules",
+                field="min_night_saving",
+                expected="0 minutes or more",
+                got=self.min_night_saving_minutes,
+            )
         if not math.isfinite(self.min_stay_km) or self.min_stay_km < 0:
             raise InvalidModelError(
                 obj="rules",

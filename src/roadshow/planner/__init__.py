@@ -30,11 +30,12 @@ from roadshow.model import ChangeReason, Plan, Scenario
 from roadshow.objective import Objective, evaluate
 from roadshow.planner._baseline import ReplanContext, Replanner, change_cost
 from roadshow.planner._context import Context, Group
-from roadshow.planner._exact import solve_tour, tours
+from roadshow.planner._exact import solve_tour
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
+from roadshow.planner._tours import tours
 from roadshow.timeutil import epoch_minute
 
 __all__ = ["PlanParams", "Result", "TourReport", "plan", "solve"]

@@ -20,7 +20,7 @@ says it is not proven.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import combinations, pairwise, permutations
 from typing import NamedTuple
 
@@ -30,11 +30,10 @@ from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL
 from roadshow.planner._blocks import INFINITE as _INFINITE
 from roadshow.planner._blocks import spread
 from roadshow.planner._context import Context, Group
-from roadshow.planner._routing import Item, commitment_items, route_day
+from roadshow.planner._routing import Item, commitment_items, night_needed, route_day
 from roadshow.planner._schedule import Placement, Schedule
 
 NONE = -1
-_SMALLEST_TOUR = 2  # one visit alone needs no search
 # Ceilings tried above the lower bound, in travel minutes (then the heuristic's cost).
 _SLACKS = (0, 15, 30, 60, 120, 240, 480)
 PersonState = tuple[str, int]
@@ -67,46 +66,6 @@ class ExactResult:
     """True when the search finished: the placements are optimal."""
     states: int
     placements: dict[int, Placement]
-
-
-def tours(
-    ctx: Context, groups: Iterable[Group], *, max_groups: int
-) -> list[list[Group]]:
-    """Find the sets of groups the exact search can take (see the module docstring)."""
-    exclusive = [
-        g
-        for g in groups
-        if g.kind_rules.max_per_person_per_day == 1
-        and not g.problems
-        and len(ctx.candidate_days[g.index]) > 1
-    ]
-    components: list[list[Group]] = []
-    for group in sorted(exclusive, key=lambda g: g.index):
-        joined = [
-            c for c in components if any(set(group.people) & set(o.people) for o in c)
-        ]
-        merged = [group]
-        for c in joined:
-            merged += c
-            components.remove(c)
-        components.append(merged)
-    out = []
-    for component in components:
-        if not _SMALLEST_TOUR <= len(component) <= max_groups:
-            continue
-        if any(
-            not set(a.people) & set(b.people) for a, b in combinations(component, 2)
-        ):
-            continue
-        if any(len(g.venues) != 1 for g in component):
-            continue
-        regions = [g.region_id for g in component]
-        if component[0].kind_rules.max_per_region_per_week is not None and len(
-            set(regions)
-        ) != len(regions):
-            continue
-        out.append(sorted(component, key=lambda g: g.index))
-    return out
 
 
 def solve_tour(
@@ -165,9 +124,7 @@ class _Search:
             for d in range(lo, hi + 1)
         }
         self.venue = [g.venues[0] for g in tour]
-        self._day_cache: dict[
-            tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, int] | None
-        ] = {}
+        self._day_cache: dict[tuple[object, ...], tuple[int, int] | None] = {}
         self._starts: dict[tuple[int, int], list[tuple[int, int, dict[str, Item]]]] = {}
         self._bound = self._travel_bounds()
         self._relaxed = [
@@ -446,57 +403,87 @@ class _Search:
             self._starts[key] = found
         return found
 
-    def _day(
+    def _day(  # noqa: PLR0917 - one day's whole situation
         self,
         day: int,
         index: int,
         slept: tuple[PersonState, ...],
         nights: tuple[str, ...],
+        before: Step | None,
+        tomorrow: int,
     ) -> tuple[int, int] | None:
         """Cost and start of *day* holding visit *index* (NONE: no visit).
 
         The legs are fixed by where each attendee slept and sleeps, so travel does
         not depend on the start; starts are tried best soft cost first and the
-        first one with no late finish wins.
+        first one with no late finish wins. A start must let last night's and
+        tonight's nights away be spent (``min_night_saving``, with *before* the
+        day before; tonight's checked against *tomorrow*'s visit at its earliest).
         """
         places = tuple(place for place, _ in slept)
-        key = (day, index, places, nights)
+        away_before = any(p != h for p, h in zip(places, self.homes, strict=True))
+        away_after = any(p != h for p, h in zip(nights, self.homes, strict=True))
+        earlier = (before.visit, before.start) if away_before and before else None
+        key = (day, index, places, nights, earlier, tomorrow if away_after else NONE)
         if key in self._day_cache:
             return self._day_cache[key]
         best: tuple[int, int] | None = None
-        if index == NONE:
-            total = 0
+        options = [(0, 0, {})] if index == NONE else self._options_for(day, index)
+        for soft, start, items in options:
+            total = soft
             for k, person_id in enumerate(self.people):
-                fixed = commitment_items(self.ctx, person_id, day)
-                route = route_day(self.ctx, person_id, day, places[k], fixed, nights[k])
-                if route is None:
-                    self._day_cache[key] = None
-                    return None
+                mine = self._items(day, items.get(person_id), person_id)
+                route = route_day(self.ctx, person_id, day, places[k], mine, nights[k])
+                if route is None or not self._nights_allowed(
+                    k, day, mine, places[k], nights[k], earlier, tomorrow
+                ):
+                    break
                 total += route
-            best = (total, 0)
-        else:
-            for soft, start, items in self._options_for(day, index):
-                total = soft
-                for k, person_id in enumerate(self.people):
-                    item: Sequence[Item] = sorted(
-                        (
-                            *((items[person_id],) if person_id in items else ()),
-                            *commitment_items(self.ctx, person_id, day),
-                        )
-                    )
-                    route = route_day(
-                        self.ctx, person_id, day, places[k], item, nights[k]
-                    )
-                    if route is None:
-                        break
-                    total += route
-                else:
-                    if best is None or total < best[0]:
-                        best = (total, start)
-                    if total % W_TRAVEL < W_LATE:
-                        break  # no late finish: later starts cannot do better
+            else:
+                if best is None or total < best[0]:
+                    best = (total, start)
+                if total % W_TRAVEL < W_LATE:
+                    break  # no late finish: later starts cannot do better
         self._day_cache[key] = best
         return best
+
+    def _items(self, day: int, item: Item | None, person_id: str) -> tuple[Item, ...]:
+        """A person's items on *day*: *item* (a visit) and their commitments."""
+        fixed = commitment_items(self.ctx, person_id, day)
+        return tuple(sorted((item, *fixed))) if item is not None else fixed
+
+    def _nights_allowed(  # noqa: PLR0917 - one person's two nights
+        self,
+        k: int,
+        day: int,
+        today: tuple[Item, ...],
+        slept: str,
+        night: str,
+        earlier: tuple[int, int] | None,
+        tomorrow: int,
+    ) -> bool:
+        """Tell whether person *k* may spend last night and tonight where given."""
+        person_id, home = self.people[k], self.homes[k]
+        if slept != home and earlier is not None:
+            visit, start = earlier
+            item = None
+            if visit != NONE and person_id in self.tour[visit].people:
+                placement = Placement(day=day - 1, start=start, venue=self.venue[visit])
+                item = self.schedule.person_items(self.tour[visit], placement)[
+                    person_id
+                ]
+            yesterday = self._items(day - 1, item, person_id)
+            if not night_needed(self.ctx, person_id, day - 1, yesterday, today):
+                return False
+        if night != home:
+            item = None
+            if tomorrow != NONE and person_id in self.tour[tomorrow].people:
+                options = self._options_for(day + 1, tomorrow)
+                if options:
+                    item = min(options, key=lambda o: o[1])[2].get(person_id)
+            after = self._items(day + 1, item, person_id)
+            return night_needed(self.ctx, person_id, day, today, after)
+        return True
 
     def _nights(
         self, day: int, today: int, tomorrow: int, slept: tuple[PersonState, ...]
@@ -569,7 +556,7 @@ class _Search:
         # tour exists bounds the optimum, and the search under it finds the best.
         for ceiling in _ceilings(floor, limit):
             self._best_travel = ceiling
-            self._seen: dict[tuple[int, int, int, tuple[PersonState, ...]], int] = {}
+            self._seen: dict[tuple[object, ...], int] = {}
             for index in sorted(
                 [NONE, *self.allowed[self.lo]], key=lambda i: (i == NONE, i)
             ):
@@ -617,6 +604,7 @@ class _Search:
         if self._states > self._budget:
             return False
         following = [NONE, *self.allowed.get(day + 1, [])] if day < self.hi else [NONE]
+        homes = tuple(self.homes)
         children = []
         for tomorrow in following:
             if tomorrow != NONE and mask >> tomorrow & 1:
@@ -625,7 +613,7 @@ class _Search:
             for nights, people_after, night_cost in self._nights(
                 day, today, tomorrow, slept
             ):
-                done = self._day(day, today, slept, nights)
+                done = self._day(day, today, slept, nights, back, tomorrow)
                 if done is None:
                     continue
                 total = cost + done[0] + night_cost
@@ -638,7 +626,8 @@ class _Search:
                     or (travel == self._best_travel and self._best is not None)
                 ):
                     continue
-                key = (day, new_mask, tomorrow, people_after)
+                # Tonight's nights away are checked against today's start tomorrow.
+                key = (day, new_mask, tomorrow, people_after, nights != homes and done)
                 if self._seen.get(key, total + 1) <= total:
                     continue
                 self._seen[key] = total

@@ -133,15 +133,23 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
 
 
 def night_options(
-    ctx: Context, person_id: str, today: Sequence[Item], tomorrow: Sequence[Item]
+    ctx: Context,
+    person_id: str,
+    today: Sequence[Item],
+    tomorrow: Sequence[Item],
+    day: int | None = None,
 ) -> tuple[str, ...]:
     """Places a night may be spent: home, near today's last or tomorrow's first venue.
 
     Near a venue is at the best lodging near it (:meth:`Context.night_place`);
     with lodging, the one near tomorrow's first venue comes first, so it wins a
-    tie. A venue too close to home for a stay (``min_stay_km``) is no option.
+    tie. A venue too close to home for a stay (``min_stay_km``) is no option,
+    and with *day* (the day before the night) neither is any night away that
+    :func:`night_needed` does not allow.
     """
     options = [ctx.home[person_id]]
+    if day is not None and not night_needed(ctx, person_id, day, today, tomorrow):
+        return tuple(options)
     ends = ((today, -1), (tomorrow, 0))
     for items, index in ends[::-1] if ctx.scenario.lodging else ends:
         if items:
@@ -149,6 +157,49 @@ def night_options(
             if place is not None and place not in options:
                 options.append(place)
     return tuple(options)
+
+
+def night_needed(
+    ctx: Context,
+    person_id: str,
+    day: int,
+    today: Sequence[Item],
+    tomorrow: Sequence[Item],
+) -> bool:
+    """Tell whether a night away after *day* may be spent (``min_night_saving``).
+
+    It may when going home and back costs at least ``min_night_saving`` more
+    travel than going on from today's last place to tomorrow's first, or when
+    going home would mean a late finish tonight (home after ``late_after``) or an
+    early start tomorrow (leaving home before working hours), or cannot be done
+    within travel hours. The checker reads the same rule from a plan
+    (:mod:`roadshow.nights`).
+    """
+    person = ctx.people[person_id]
+    home = ctx.home[person_id]
+    last = today[-1] if today else None
+    first = tomorrow[0] if tomorrow else None
+    if last is not None and first is not None:
+        saving = (
+            ctx.minutes(person_id, last.venue, home)
+            + ctx.minutes(person_id, home, first.venue)
+            - ctx.minutes(person_id, last.venue, first.venue)
+        )
+        if saving >= ctx.scenario.rules.min_night_saving_minutes:
+            return True
+    if last is not None and last.venue != home:
+        minutes = ctx.minutes(person_id, last.venue, home)
+        depart = person.earliest_departure(last.end, person.travel_end[day], minutes)
+        if depart is None or depart + minutes > person.late[day]:
+            return True
+    if first is not None and first.venue != home and day + 1 < len(ctx.days):
+        minutes = ctx.minutes(person_id, home, first.venue)
+        depart = person.latest_departure(
+            person.travel_start[day + 1], first.start - first.lead, minutes
+        )
+        if depart is None or depart < person.work_start[day + 1]:
+            return True
+    return False
 
 
 class Saved(NamedTuple):
@@ -219,6 +270,7 @@ class Timeline:
             self.person_id,
             self._get(night, items_of),
             self._get(night + 1, items_of),
+            night,
         )
         if not changed:
             self._night_options[night] = found

@@ -11,7 +11,8 @@ The format, in short (see README.md and the bundled ``nhs-2008`` for a full one)
     start = 2008-09-08      end = 2008-10-08
     [tables]    regions/areas/venues/commitments/travel = "file.csv"
     [calendar]  holidays = "GB-ENG", extra_holidays = [...], weekend = ["sat", "sun"]
-    [rules]     max_nights_away_in_row, start_step, [rules.kinds.<kind>] ...
+    [rules]     max_nights_away_in_row, min_night_saving, start_step,
+                [rules.kinds.<kind>] ...
     [travel]    mode, walk_up_to_km, car_up_to_km, [travel.modes.<mode>] ...
     [[venues]] [[regions]] [[areas]] [[people]] [[blackouts]] [[commitments]]
     [[diaries]]  person = "darzi", file = "darzi.ics" (busy time from a diary)

@@ -408,6 +408,7 @@ class _Parser(_RowReader):
 
     def rules(self, t: _Table) -> PlanningRules:
         step = t.duration("start_step", Duration(minutes=15))
+        saving = t.duration("min_night_saving", Duration(minutes=90))
         kinds = []
         kind_tables = t.table("kinds")
         self.kind_keys = {}
@@ -439,6 +440,7 @@ class _Parser(_RowReader):
                 min_stay_km=t.number("min_stay_km", 0.0),
                 start_step_minutes=minutes_of(step),
                 lodging_km=t.number("lodging_km", 25.0),
+                min_night_saving_minutes=minutes_of(saving),
                 kinds=kinds,
             )
         t.finish()

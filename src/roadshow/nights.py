@@ -1,0 +1,163 @@
+"""Nights away and days away, read from a plan (pure): two of the humane rules.
+
+- ``night-saving``: a night away is spent only when going home and back would
+  cost at least ``min_night_saving`` more travel than going on from the day's
+  last place to the next day's first, or when going home would mean a late
+  finish (home after ``late_after``), an early start (leaving home before
+  working hours) or a journey outside travel hours. The planner enforces the
+  same rule (``planner/_routing.py``, ``night_needed``).
+
+The checker reports each breach with the person and the night; the journeys are
+the scenario's travel model, not the plan's legs, so a hand-edited calendar is
+judged by the same yardstick as the planner's own plans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from attrs import frozen
+from pendulum import Date, DateTime
+
+from roadshow.model import Person, Plan, Scenario
+from roadshow.timeutil import day_minute, epoch_minute, from_epoch_minute, minutes_of
+
+
+@frozen
+class Stop:
+    """Somewhere a person has to be: an event or a diary commitment."""
+
+    start: int
+    end: int
+    place: str
+    lead: int
+    """Minutes before ``start`` a journey here has to arrive."""
+
+
+Minutes = Callable[[str, str], int | None]
+"""Journey minutes from one venue to another (None: a place the model lacks)."""
+
+
+def stops_by_day(
+    scenario: Scenario, plan: Plan, person: Person
+) -> dict[Date, list[Stop]]:
+    """The person's events and commitments per local day, in time order."""
+    out: defaultdict[Date, list[Stop]] = defaultdict(list)
+    tz = person.timezone
+    for event in plan.events_for(person.person_id):
+        request = scenario.request_by_id.get(event.request_id)
+        gap = minutes_of(request.gap_before) if request is not None else 0
+        lead = max(scenario.arrive_before(person.person_id, event.kind), gap)
+        out[event.start.in_tz(tz).date()].append(
+            Stop(
+                epoch_minute(event.start), epoch_minute(event.end), event.venue_id, lead
+            )
+        )
+    for c in scenario.commitments:
+        if c.person_id == person.person_id:
+            place = scenario.commitment_place(c)
+            out[c.start.in_tz(tz).date()].append(
+                Stop(epoch_minute(c.start), epoch_minute(c.end), place, 0)
+            )
+    return {
+        day: sorted(stops, key=lambda s: (s.start, s.end)) for day, stops in out.items()
+    }
+
+
+def night_reason(
+    scenario: Scenario,
+    person: Person,
+    day: Date,
+    between: tuple[list[Stop], list[Stop]],
+    minutes: Minutes,
+) -> str | None:
+    """Why a night away after *day* is needed, or None when it is not.
+
+    *between* holds the stops of *day* and of the next day. The reasons:
+    ``"late finish"``, ``"early start"``, ``"far from home"`` (the journey home
+    or back would fall outside travel hours) or ``"saves N minutes"`` of travel
+    over going home and back.
+    """
+    today, tomorrow = between
+    last = today[-1] if today else None
+    first = tomorrow[0] if tomorrow else None
+    saving = night_saving(person, between, minutes)
+    if saving is not None and saving >= scenario.rules.min_night_saving_minutes:
+        return f"saves {saving} minutes"
+    return (_evening(person, day, last, minutes) if last else None) or (
+        _morning(person, day.add(days=1), first, minutes) if first else None
+    )
+
+
+def night_saving(
+    person: Person, between: tuple[list[Stop], list[Stop]], minutes: Minutes
+) -> int | None:
+    """Travel minutes going home and back costs over going straight on (None: n/a)."""
+    today, tomorrow = between
+    if not today or not tomorrow:
+        return None
+    home, last, first = person.home_venue_id, today[-1].place, tomorrow[0].place
+    back, out, on = minutes(last, home), minutes(home, first), minutes(last, first)
+    if back is None or out is None or on is None:
+        return None
+    return back + out - on
+
+
+def _evening(person: Person, day: Date, last: Stop, minutes: Minutes) -> str | None:
+    """Late finish or far from home, if going home after *last*."""
+    home, tz = person.home_venue_id, person.timezone
+    back = minutes(last.place, home)
+    if last.place == home or back is None:
+        return None
+    if last.end + back > _local(day, person.travel_hours.minutes[1], tz):
+        return "far from home"
+    if last.end + back > _local(day, person.late_after_minutes, tz):
+        return "late finish"
+    return None
+
+
+def _morning(person: Person, day: Date, first: Stop, minutes: Minutes) -> str | None:
+    """Early start or far from home, if leaving home for *first* on *day*."""
+    home, tz = person.home_venue_id, person.timezone
+    out = minutes(home, first.place)
+    if first.place == home or out is None:
+        return None
+    leave = first.start - first.lead - out
+    if leave < _local(day, person.travel_hours.minutes[0], tz):
+        return "far from home"
+    if leave < _local(day, person.working_hours.minutes[0], tz):
+        return "early start"
+    return None
+
+
+def night_breaches(
+    scenario: Scenario, plan: Plan, person: Person, minutes: Minutes
+) -> Iterator[tuple[str, str, DateTime]]:
+    """(rule, text, when) for each night away no rule needs (when: that evening)."""
+    stops = stops_by_day(scenario, plan, person)
+    wanted = scenario.rules.min_night_saving_minutes
+    for stay in plan.stays_for(person.person_id):
+        day = stay.night_of
+        today, tomorrow = stops.get(day, []), stops.get(day.add(days=1), [])
+        if night_reason(scenario, person, day, (today, tomorrow), minutes) is None:
+            venue = scenario.venue_by_id.get(stay.venue_id)
+            place = venue.name if venue else stay.venue_id
+            saving = night_saving(person, (today, tomorrow), minutes)
+            saves = (
+                f"saves {saving} minutes of travel over going home and back"
+                if saving is not None
+                else "saves no travel"
+            )
+            text = (
+                f"a night near {place} on {day.format('ddd D MMM YYYY')} {saves}"
+                f" (at least {wanted} wanted) and no late finish or early start"
+                " needs it"
+            )
+            evening = today[-1].end if today else _local(day, 0, person.timezone)
+            yield "night-saving", text, from_epoch_minute(evening, person.timezone)
+
+
+def _local(day: Date, minute: int, tz: str) -> int:
+    """Epoch minutes of a local clock *minute* on *day*."""
+    return day_minute(day, minute, tz)
