@@ -456,15 +456,7 @@ class _Checker:
 
     def _nights(self, person: Person) -> Iterator[Found]:
         """Nights away no late finish, early start or saving needs (roadshow.nights)."""
-
-        def minutes(a: str, b: str) -> int | None:
-            if a not in self.s.venue_by_id or b not in self.s.venue_by_id:
-                return None
-            return (
-                0 if a == b else self.travel.journey(a, b, person.travel_mode).minutes
-            )
-
-        for rule, text, when in night_breaches(self.s, self.plan, person, minutes):
+        for rule, text, when in night_breaches(self.s, self.plan, person, self.travel):
             yield rule, WARNING, text, when, None
 
     def _arrivals(self, person: Person, items: list[Item]) -> Iterator[Found]:

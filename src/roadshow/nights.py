@@ -22,6 +22,7 @@ from pendulum import Date, DateTime
 
 from roadshow.model import Person, Plan, Scenario
 from roadshow.timeutil import day_minute, epoch_minute, from_epoch_minute, minutes_of
+from roadshow.travel import EstimatedTravel
 
 
 @frozen
@@ -132,16 +133,22 @@ def _morning(person: Person, day: Date, first: Stop, minutes: Minutes) -> str | 
 
 
 def night_breaches(
-    scenario: Scenario, plan: Plan, person: Person, minutes: Minutes
+    scenario: Scenario, plan: Plan, person: Person, travel: EstimatedTravel
 ) -> Iterator[tuple[str, str, DateTime]]:
     """(rule, text, when) for each night away no rule needs (when: that evening)."""
+
+    def minutes(a: str, b: str) -> int | None:
+        if a not in scenario.venue_by_id or b not in scenario.venue_by_id:
+            return None
+        return 0 if a == b else travel.journey(a, b, person.travel_mode).minutes
+
     stops = stops_by_day(scenario, plan, person)
     wanted = scenario.rules.min_night_saving_minutes
     for stay in plan.stays_for(person.person_id):
         day = stay.night_of
         today, tomorrow = stops.get(day, []), stops.get(day.add(days=1), [])
         if night_reason(scenario, person, day, (today, tomorrow), minutes) is None:
-            venue = scenario.venue_by_id.get(stay.venue_id)
+            venue = scenario.place_by_id.get(stay.venue_id)
             place = venue.name if venue else stay.venue_id
             saving = night_saving(person, (today, tomorrow), minutes)
             saves = (
