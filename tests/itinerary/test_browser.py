@@ -1,23 +1,38 @@
 """The HTML itinerary in a real browser: headless Chromium renders it to PNG and PDF.
 
+Map labels are checked as a reader sees them: the default scenario's busiest
+maps (Lord Darzi's tour of England, the London chair's 31 consultation evenings
+in a dense cluster, and the programme overview) are opened with a small script
+added to the page, which writes the layout boxes of every map label, numbered
+stop and the map's frame (``getBoundingClientRect``) into the DOM;
+``--dump-dom`` returns them, and no label may overlap another label or a
+numbered stop, or leave the frame.
+
 Skipped only when Chromium is absent (.ci/run installs the Debian package).
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from roadshow.checks import check
 from roadshow.exporters.itinerary import (
     Itinerary,
     build_itinerary,
     render_itinerary_html,
 )
+from roadshow.exporters.overview import render_overview
 from roadshow.model import Plan, Scenario
+from roadshow.planner import plan as make_plan
 
 CHROMIUM = next(
     (
@@ -127,3 +142,129 @@ def test_chromium_sees_every_day_and_venue(
         assert f'data-date="{day.anchor}"' in dom
     assert dom.count('<circle class="venue') == 4
     assert dom.count('<svg class="route-map"') == 1
+
+
+# --- map labels, measured in the browser ----------------------------------------
+
+MEASURE = """
+<script>
+(() => {
+  const box = (r) => [r.left, r.top, r.right, r.bottom];
+  const maps = [...document.querySelectorAll("svg.route-map")].map((svg) => ({
+    frame: box(svg.querySelector("rect.sea").getBoundingClientRect()),
+    labels: [...svg.querySelectorAll("text.label")].map((t) => ({
+      text: t.textContent,
+      box: box(t.getBoundingClientRect()),
+    })),
+    stops: [...svg.querySelectorAll("circle.stop")].map((c) => ({
+      venue: c.dataset.venue,
+      box: box(c.getBoundingClientRect()),
+    })),
+  }));
+  const out = document.createElement("pre");
+  out.id = "label-boxes";
+  out.textContent = JSON.stringify(maps);
+  document.body.appendChild(out);
+})();
+</script>
+"""
+_BOXES = re.compile(r'<pre id="label-boxes">(.*?)</pre>', re.DOTALL)
+TOUCH = 0.5
+"""Pixels two boxes may share before they count as overlapping (anti-aliasing)."""
+
+Box = list[float]
+
+
+@pytest.fixture(scope="module")
+def default_plan(nhs2008_scenario: Scenario) -> Plan:
+    """The bundled scenario, planned once for the module."""
+    return make_plan(nhs2008_scenario)
+
+
+def measured_maps(tmp_path: Path, page: str) -> list[dict[str, Any]]:
+    """Open *page* in Chromium and return each map's frame, label and stop boxes."""
+    path = tmp_path / "page.html"
+    path.write_text(page.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    dom = chromium(
+        tmp_path, "--window-size=1000,1400", "--dump-dom", path.as_uri()
+    ).stdout.decode()
+    found = _BOXES.search(dom)
+    assert found is not None, "the measuring script did not run"
+    maps: list[dict[str, Any]] = json.loads(html.unescape(found.group(1)))
+    return maps
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return (
+        a[0] < b[2] - TOUCH
+        and b[0] < a[2] - TOUCH
+        and a[1] < b[3] - TOUCH
+        and b[1] < a[3] - TOUCH
+    )
+
+
+def problems(route_map: dict[str, Any]) -> list[str]:
+    """Every label that leaves the frame, overlaps a label, or covers a stop."""
+    frame, labels = route_map["frame"], route_map["labels"]
+    found = [
+        f"{label['text']!r} leaves the frame"
+        for label in labels
+        if label["box"][0] < frame[0] - TOUCH
+        or label["box"][1] < frame[1] - TOUCH
+        or label["box"][2] > frame[2] + TOUCH
+        or label["box"][3] > frame[3] + TOUCH
+    ]
+    found += [
+        f"{a['text']!r} overlaps {b['text']!r}"
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if overlap(a["box"], b["box"])
+    ]
+    found += [
+        f"{label['text']!r} covers the stop at {stop['venue']}"
+        for label in labels
+        for stop in route_map["stops"]
+        if overlap(label["box"], stop["box"])
+    ]
+    return found
+
+
+@pytest.mark.parametrize("person_id", ["darzi", "chair-Q36"])
+def test_itinerary_map_labels_neither_collide_nor_clip(
+    tmp_path: Path, nhs2008_scenario: Scenario, default_plan: Plan, person_id: str
+) -> None:
+    """Darzi's England-wide map and the London chair's crowded one read clean."""
+    itinerary = build_itinerary(nhs2008_scenario, default_plan, person_id)
+    (route_map,) = measured_maps(tmp_path, render_itinerary_html([itinerary]))
+    assert len(route_map["stops"]) == len(itinerary.route_map.stops) >= 9
+    assert len(route_map["labels"]) >= 9
+    assert problems(route_map) == []
+
+
+def test_overview_map_labels_neither_collide_nor_clip(
+    tmp_path: Path, nhs2008_scenario: Scenario, default_plan: Plan
+) -> None:
+    """The programme at a glance: every event on one map, labels clean."""
+    page = render_overview(
+        nhs2008_scenario, default_plan, check(nhs2008_scenario, default_plan)
+    )
+    (route_map,) = measured_maps(tmp_path, page)
+    assert len(route_map["labels"]) >= 20
+    assert problems(route_map) == []
+
+
+def test_the_measure_finds_a_collision(tmp_path: Path) -> None:
+    """The check is real: two labels drawn on top of each other are reported."""
+    page = (
+        "<html><body><svg class='route-map' viewBox='0 0 200 100' width='400'>"
+        "<rect class='sea' x='0' y='0' width='200' height='100'/>"
+        "<text class='label' x='20' y='50' font-size='11'>Kingston</text>"
+        "<text class='label' x='30' y='52' font-size='11'>Kensington</text>"
+        "<text class='label' x='180' y='20' font-size='11'>Canterbury</text>"
+        "</svg></body></html>"
+    )
+    (route_map,) = measured_maps(tmp_path, page)
+    assert problems(route_map) == [
+        "'Canterbury' leaves the frame",
+        "'Kingston' overlaps 'Kensington'",
+    ]

@@ -67,15 +67,32 @@ def test_each_venue_is_drawn_once_with_its_first_role() -> None:
     assert len(route_map.legs) == 2
 
 
-def test_crowded_labels_are_left_out() -> None:
-    """Of two venues a few hundred metres apart, only the first is labelled."""
+def test_a_crowded_label_moves_to_a_free_side() -> None:
+    """Of two venues a few hundred metres apart, the second is labelled on its left."""
     a = Venue.at("a", "A", 51.500, -0.120, address="Westminster")
     b = Venue.at("b", "B", 51.502, -0.118, address="Lambeth")
     c = Venue.at("c", "C", 53.800, -1.550, address="Leeds")
     route_map = build_route_map(
         [(a, "event"), (b, "event"), (c, "event")], [], title="t"
     )
-    assert [p.label for p in route_map.points] == ["Westminster", None, "Leeds"]
+    assert [(p.label, p.label_anchor) for p in route_map.points] == [
+        ("Westminster", "start"),
+        ("Lambeth", "end"),
+        ("Leeds", "start"),
+    ]
+
+
+def test_crowded_labels_without_room_are_left_out() -> None:
+    """Six venues within 300 metres: four sides, so some labels are left out."""
+    towns = ("Acton", "Barnes", "Chelsea", "Dulwich", "Erith", "Fulham")
+    cluster = [
+        Venue.at(t.lower(), t, 51.500 + i * 0.0005, -0.120, address=t)
+        for i, t in enumerate(towns)
+    ]
+    route_map = build_route_map([(v, "event") for v in cluster], [], title="t")
+    labels = [p.label for p in route_map.points]
+    assert labels[0] == "Acton"
+    assert 1 < sum(label is not None for label in labels) < len(towns)
 
 
 def test_outline_is_englands() -> None:

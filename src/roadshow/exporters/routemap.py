@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import Final
@@ -43,8 +43,17 @@ _ZOOM_LIMIT = 0.6  # a journey needing more of the frame than this gets all of i
 # Sizes on the whole-England view; a zoomed view scales them down so they print
 # at the same size.
 _LABEL_FONT = 11.0
-_LABEL_DX, _LABEL_DY = 6.0, 4.0  # label offset from its point
+_LABEL_GAP = 2.5  # between a dot's edge and its label
 _CHAR_WIDTH = 0.56  # rough average glyph width as a share of the font size
+_ASCENT, _DESCENT = (
+    0.92,
+    0.24,
+)  # a label's height above and below its baseline, in fonts
+# Dot radii, as routemap.svg.j2 draws them: home, a numbered stop, any other venue.
+_HOME_RADIUS, _STOP_RADIUS, _DOT_RADIUS = 5.0, 6.5, 3.5
+
+Box = tuple[float, float, float, float]
+"""``(left, top, right, bottom)`` in view units."""
 _POSTCODE = re.compile(r"\s+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
 
@@ -85,7 +94,8 @@ class MapPoint:
     label_x: float = 0.0
     label_y: float = 0.0
     label_anchor: str = "start"
-    """``start``: the label is right of the point; ``end``: left of it."""
+    """``start``: the label is right of the point; ``end``: left of it;
+    ``middle``: above or below it."""
     number: int | None = None
     """The stop's number in route order (events only, on an itinerary's map)."""
     when: str = ""
@@ -176,9 +186,11 @@ def build_route_map(
         dates: When given, the venues it names (by id) are numbered in route
             order and carry these dates, so the map reads as a numbered route.
 
-    Labels go to the first venue of each town, right of the point (left of it
-    at the view's right edge); a label that would overlap one already placed is
-    left out and the point stays, so a cluster of venues prints clean.
+    Labels go to the first venue of each town: right of the point, else left of
+    it, above or below it, wherever the label stays inside the view and covers
+    no other label and no other venue's dot (a numbered stop's number stays
+    readable). A label with no such place is left out and the point stays, so a
+    cluster of venues prints clean.
     """
     unique: dict[str, tuple[Venue, str, float, float]] = {}
     for venue, role in stops:
@@ -186,11 +198,6 @@ def build_route_map(
             unique[venue.venue_id] = (venue, role, *project(venue.lat, venue.lon))
     view_box = _view_box([(x, y) for _, _, x, y in unique.values()])
     scale = min(1.0, view_box[2] / _FRAME[2])
-    font = _LABEL_FONT * scale
-    right_edge = view_box[0] + view_box[2]
-    points: list[MapPoint] = []
-    towns: set[str] = set()
-    boxes: list[tuple[float, float, float, float]] = []
     # Numbered in the order *dates* lists them (first event first), which is
     # not the drawing order: home comes first there even if visited last.
     numbers = {
@@ -199,31 +206,60 @@ def build_route_map(
             (v for v in dates or {} if v in unique), start=1
         )
     }
-    for venue, role, x, y in unique.values():
+    radii = {
+        venue_id: scale
+        * (
+            _HOME_RADIUS
+            if role == "home"
+            else _STOP_RADIUS
+            if venue_id in numbers
+            else _DOT_RADIUS
+        )
+        for venue_id, (_, role, _, _) in unique.items()
+    }
+    dots = {
+        venue_id: (
+            x - radii[venue_id],
+            y - radii[venue_id],
+            x + radii[venue_id],
+            y + radii[venue_id],
+        )
+        for venue_id, (_, _, x, y) in unique.items()
+    }
+    points: list[MapPoint] = []
+    towns: set[str] = set()
+    boxes: list[Box] = []
+    for venue_id, (venue, role, x, y) in unique.items():
         town = town_label(venue)
-        width = _CHAR_WIDTH * font * len(town)
-        dx, baseline = _LABEL_DX * scale, y + _LABEL_DY * scale
-        anchor, left = "start", x + dx
-        if left + width > right_edge:
-            anchor, left = "end", x - dx - width
-        box = (left, baseline - font, left + width, baseline)
-        placed = town not in towns and not any(_overlap(box, b) for b in boxes)
-        if placed:
-            boxes.append(box)
+        others = [box for other, box in dots.items() if other != venue_id]
+        spot = None
+        if town not in towns:
+            spot = next(
+                (
+                    found
+                    for found in _label_spots(x, y, radii[venue_id], town, scale)
+                    if _inside(found[0], view_box)
+                    and not any(_overlap(found[0], b) for b in (*boxes, *others))
+                ),
+                None,
+            )
+        if spot is not None:
+            boxes.append(spot[0])
             towns.add(town)
+        _, label_x, label_y, anchor = spot or (None, x, y, "start")
         points.append(
             MapPoint(
-                venue_id=venue.venue_id,
+                venue_id=venue_id,
                 name=venue.name,
                 x=x,
                 y=y,
                 role=role,
-                label=town if placed else None,
-                label_x=round(x + dx if anchor == "start" else x - dx, 2),
-                label_y=round(baseline, 2),
+                label=town if spot is not None else None,
+                label_x=round(label_x, 2),
+                label_y=round(label_y, 2),
                 label_anchor=anchor,
-                number=numbers.get(venue.venue_id),
-                when=(dates or {}).get(venue.venue_id, ""),
+                number=numbers.get(venue_id),
+                when=(dates or {}).get(venue_id, ""),
             )
         )
     drawn = []
@@ -240,9 +276,39 @@ def build_route_map(
     )
 
 
-def _overlap(
-    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-) -> bool:
+def _label_spots(
+    x: float, y: float, radius: float, text: str, scale: float
+) -> Iterator[tuple[Box, float, float, str]]:
+    """Where a label may go, best first: right, left, above and below its dot.
+
+    Each is ``(box, x, y, text-anchor)``: the box the text covers (estimated
+    from its length) and the SVG text position.
+    """
+    font = _LABEL_FONT * scale
+    width = _CHAR_WIDTH * font * len(text)
+    gap = _LABEL_GAP * scale
+    up, down = _ASCENT * font, _DESCENT * font
+    middle = y + (up - down) / 2  # the baseline that centres the text on the dot
+    right, left = x + radius + gap, x - radius - gap
+    yield (right, middle - up, right + width, middle + down), right, middle, "start"
+    yield (left - width, middle - up, left, middle + down), left, middle, "end"
+    above = y - radius - gap - down
+    yield (x - width / 2, above - up, x + width / 2, above + down), x, above, "middle"
+    below = y + radius + gap + up
+    yield (x - width / 2, below - up, x + width / 2, below + down), x, below, "middle"
+
+
+def _inside(box: Box, view_box: tuple[float, float, float, float]) -> bool:
+    left, top, width, height = view_box
+    return (
+        box[0] >= left
+        and box[1] >= top
+        and box[2] <= left + width
+        and box[3] <= top + height
+    )
+
+
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
