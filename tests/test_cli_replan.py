@@ -289,3 +289,28 @@ def test_now_keeps_the_past_byte_identical_and_replans_the_rest(
     assert by_id["leeds"]["reason"]["text"] == (
         "Leeds Civic Hall closed Mon 3 Nov 2008: burst pipe"
     )
+
+
+def test_fresh_records_a_reason_for_every_change(tmp_path: Path, small: Path) -> None:
+    """--fresh over a published version: each changed event still says why; those
+    a new commitment invalidated name it, the rest say 'from scratch'."""
+    out = tmp_path / "out"
+    assert plan(small, out)[0] == 0
+    start, end = event_times(out, "leeds")
+    busy(small, start, end, "Cabinet committee")
+    code, _, stderr = plan(small, out, "--fresh")
+    assert code == 0, stderr
+    assert history_numbers(out) == [1, 2]
+    found = run_roadshow("changes", str(out), "--format", "json")
+    changes = json.loads(found.stdout)["changes"]
+    assert changes
+    by_id = {c["request_id"]: c for c in changes}
+    assert by_id["leeds"]["reason"]["cause"] == "commitment"
+    assert "Cabinet committee" in by_id["leeds"]["reason"]["text"]
+    for change in changes:
+        text = change["reason"]["text"]
+        if "Cabinet committee" not in text:  # else it, or journeys into it
+            assert change["reason"]["cause"] == "fresh"
+            assert text == "re-planned from scratch (--fresh)"
+    table = run_roadshow("changes", str(out), "--scenario", str(small))
+    assert "Cabinet committee" in table.stdout

@@ -213,3 +213,32 @@ def test_a_single_disruption_changes_only_what_it_forces(
     for change in result.changes:
         assert _leads_back(change, by_id, direct), change
     assert hard(changed, result.plan) == []
+
+
+def test_fresh_plan_over_a_baseline_says_why_each_event_changed(
+    small_plan: Plan,
+) -> None:
+    """fresh=True plans from scratch; each changed event gets a reason: the
+    commitment that broke its slot (or its journeys), else 're-planned from
+    scratch (--fresh)'."""
+    event = next(e for e in small_plan.events if e.request_id == "v-bristol")
+    busy = Commitment(
+        person_id="ann",
+        start=event.start,
+        end=event.end,
+        label="Select committee",
+    )
+    changed = attrs.evolve(small(), commitments=(busy,))
+    fresh = solve(changed, baseline=small_plan, fresh=True)
+    assert fresh.plan == solve(changed).plan  # the baseline does not steer it
+    by_id = {c.request_id: c for c in fresh.changes}
+    assert by_id["v-bristol"].cause == "commitment"
+    assert "Select committee" in by_id["v-bristol"].reason
+    moved = {e.request_id for e in small_plan.events if e not in set(fresh.plan.events)}
+    assert set(by_id) == moved
+    for change in fresh.changes:
+        if "Select committee" not in change.reason:  # e.g. journeys into it
+            assert (change.cause, change.reason) == (
+                "fresh",
+                "re-planned from scratch (--fresh)",
+            )

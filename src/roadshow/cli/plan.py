@@ -132,8 +132,9 @@ def plan(
         )
         result = solve(
             loaded,
-            baseline=None if fresh else published,
+            baseline=published,
             now=now,
+            fresh=fresh,
             progress=app.progress,
         )
         if dry_run:

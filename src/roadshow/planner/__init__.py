@@ -110,6 +110,7 @@ def plan(
     *,
     baseline: Plan | None = None,
     now: DateTime | None = None,
+    fresh: bool = False,
 ) -> Plan:
     """Plan *scenario*: place every request it can and explain the rest.
 
@@ -120,6 +121,7 @@ def plan(
             still valid stay where they are, and the fewest others move.
         now: Everything in *baseline* that started before it (travel included)
             stays as it was, and nothing new starts before it.
+        fresh: Plan from scratch even with a *baseline* (see :func:`solve`).
 
     Returns:
         The plan: events, travel legs, overnight stays, and unplaced requests
@@ -129,7 +131,7 @@ def plan(
     Raises:
         PlanningError: *params* are invalid.
     """
-    return solve(scenario, params, baseline=baseline, now=now).plan
+    return solve(scenario, params, baseline=baseline, now=now, fresh=fresh).plan
 
 
 def solve(
@@ -138,6 +140,7 @@ def solve(
     *,
     baseline: Plan | None = None,
     now: DateTime | None = None,
+    fresh: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Plan *scenario* and report the score and the search (see :func:`plan`).
@@ -147,6 +150,9 @@ def solve(
         params: Search settings.
         baseline: The published plan to re-plan against (see :func:`plan`).
         now: The frozen past ends here (see :func:`plan`).
+        fresh: Plan from scratch, ignoring *baseline*'s slots, but still say
+            why each of its events changed: the rule or commitment that made
+            its slot invalid, else ``re-planned from scratch (--fresh)``.
         progress: Called with a short message as each phase starts.
 
     Raises:
@@ -165,7 +171,7 @@ def solve(
     days = params.days_to_try
     if days is None and large:
         days = _LARGE_DAYS_TO_TRY
-    if baseline is not None:
+    if baseline is not None and not fresh:
         return _replan(ctx, schedule, baseline, now=now, params=params, days=days)
     found = tours(ctx, groups, max_groups=params.exact_max_groups)
     in_tours = [g for tour in found for g in tour]
@@ -220,12 +226,36 @@ def solve(
         )
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
+    if baseline is not None:
+        return Result(
+            plan=result,
+            objective=evaluate(scenario, result),
+            tours=tuple(reports),
+            passes=passes,
+            changes=_fresh_changes(ctx, baseline, result, now=now),
+            change_cost=change_cost(baseline, result, tz=ctx.tz),
+        )
     return Result(
         plan=result,
         objective=evaluate(scenario, result),
         tours=tuple(reports),
         passes=passes,
     )
+
+
+def _fresh_changes(
+    ctx: Context, baseline: Plan, result: Plan, *, now: DateTime | None
+) -> tuple[ChangeReason, ...]:
+    """Why a plan made from scratch changed *baseline*'s events.
+
+    The baseline is checked against today's scenario on a schedule of its own:
+    an event whose slot is no longer valid gets that reason (the commitment,
+    closure or rule), any other change ``re-planned from scratch (--fresh)``.
+    """
+    diagnosis = Replanner(ctx, Schedule(ctx), baseline, now=now, days_to_try=None)
+    diagnosis.otherwise = ("fresh", "re-planned from scratch (--fresh)")
+    diagnosis.diagnose()
+    return diagnosis.changes(result)
 
 
 def _replan(

@@ -111,11 +111,29 @@ class Replanner:
         self.invalid: dict[int, tuple[str, str]] = {}
         self.made_room: dict[int, str] = {}
         """Kept groups moved out of the way, and whom for."""
+        self.otherwise = ("search", "re-placed by the search")
+        """The cause and reason of a change nothing forced (the search's choice)."""
 
     # --- the steps --------------------------------------------------------------------
 
     def run(self) -> list[Group]:
         """Place the baseline and the new requests; return the groups left over."""
+        ctx = self.ctx
+        new = self.diagnose()
+        left: list[Group] = []
+        for index in sorted(self.invalid, key=lambda i: self.old[i].placement):
+            group = ctx.groups[index]
+            if not self._place_near(group, self.old[index].placement):
+                left.append(group)
+        left.extend(g for g in new if not self._place_new(g))
+        return left
+
+    def diagnose(self) -> list[Group]:
+        """Keep every baseline event still valid, noting why each other one is not.
+
+        Returns the groups new since the baseline. Alone (on a schedule of its
+        own), this says why a plan made from scratch had to move what it moved.
+        """
         ctx = self.ctx
         new: list[Group] = []
         for group in ctx.groups:
@@ -137,13 +155,7 @@ class Replanner:
             problem = self._keep(group, old)
             if problem is not None:
                 self.invalid[index] = problem
-        left: list[Group] = []
-        for index in sorted(self.invalid, key=lambda i: self.old[i].placement):
-            group = ctx.groups[index]
-            if not self._place_near(group, self.old[index].placement):
-                left.append(group)
-        left.extend(g for g in new if not self._place_new(g))
-        return left
+        return new
 
     def new_groups(self) -> list[Group]:
         """Groups that had no event in the baseline."""
@@ -470,8 +482,8 @@ class Replanner:
                     ChangeReason(
                         request_id=rid,
                         change=change,
-                        cause=cause or "search",
-                        reason=text or "re-placed by the search",
+                        cause=cause or self.otherwise[0],
+                        reason=text or self.otherwise[1],
                         made_room_for=room,
                     )
                 )
