@@ -2,9 +2,9 @@
 
 ``python -m bench.disruptions`` plans the default programme (nhs-2008), then
 applies seeded single disruptions to it one at a time: a person unavailable for
-a working day or an evening, a venue lost, a request added, one removed, and a
-pin moved. For each it re-plans against the published plan (the baseline) and
-plans afresh, and reports:
+a working day or an evening, a venue lost for a week, a request added, one
+removed, and a pin moved. For each it re-plans against the published plan (the
+baseline) and plans afresh, and reports:
 
 - ``invalid``: published events the disruption directly invalidates, a lower
   bound on what any plan must change. The independent checker
@@ -15,8 +15,8 @@ plans afresh, and reports:
   day, venue or time, or no longer placed).
 - travel and unplaced before and after, and the time of each plan.
 
-The venue loss is for the whole window: the scenario model has no venue
-closures by date yet. Figures are counted, not timed, except the two times.
+A venue is lost for a week: the week (Monday to Sunday) of a published event,
+as a venue closure. Figures are counted, not timed, except the two times.
 ``--count`` sets the number of disruptions (default 24, four of each kind).
 """
 
@@ -37,7 +37,7 @@ import pendulum
 
 from roadshow.checks import check
 from roadshow.data import nhs2008
-from roadshow.model import Commitment, Plan, Scenario, ScheduledEvent
+from roadshow.model import Closure, Commitment, Plan, Scenario, ScheduledEvent
 from roadshow.planner import Result, solve
 
 SATURDAY = 5
@@ -81,26 +81,17 @@ def disrupt(base: Scenario, plan: Plan, kind: str, rng: random.Random) -> Disrup
             scenario=attrs.evolve(base, commitments=(*base.commitments, busy)),
         )
     if kind == "venue":
-        # A venue some request could avoid: drop it from every request's choice.
-        choices = [
-            e for e in events if len(base.candidate_venues(requests[e.request_id])) > 1
-        ]
-        lost = rng.choice(choices).venue_id
-        changed = tuple(
-            attrs.evolve(
-                r,
-                venue_ids=tuple(
-                    v.venue_id for v in base.candidate_venues(r) if v.venue_id != lost
-                ),
-            )
-            if any(v.venue_id == lost for v in base.candidate_venues(r))
-            else r
-            for r in base.requests
+        # The venue of a published event lost for that event's week (Mon-Sun).
+        day = local.date()
+        monday = day.subtract(days=day.weekday())
+        shut = Closure.days(
+            event.venue_id, monday, monday.add(days=6), tz=tz, reason="Bench closure"
         )
+        name = base.venue_by_id[event.venue_id].name
         return Disruption(
             kind=kind,
-            label=f"venue {lost} lost",
-            scenario=attrs.evolve(base, requests=changed),
+            label=shut.describe(name, tz).removesuffix(": Bench closure"),
+            scenario=attrs.evolve(base, closures=(*base.closures, shut)),
         )
     if kind == "add":
         roots = [r for r in base.requests if r.follows is None and r.pin_on is None]

@@ -29,6 +29,12 @@ def test_each_disruption_breaks_at_most_what_it_names(
             assert invalidated(made.scenario, published.plan) == 1
         if kind == "add":
             assert invalidated(made.scenario, published.plan) == 0
+        if kind == "venue":
+            # A week's closure of a published event's venue breaks that event.
+            (closure,) = made.scenario.closures
+            assert invalidated(made.scenario, published.plan) >= 1
+            assert (closure.end - closure.start).in_days() == 7
+            assert " closed " in made.label
     assert invalidated(nhs2008_scenario, published.plan) == 0
     assert changed_events(published.plan, published.plan) == 0
 
