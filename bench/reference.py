@@ -38,7 +38,12 @@ The objective is roadshow's, lexicographic (:mod:`roadshow.objective`), in
 three CP-SAT solves: (unplaced, travel), then (nights, late finishes), then
 (neighbour clashes, preference minutes), each holding the value the one before
 reached and starting from its solution. Within a stage the weights are exact.
-CP-SAT runs its portfolio of ``workers`` (8) on the machine's cores.
+CP-SAT runs one search worker with a fixed seed under a *deterministic* time
+budget (``deterministic_s``, CP-SAT's own measure of work done, independent of
+the machine's load), so the same instance gives the same plan in every run and
+runs on a busy machine compare with runs on an idle one. A wall-clock limit
+(``time_limit_s`` with ``deterministic_s=None``) and more workers remain
+available, for exploring.
 
 Decomposition: groups that share a person or a regional rule form a component;
 a component's days split where two days in a row have no candidate day of any
@@ -51,7 +56,8 @@ counts the earlier ones used (the tour of the default programme first, then
 each chair's consultations): a heuristic decomposition, so no bound is reported
 then. Where a part's arc count would pass ``max_arcs``, arcs between groups are
 kept only to each node's ``neighbours`` nearest venues (a restriction; reported).
-Each part gets a share of the time limit in proportion to its size.
+Each part gets a share of the budget in proportion to its size (a fixed share
+of the deterministic budget; of the wall time left with a wall-clock limit).
 """
 
 from __future__ import annotations
@@ -94,8 +100,12 @@ class ReferenceParams:
     """How long and how hard the reference may work.
 
     Attributes:
-        time_limit_s: CP-SAT's time over all parts (model building not included).
-        workers: CP-SAT search workers (its portfolio; they share the machine's cores).
+        deterministic_s: CP-SAT's deterministic time over all parts (its work
+            measure, in "seconds" of one worker; model building not included).
+            None: a wall-clock limit of ``time_limit_s`` instead.
+        time_limit_s: CP-SAT's wall time over all parts, when ``deterministic_s``
+            is None (model building included).
+        workers: CP-SAT search workers (1: deterministic; more share the cores).
         max_arcs: Above this many arcs in a part, keep only nearest-venue arcs.
         neighbours: How many nearest venues each node keeps when thinning.
         split_choices: Above this many (group, venue, day) choices, a part is
@@ -103,8 +113,9 @@ class ReferenceParams:
         seed: CP-SAT's random seed.
     """
 
+    deterministic_s: float | None = 60.0
     time_limit_s: float = 60.0
-    workers: int = 8
+    workers: int = 1
     max_arcs: int = 600_000
     neighbours: int = 12
     split_choices: int = 3000
@@ -121,6 +132,8 @@ class PartReport:
     status: str
     seconds: float
     thinned: bool
+    deterministic: float = 0.0
+    """CP-SAT's deterministic time spent on the part."""
 
 
 @frozen(kw_only=True)
@@ -594,6 +607,7 @@ class _Part:
         self.x_of: dict[int, list[tuple[str, int, cp_model.IntVar]]] = defaultdict(list)
         self.placed: dict[int, tuple[str, int, int]] = {}
         self.stages: list[list[tuple[str, int]]] = []
+        self.deterministic = 0.0
         self._build()
 
     # --- variables ------------------------------------------------------------------
@@ -1128,6 +1142,8 @@ class _Part:
         stages = self.objective_stages()
         self.stages = stages
         began = time.perf_counter()
+        fixed = self.params.deterministic_s is not None
+        used = 0.0  # deterministic time spent so far
         report = []
         status_name = "OPTIMAL"
         shares = (0.7, 0.67, 1.0)
@@ -1142,9 +1158,13 @@ class _Part:
                 [v for v, _ in pairs], [c for _, c in pairs]
             )
             m.Minimize(expr)
-            left = seconds - (time.perf_counter() - began)
             solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = max(left * shares[i], 0.05)
+            if fixed:
+                left = seconds - used
+                solver.parameters.max_deterministic_time = max(left * shares[i], 0.05)
+            else:
+                left = seconds - (time.perf_counter() - began)
+                solver.parameters.max_time_in_seconds = max(left * shares[i], 0.05)
             solver.parameters.num_workers = self.params.workers
             solver.parameters.random_seed = self.params.seed
             solver.parameters.log_search_progress = _LOG
@@ -1153,6 +1173,8 @@ class _Part:
             for key, val in _EXTRA.items():
                 setattr(solver.parameters, key, val)
             status = solver.Solve(m)
+            used += solver.deterministic_time
+            self.deterministic = used
             name = solver.StatusName(status)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 if i == 0:
@@ -1217,6 +1239,7 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
     exact = all(not sequential for _, _, sequential in parts_spec)
     fixed = _Fixed()
     left_size = sum(_size(members, ds, starts) for members, ds, _ in parts_spec) or 1
+    total_size = left_size
     deadline = time.perf_counter() + params.time_limit_s
     reports = []
     events: list[ScheduledEvent] = []
@@ -1243,15 +1266,18 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
                 )
             )
             continue
-        # Each part gets the time left in proportion to its size.
+        # Each part gets its share of the budget in proportion to its size.
         size = _size(members, ds, starts)
-        share = (deadline - time.perf_counter()) * size / left_size
+        if params.deterministic_s is not None:
+            share = params.deterministic_s * size / total_size
+        else:
+            share = (deadline - time.perf_counter()) * size / left_size
         left_size -= size
         t = time.perf_counter()
         part = _Part(cal, members, ds, starts, params, fixed)
         build_seconds += time.perf_counter() - t
         t = time.perf_counter()
-        status, stage_report = part.solve(max(share - (t - began) * 0, 0.2))
+        status, stage_report = part.solve(max(share, 0.2))
         seconds = time.perf_counter() - t
         reports.append(
             PartReport(
@@ -1261,6 +1287,7 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
                 status=status,
                 seconds=seconds,
                 thinned=part.thinned,
+                deterministic=part.deterministic,
             )
         )
         if not stage_report:

@@ -1,9 +1,11 @@
 """The benchmark harness: roadshow's planner against the OR-Tools reference.
 
 ``python -m bench`` runs the full set (under 20 minutes on a 2-core machine);
-``python -m bench --quick`` a smaller set with shorter reference time limits
-(under two minutes). It prints a table, writes the same figures as JSON, and
-plots time against events. Each measurement runs in a fresh process
+``python -m bench --quick`` a smaller set with smaller reference budgets
+(under two minutes). The reference gets a fixed, deterministic CPU budget per
+instance (:class:`bench.instances.Case`), so its figures repeat from run to run.
+It prints a table, writes the same figures as JSON, and plots time against
+events. Each measurement runs in a fresh process
 (:mod:`bench.worker`), one at a time, so runs neither share caches nor cores.
 """
 
@@ -82,7 +84,7 @@ def has_ortools() -> bool:
 
 
 def measure_reference(case: Case) -> dict[str, Any] | None:
-    """Run the reference once with the case's time limit (None when it is skipped)."""
+    """Run the reference once with the case's budget (None when it is skipped)."""
     if case.reference_s is None or not has_ortools():
         return None
     return _worker(["reference", case.name, "--limit", str(case.reference_s)])
@@ -273,7 +275,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for side, marker, label in (
         ("roadshow", "o", "roadshow planner"),
-        ("reference", "s", "OR-Tools CP-SAT reference (time-limited)"),
+        ("reference", "s", "OR-Tools CP-SAT reference (fixed budget)"),
     ):
         points = sorted(
             (r["events"], r[side]["seconds"])
@@ -332,7 +334,7 @@ def run(
                 "people": rs.get("people", (ref or {}).get("people")),
                 "days": rs.get("days", (ref or {}).get("days")),
                 "roadshow_repeats": case.repeats,
-                "reference_limit_s": case.reference_s,
+                "reference_deterministic_s": case.reference_s,
                 "roadshow": rs,
                 "reference": ref,
             }
