@@ -21,6 +21,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pendulum
 import pytest
 from pypdf import PdfReader
 
@@ -114,6 +115,23 @@ def test_chromium_prints_the_cover_and_a_page_per_day(
     for day_page, heading in zip(pages[1:], headings, strict=True):
         assert heading in day_page
     assert f"10:00 GMT{DASH}11:00 GMT" in pages[3]
+
+
+def test_chromium_prints_the_version_and_page_number_on_every_page(
+    tmp_path: Path, scenario: Scenario, plan: Plan
+) -> None:
+    """Printed from the browser (the HTML's own print CSS), every page says
+    which plan version it is, when issued, and 'Page N of M'."""
+    issued = pendulum.datetime(2008, 9, 1, 14, 5, tz="UTC")
+    itinerary = build_itinerary(scenario, plan, "minister", version=7, issued=issued)
+    path, pdf = tmp_path / "itinerary.html", tmp_path / "itinerary.pdf"
+    path.write_text(render_itinerary_html([itinerary]), encoding="utf-8")
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", path.as_uri())
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages]
+    assert len(pages) == 1 + len(itinerary.days)
+    for number, text in enumerate(pages, start=1):
+        assert "Plan version 7, issued Mon 1 Sep 2008" in text, number
+        assert f"Page {number} of {len(pages)}" in text, number
 
 
 def test_chromium_draws_the_map(tmp_path: Path, page: tuple[Path, Itinerary]) -> None:
@@ -227,6 +245,26 @@ def problems(route_map: dict[str, Any]) -> list[str]:
         if overlap(label["box"], stop["box"])
     ]
     return found
+
+
+def test_the_route_keeps_a_pct_name_with_a_comma_whole(
+    tmp_path: Path, nhs2008_scenario: Scenario, default_plan: Plan
+) -> None:
+    """The North West chair's page, as Chromium builds it: Wigan (in "Ashton,
+    Leigh and Wigan PCT") is a whole town in the route line, the map and the
+    list of stops, never a fragment of the PCT's name."""
+    itinerary = build_itinerary(nhs2008_scenario, default_plan, "chair-Q31")
+    path = tmp_path / "page.html"
+    path.write_text(render_itinerary_html([itinerary]), encoding="utf-8")
+    dom = html.unescape(chromium(tmp_path, "--dump-dom", path.as_uri()).stdout.decode())
+    route = re.search(r"<p>Route: (.*?)</p>", dom)
+    assert route is not None
+    assert "→ Wigan →" in route.group(1)
+    assert "Leigh and Wigan PCT)" not in route.group(1)
+    assert re.search(r'<li value="\d+">Wigan <span class="when">', dom)
+    stops = re.findall(r'<li value="\d+">([^<]*?) <span class="when">', dom)
+    assert stops
+    assert "Venue to be confirmed" not in stops  # towns, as the map labels them
 
 
 @pytest.mark.parametrize("person_id", ["darzi", "chair-Q36"])

@@ -90,6 +90,8 @@ class MapPoint:
     y: float
     role: str
     """``"home"``, ``"event"``, ``"travel"`` or ``"night"`` (its first role)."""
+    town: str = ""
+    """The venue's town (:func:`town_label`), labelled on the map or not."""
     label: str | None
     label_x: float = 0.0
     label_y: float = 0.0
@@ -254,6 +256,7 @@ def build_route_map(
                 x=x,
                 y=y,
                 role=role,
+                town=town,
                 label=town if spot is not None else None,
                 label_x=round(label_x, 2),
                 label_y=round(label_y, 2),
