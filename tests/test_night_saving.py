@@ -178,3 +178,17 @@ def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "bad.toml" in result.output
     assert "min_night_saving" in result.output
+
+
+def test_checker_reads_the_night_from_a_calendar(tmp_path: Path) -> None:
+    """Ann's published .ics with that night, checked under the default: reported."""
+    low, default = (
+        _write(tmp_path, "low", 'min_night_saving = "15m"'),
+        _write(tmp_path, "default"),
+    )
+    out = tmp_path / "out"
+    _run("plan", str(low), "--out", str(out))
+    calendar = out / "latest" / "calendars" / "internal" / "people" / "ann.ics"
+    text = _run("check", str(calendar), "--scenario", str(default)).output
+    assert "[night-saving] Ann: a night near Chelmsford on Mon 8 Sep 2008" in text
+    assert "0 errors, 1 warning" in text

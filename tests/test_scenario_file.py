@@ -580,9 +580,9 @@ def test_kind_rules() -> None:
             '\n[rules]\n"two words" = 2\n',
             (
                 'tiny.toml, rules."two words": unknown key "two words"; '
-                "expected one of kinds, lodging_km, max_event_days_in_row, "
-                "max_events_per_week, max_nights_away_in_row, min_night_saving, "
-                "min_stay_km, start_step."
+                "expected one of avoid_idle_days, kinds, lodging_km, "
+                "max_event_days_in_row, max_events_per_week, max_nights_away_in_row, "
+                "min_night_saving, min_stay_km, start_step."
             ),
         ),
         (

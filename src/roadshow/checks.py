@@ -16,7 +16,8 @@ diary commitments, venue closures, pins, follow-on sessions, arriving
 honoured. Soft: under 15 minutes
 to spare between back-to-back events, days over 11 hours door to door, more than
 3 nights away in a row, events in neighbouring areas on the same day, a night
-away that ``min_night_saving`` does not allow (:mod:`roadshow.nights`).
+away that ``min_night_saving`` does not allow, a day away with no event
+(:mod:`roadshow.nights`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from roadshow.model import (
     ScheduledEvent,
     TravelLeg,
 )
-from roadshow.nights import night_breaches
+from roadshow.nights import idle_breaches, night_breaches
 from roadshow.rules import is_bank_holiday, is_weekend, request_slots, request_window
 from roadshow.timeutil import clock_minutes, format_duration, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
@@ -457,6 +458,8 @@ class _Checker:
     def _nights(self, person: Person) -> Iterator[Found]:
         """Nights away no late finish, early start or saving needs (roadshow.nights)."""
         for rule, text, when in night_breaches(self.s, self.plan, person, self.travel):
+            yield rule, WARNING, text, when, None
+        for rule, text, when in idle_breaches(self.s, self.plan, person):
             yield rule, WARNING, text, when, None
 
     def _arrivals(self, person: Person, items: list[Item]) -> Iterator[Found]:

@@ -7,6 +7,11 @@
   working hours) or a journey outside travel hours. The planner enforces the
   same rule (``planner/_routing.py``, ``night_needed``).
 
+- ``idle-day``: no day away from home without an event: a day with no event
+  and no diary commitment between two nights away. The planner avoids it (an
+  idle day weighs more than any travel it saves) and the checker warns of one
+  left (when nothing else could be done).
+
 The checker reports each breach with the person and the night; the journeys are
 the scenario's travel model, not the plan's legs, so a hand-edited calendar is
 judged by the same yardstick as the planner's own plans.
@@ -56,11 +61,15 @@ def stops_by_day(
             )
         )
     for c in scenario.commitments:
-        if c.person_id == person.person_id:
-            place = scenario.commitment_place(c)
-            out[c.start.in_tz(tz).date()].append(
-                Stop(epoch_minute(c.start), epoch_minute(c.end), place, 0)
-            )
+        if c.person_id != person.person_id:
+            continue
+        # Cut at midnight, as the planner does: each day of it is a place to be.
+        place, start, end = scenario.commitment_place(c), *_span(c.start, c.end)
+        day, last = c.start.in_tz(tz).date(), c.end.subtract(minutes=1).in_tz(tz).date()
+        while day <= last:
+            lo, hi = _local(day, 0, tz), _local(day.add(days=1), 0, tz)
+            out[day].append(Stop(max(start, lo), min(end, hi), place, 0))
+            day = day.add(days=1)
     return {
         day: sorted(stops, key=lambda s: (s.start, s.end)) for day, stops in out.items()
     }
@@ -165,6 +174,49 @@ def night_breaches(
             yield "night-saving", text, from_epoch_minute(evening, person.timezone)
 
 
+def _span(start: DateTime, end: DateTime) -> tuple[int, int]:
+    return epoch_minute(start), epoch_minute(end)
+
+
 def _local(day: Date, minute: int, tz: str) -> int:
     """Epoch minutes of a local clock *minute* on *day*."""
     return day_minute(day, minute, tz)
+
+
+def idle_days(scenario: Scenario, plan: Plan, person: Person) -> list[Date]:
+    """Days the person spends away from home with no event or commitment.
+
+    None when the scenario does not ask to avoid them (``avoid_idle_days``).
+    """
+    if not scenario.rules.avoid_idle_days:
+        return []
+    nights = {stay.night_of for stay in plan.stays_for(person.person_id)}
+    busy = set(stops_by_day(scenario, plan, person))
+    return sorted(
+        day for day in nights if day.subtract(days=1) in nights and day not in busy
+    )
+
+
+def idle_breaches(
+    scenario: Scenario, plan: Plan, person: Person
+) -> Iterator[tuple[str, str, DateTime]]:
+    """(rule, text, when) for each idle day away (when: the start of the day)."""
+    stays = {s.night_of: s.venue_id for s in plan.stays_for(person.person_id)}
+    for day in idle_days(scenario, plan, person):
+        before, after = (
+            scenario.place_by_id.get(stays[day.subtract(days=1)]),
+            scenario.place_by_id.get(stays[day]),
+        )
+        where = (
+            f" (the nights before and after near {before.name} and {after.name})"
+            if before and after
+            else ""
+        )
+        text = (
+            f"away from home all of {day.format('ddd D MMM YYYY')} with no event{where}"
+        )
+        yield (
+            "idle-day",
+            text,
+            from_epoch_minute(_local(day, 0, person.timezone), person.timezone),
+        )

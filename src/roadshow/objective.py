@@ -3,13 +3,15 @@
 Plans are compared lexicographically on, in order:
 
 1. requests left unplaced (fewer is better);
-2. person-minutes of travel;
-3. nights away from home;
-4. late finishes: person-days that end (back at the night's place) after the
+2. idle days: days a person spends away from home with no event or commitment
+   (between two nights away; :func:`roadshow.nights.idle_days`);
+3. person-minutes of travel;
+4. nights away from home;
+5. late finishes: person-days that end (back at the night's place) after the
    person's ``late_after`` time;
-5. neighbour clashes: pairs of events of a kind with ``neighbour_km`` set, on the
+6. neighbour clashes: pairs of events of a kind with ``neighbour_km`` set, on the
    same day, at venues closer than that distance;
-6. minutes away from preferred start times.
+7. minutes away from preferred start times.
 
 The planner works with :func:`Objective.scalar`, a single integer that orders
 plans exactly as the tuple does (each component stays far below its weight).
@@ -24,6 +26,7 @@ from attrs import frozen
 from pendulum import Date
 
 from roadshow.model import Plan, Scenario, ScheduledEvent
+from roadshow.nights import idle_days
 from roadshow.timeutil import clock_minutes, day_minute, epoch_minute
 from roadshow.travel import within_km
 
@@ -33,7 +36,8 @@ W_NEIGHBOUR = _BASE
 W_LATE = _BASE**2
 W_NIGHT = _BASE**3
 W_TRAVEL = _BASE**4
-W_UNPLACED = _BASE**5
+W_IDLE = _BASE**5
+W_UNPLACED = _BASE**6
 
 
 @frozen(kw_only=True)
@@ -41,6 +45,7 @@ class Objective:
     """A plan's score, component by component (lower is better)."""
 
     unplaced: int
+    idle_days: int
     travel_minutes: int
     nights_away: int
     late_finishes: int
@@ -52,6 +57,7 @@ class Objective:
         """The components in priority order, for lexicographic comparison."""
         return (
             self.unplaced,
+            self.idle_days,
             self.travel_minutes,
             self.nights_away,
             self.late_finishes,
@@ -64,6 +70,7 @@ class Objective:
         """One integer that orders plans exactly as :attr:`key` does."""
         return (
             self.unplaced * W_UNPLACED
+            + self.idle_days * W_IDLE
             + self.travel_minutes * W_TRAVEL
             + self.nights_away * W_NIGHT
             + self.late_finishes * W_LATE
@@ -81,6 +88,7 @@ def evaluate(scenario: Scenario, plan: Plan) -> Objective:
     """Score *plan* under *scenario*'s people and rules (see the module docstring)."""
     return Objective(
         unplaced=len(plan.unplaced),
+        idle_days=sum(len(idle_days(scenario, plan, p)) for p in scenario.people),
         travel_minutes=sum(leg.minutes for leg in plan.legs),
         nights_away=len(plan.stays),
         late_finishes=_late_finishes(scenario, plan),

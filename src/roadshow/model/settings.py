@@ -104,6 +104,9 @@ class PlanningRules:
             least this many minutes of travel over going home and back, or when
             going home would mean a late finish or an early start (or cannot be
             done within travel hours).
+        avoid_idle_days: No day away from home without an event or commitment
+            (between two nights away): the planner avoids one unless it cannot,
+            and the checker warns of one. False: neither cares.
         kinds: Rules per request kind.
     """
 
@@ -114,6 +117,7 @@ class PlanningRules:
     max_events_per_week: int | None = None
     lodging_km: float = 25.0
     min_night_saving_minutes: int = 90
+    avoid_idle_days: bool = True
     kinds: tuple[KindRules, ...] = field(default=(), converter=_kind_rules)
 
     def __attrs_post_init__(self) -> None:

@@ -124,6 +124,7 @@ class _Search:
             for d in range(lo, hi + 1)
         }
         self.venue = [g.venues[0] for g in tour]
+        self._avoid_idle = ctx.scenario.rules.avoid_idle_days
         self._day_cache: dict[tuple[object, ...], tuple[int, int] | None] = {}
         self._starts: dict[tuple[int, int], list[tuple[int, int, dict[str, Item]]]] = {}
         self._bound = self._travel_bounds()
@@ -434,8 +435,14 @@ class _Search:
             for k, person_id in enumerate(self.people):
                 mine = self._items(day, items.get(person_id), person_id)
                 route = route_day(self.ctx, person_id, day, places[k], mine, nights[k])
-                if route is None or not self._nights_allowed(
-                    k, day, mine, places[k], nights[k], earlier, tomorrow
+                idle = self._avoid_idle and not mine
+                idle = idle and self.homes[k] not in {places[k], nights[k]}
+                if (
+                    idle
+                    or route is None
+                    or not self._nights_allowed(
+                        k, day, mine, places[k], nights[k], earlier, tomorrow
+                    )
                 ):
                     break
                 total += route

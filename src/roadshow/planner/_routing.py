@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL
+from roadshow.objective import W_IDLE, W_LATE, W_NIGHT, W_TRAVEL
 from roadshow.planner._context import FIXED, Context
 
 State = tuple[str, int]
@@ -284,16 +284,24 @@ class Timeline:
         self, day: int, start_at: str, end_at: str, items_of: dict[int, Sequence[Item]]
     ) -> int | None:
         if day in items_of:  # a trial: never cached
-            return route_day(
-                self.ctx, self.person_id, day, start_at, items_of[day], end_at
-            )
+            items = items_of[day]
+            route = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
+            return self._idle(route, start_at, items, end_at)
         cache = self._routes.setdefault(day, {})
         key = (start_at, end_at)
         if key not in cache:
-            cache[key] = route_day(
-                self.ctx, self.person_id, day, start_at, self.items.get(day, ()), end_at
-            )
+            items = self.items.get(day, ())
+            route = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
+            cache[key] = self._idle(route, start_at, items, end_at)
         return cache[key]
+
+    def _idle(
+        self, cost: int | None, start_at: str, items: Sequence[Item], end_at: str
+    ) -> int | None:
+        """A day's cost, plus the idle-day weight for a day away with nothing in it."""
+        if cost is None or items or self.home in {start_at, end_at}:
+            return cost
+        return cost + W_IDLE if self.ctx.scenario.rules.avoid_idle_days else cost
 
     def _step(
         self, day: int, states: Table, items_of: dict[int, Sequence[Item]]

@@ -441,6 +441,7 @@ class _Parser(_RowReader):
                 start_step_minutes=minutes_of(step),
                 lodging_km=t.number("lodging_km", 25.0),
                 min_night_saving_minutes=minutes_of(saving),
+                avoid_idle_days=t.flag("avoid_idle_days", default=True),
                 kinds=kinds,
             )
         t.finish()
