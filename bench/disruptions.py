@@ -87,7 +87,7 @@ def disrupt(base: Scenario, plan: Plan, kind: str, rng: random.Random) -> Disrup
         shut = Closure.days(
             event.venue_id, monday, monday.add(days=6), tz=tz, reason="Bench closure"
         )
-        name = base.venue_by_id[event.venue_id].name
+        name = base.venue_title(event.venue_id)
         return Disruption(
             kind=kind,
             label=shut.describe(name, tz).removesuffix(": Bench closure"),

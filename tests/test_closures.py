@@ -136,7 +136,9 @@ def test_replan_names_the_closure_and_moves_only_what_it_forces(
     week = closed(event.venue_id, first, first.add(days=4), "refurbishment")
     changed = attrs.evolve(nhs2008_scenario, closures=(week,))
     result = solve(changed, baseline=published.plan)
-    name = nhs2008_scenario.venue_by_id[event.venue_id].name
+    # The venue by name, with its town when it is still to be confirmed.
+    venue = nhs2008_scenario.venue_by_id[event.venue_id]
+    name = venue.label if venue.name == "Venue to be confirmed" else venue.name
     expected = f"{name} closed {week.describe(name, TZ).split(' closed ', 1)[1]}"
     by_id = {c.request_id: c for c in result.changes}
     assert by_id[event.request_id].cause == "closure"

@@ -18,7 +18,15 @@ from roadshow.errors import (
 from roadshow.model._common import _id_validator, _text_length
 from roadshow.model.advance import AdvanceTemplate
 from roadshow.model.people import Blackout, Commitment, Contact, Person
-from roadshow.model.places import Area, Closure, Lodging, Region, Venue, venue_named
+from roadshow.model.places import (
+    VENUE_TO_CONFIRM,
+    Area,
+    Closure,
+    Lodging,
+    Region,
+    Venue,
+    venue_named,
+)
 from roadshow.model.plan import ScheduledEvent
 from roadshow.model.requests import EventRequest
 from roadshow.model.settings import CalendarRules, PlanningRules, TravelSettings
@@ -473,10 +481,15 @@ class Scenario:
         """
         for closure in self.closures:
             if closure.venue_id == venue_id and closure.overlaps(start, end):
-                venue = self.venue_by_id.get(venue_id)
-                name = venue.name if venue is not None else venue_id
-                return closure.describe(name, self.timezone)
+                return closure.describe(self.venue_title(venue_id), self.timezone)
         return None
+
+    def venue_title(self, venue_id: str) -> str:
+        """A venue's name in a sentence; its town too if it is still to be confirmed."""
+        venue = self.venue_by_id.get(venue_id)
+        if venue is None:
+            return venue_id
+        return venue.label if venue.name == VENUE_TO_CONFIRM else venue.name
 
     def restricted_to(self, kinds: Iterable[str]) -> Scenario:
         """Return the scenario with only the requests of *kinds* (all if empty)."""
