@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pendulum import Date
 
-from builders import person, scenario, visit
+from builders import kind_rules, person, scenario, visit
 from roadshow.checks import check
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.model import (
@@ -242,3 +242,28 @@ def test_fresh_plan_over_a_baseline_says_why_each_event_changed(
                 "fresh",
                 "re-planned from scratch (--fresh)",
             )
+
+
+def test_make_room_moves_a_chain_of_two_kept_events() -> None:
+    """A new event pinned to Monday: Monday's event moves to Tuesday, so
+    Tuesday's moves to Wednesday; each names the one it made room for."""
+    one_a_day = kind_rules("visit", max_per_person_per_day=1)
+    monday, tuesday, wednesday = DAYS[0], DAYS[1], DAYS[2]
+    a = visit("a", "london", earliest_on=monday, latest_on=tuesday)
+    b = visit("b", "london", earliest_on=tuesday, latest_on=tuesday)
+    base = scenario([a, b], end=wednesday, rules=one_a_day)
+    published = solve(base).plan
+    days = {e.request_id: e.start.in_tz(TZ).date() for e in published.events}
+    assert days == {"a": monday, "b": tuesday}
+    # B may now be on Wednesday too; N must be on Monday.
+    new = visit("n", "london", pin_on=monday)
+    wider = attrs.evolve(b, latest_on=wednesday)
+    changed = scenario([a, wider, new], end=wednesday, rules=one_a_day)
+    result = solve(changed, baseline=published)
+    days = {e.request_id: e.start.in_tz(TZ).date() for e in result.plan.events}
+    assert days == {"n": monday, "a": tuesday, "b": wednesday}
+    by_id = {c.request_id: c for c in result.changes}
+    assert by_id["a"].made_room_for == "n"
+    assert by_id["b"].made_room_for == "a"
+    assert "make room for Visit a (a)" in by_id["b"].reason
+    assert hard(changed, result.plan) == []

@@ -6,7 +6,8 @@ the calendar, pins, commitments, blackouts, the per-kind rules and travel) is
 kept exactly where it was. Only the events whose slot became invalid, and the
 new requests, are placed again: an invalidated event as near its old slot as it
 can go (the same day and venue, then the same day, then the same week, then any
-day), moving at most one kept event out of its way when nothing is free. The
+day), moving kept events out of its way when nothing is free (a chain of
+at most :data:`ROOM_DEPTH`, each moved for the one before). The
 usual search then polishes only what is new.
 
 The objective is, in order: unplaced requests; then changes to published events,
@@ -51,6 +52,9 @@ W_TIME = 10
 """... to another time at the same venue ..."""
 W_INTERNAL = 1
 """... and a change to an internal-only item (a travel leg or a night away)."""
+
+ROOM_DEPTH = 2
+"""The longest chain of kept events moved to make room (each for the one before)."""
 
 
 class ReplanContext(Context):
@@ -417,10 +421,23 @@ class Replanner:
             return True
         return self._make_room(group, None)
 
-    def _make_room(self, group: Group, old: Placement | None) -> bool:
-        """Move one kept event out of *group*'s way, near its own old slot."""
+    def _make_room(
+        self,
+        group: Group,
+        old: Placement | None,
+        *,
+        depth: int | None = None,
+        keep: frozenset[int] = frozenset(),
+    ) -> bool:
+        """Move a kept event out of *group*'s way, near its own old slot.
+
+        If that event then finds no room, events in its way move in turn, a
+        chain *depth* (default :data:`ROOM_DEPTH`) events long at most; none in
+        *keep* moves. On failure nothing has changed.
+        """
+        depth = ROOM_DEPTH if depth is None else depth
         schedule = self.schedule
-        fixed = {i for i, o in self.old.items() if o.frozen}
+        fixed = {i for i, o in self.old.items() if o.frozen} | keep
         for blocker in _in_the_way(self.ctx, schedule, group, fixed):
             undo = schedule.take_out(blocker)
             found = (
@@ -431,13 +448,23 @@ class Replanner:
             if found is not None:
                 schedule.place(group, found.placement)
                 was = self.old.get(blocker.index)
+                before = was.placement if was is not None else None
                 again = (
-                    self._best_near(blocker, was.placement)
-                    if was is not None
+                    self._best_near(blocker, before)
+                    if before is not None
                     else best_placement(self.ctx, schedule, blocker)
                 )
                 if again is not None:
                     schedule.place(blocker, again.placement)
+                if again is not None or (
+                    depth > 1
+                    and self._make_room(
+                        blocker,
+                        before,
+                        depth=depth - 1,
+                        keep=keep | {group.index},
+                    )
+                ):
                     self.invalid.setdefault(
                         blocker.index,
                         (
