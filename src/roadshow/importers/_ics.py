@@ -114,23 +114,14 @@ def read_ics(
     Raises:
         DiaryFileError: the text is malformed (naming the line).
     """
-    found = outline(text, source, window=window)
+    found = outline(text, source, window=window, reads=reads)
     calendars, components = _parse(found, source)
     skipped = _unreadable_extras(found, components, source)
     if skipped:
         calendars, components = _parse(found, source, without=skipped)
-    pairs = []
     for component, block in components:
-        if block.name in READ:
-            _check(component, block, source)
-            pairs.append((component, block))
-        else:
-            warnings.warn(
-                f"{source}, line {block.line}: {block.name} skipped; {reads}",
-                SkippedContentWarning,
-                stacklevel=3,
-            )
-    return calendars, pairs
+        _check(component, block, source)
+    return calendars, components
 
 
 def _parse(
