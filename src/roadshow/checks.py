@@ -584,8 +584,12 @@ class _Walk:
     def _day(self, day: Date) -> Iterator[Found]:
         items = self.by_day.get(day, [])
         diary = sorted(self.diary.get(day, []), key=lambda c: (c.start, c.end))
-        for start, _, obj in items:
-            while diary and diary[0].start <= start:
+        for start, end, obj in items:
+            # A journey of no minutes (a venue where the commitment is) that
+            # arrives as the commitment starts gets there first.
+            while diary and (
+                diary[0].start < start or (diary[0].start == start and end > start)
+            ):
                 yield from self._commitment(diary.pop(0))
             if isinstance(obj, TravelLeg):
                 if obj.from_id != self.here:

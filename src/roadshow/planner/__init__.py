@@ -33,6 +33,7 @@ from roadshow.planner._context import Context, Group
 from roadshow.planner._exact import solve_tour
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
+from roadshow.planner._routes import tour_ranks
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
 from roadshow.planner._tours import tours
@@ -61,6 +62,8 @@ class PlanParams:
         min_pass_gain: Local search stops after a pass that lowers the cost by
             less than this fraction (counted, never timed: results stay the same
             on every machine).
+        tour_seed: Place the visits of a person with many in the order of a
+            short tour through their venues (else in a sweep around their home).
     """
 
     max_passes: int = 8
@@ -69,6 +72,7 @@ class PlanParams:
     days_to_try: int | None = None
     large_programme: int = 600
     min_pass_gain: float = 0.005
+    tour_seed: bool = True
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -194,7 +198,8 @@ def solve(
     left = [g for g in left if g.index not in schedule.placements]
     rest = [g for g in groups if g not in in_tours and not is_fixed(g)]
     say(f"Placing {len(rest)} more requests")
-    left += construct(ctx, schedule, rest, days_to_try=days)
+    ranks = tour_ranks(ctx, rest) if params.tour_seed else None
+    left += construct(ctx, schedule, rest, days_to_try=days, ranks=ranks)
     say("Improving the plan")
     movable = [g for g in groups if g.index not in proven]
 

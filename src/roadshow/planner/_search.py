@@ -233,13 +233,16 @@ def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str, float, str]:
+def difficulty(
+    ctx: Context, group: Group, ranks: dict[int, float] | None = None
+) -> tuple[int, int, int, str, float, str]:
     """Sort key for construction: constrained groups first, then a sweep.
 
     Pinned groups and those with few possible days go first, joint ones before
     single ones; among equals, each person's groups come in order of bearing
     from their home, so neighbouring venues are placed one after another and
-    join up into trips (a sweep, as routing heuristics do).
+    join up into trips (a sweep, as routing heuristics do), or in the order of
+    the person's tour where *ranks* gives one (see :mod:`roadshow.planner._routes`).
     """
     pinned = 0 if group.pin_day is not None and group.pin_minute is not None else 1
     person_id = group.people[0]
@@ -247,6 +250,8 @@ def difficulty(ctx: Context, group: Group) -> tuple[int, int, int, str, float, s
     # A group no venue can hold has none: it goes unplaced, with that reason.
     venue = ctx.scenario.venue_by_id[group.venues[0]] if group.venues else home
     bearing = math.atan2(venue.lat - home.lat, venue.lon - home.lon)
+    if ranks is not None and group.index in ranks:
+        bearing = ranks[group.index]
     return (
         pinned,
         len(ctx.candidate_days[group.index]),
@@ -263,10 +268,11 @@ def construct(
     groups: list[Group],
     *,
     days_to_try: int | None = None,
+    ranks: dict[int, float] | None = None,
 ) -> list[Group]:
     """Place *groups* greedily; return those that found no feasible placement."""
     left = []
-    for group in sorted(groups, key=lambda g: difficulty(ctx, g)):
+    for group in sorted(groups, key=lambda g: difficulty(ctx, g, ranks)):
         best = best_placement(ctx, schedule, group, days_to_try=days_to_try)
         if best is None:
             left.append(group)

@@ -1,0 +1,132 @@
+"""Routing-shaped programmes: one person visiting many places (#17)."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import pendulum
+import pytest
+from bench.synthetic import pct_tour
+
+from builders import MONDAY, PLACES, person, scenario, visit
+from roadshow.checks import check
+from roadshow.exporters.plan_file import render_plan_file
+from roadshow.model import Commitment, Scenario, Venue
+from roadshow.planner import PlanParams, solve
+from roadshow.planner._context import Context
+from roadshow.planner._routes import tour_ranks
+from roadshow.planner._tsp import length, tour
+
+# --- the tour -------------------------------------------------------------------------
+
+
+def _ring(n: int) -> dict[str, tuple[float, float]]:
+    """*n* places evenly on a circle, named in a shuffled order."""
+    names = [f"p{(k * 7) % n:02d}" for k in range(n)]
+    return {
+        name: (math.cos(2 * math.pi * k / n), math.sin(2 * math.pi * k / n))
+        for k, name in enumerate(names)
+    }
+
+
+def test_tour_of_a_ring_goes_round_it() -> None:
+    """On a circle the shortest tour is the circle: the tour finds it."""
+    points = _ring(31)
+
+    def minutes(a: str, b: str) -> int:
+        (xa, ya), (xb, yb) = points[a], points[b]
+        return round(100 * math.hypot(xa - xb, ya - yb))
+
+    start, *others = sorted(points)
+    order = tour(start, others, minutes, lambda p: points[p])
+    assert sorted(order) == sorted(others)
+    around = sorted(points, key=lambda p: math.atan2(points[p][1], points[p][0]))
+    k = around.index(start)
+    best = length(start, around[k + 1 :] + around[:k], minutes)
+    assert length(start, order, minutes) == best
+
+
+def test_tour_is_the_same_every_time() -> None:
+    points = _ring(23)
+
+    def minutes(a: str, b: str) -> int:
+        (xa, ya), (xb, yb) = points[a], points[b]
+        return round(100 * math.hypot(xa - xb, ya - yb)) + (a < b)
+
+    first = tour("p00", list(points), minutes, lambda p: points[p])
+    assert first == tour("p00", list(reversed(points)), minutes, lambda p: points[p])
+    assert "p00" not in first
+
+
+# --- planning a small routing-shaped programme ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wessex() -> Scenario:
+    """One principal visits the 14 PCT areas of one region in one week."""
+    full = pct_tour(weeks=1)
+    areas = {a.area_id for a in full.areas if a.region_id == "Q35"}
+    return attrs.evolve(full, requests=[r for r in full.requests if r.area_id in areas])
+
+
+def test_tour_seed_plans_the_week_within_a_known_bound(wessex: Scenario) -> None:
+    """Every visit placed, no hard violation, travel within 1.35x the tour's length."""
+    result = solve(wessex)
+    assert result.objective.unplaced == 0
+    assert [v.message for v in check(wessex, result.plan) if v.is_hard] == []
+    ctx = Context(wessex)
+    home = ctx.home["principal"]
+    venues = sorted({g.venues[0] for g in ctx.groups})
+    where = {v.venue_id: (v.lat, v.lon) for v in wessex.venues}
+    shortest = length(
+        home,
+        tour(home, venues, lambda a, b: ctx.minutes("principal", a, b), where.get),
+        lambda a, b: ctx.minutes("principal", a, b),
+    )
+    assert result.objective.travel_minutes <= 1.35 * shortest
+    # The sweep around home alone does worse on this week (915 minutes).
+    sweep = solve(wessex, PlanParams(tour_seed=False))
+    assert result.objective.travel_minutes < sweep.objective.travel_minutes
+
+
+def test_tour_seed_is_deterministic(wessex: Scenario) -> None:
+    assert render_plan_file(solve(wessex).plan) == render_plan_file(solve(wessex).plan)
+
+
+def test_only_people_with_many_visits_get_a_tour_order(wessex: Scenario) -> None:
+    ctx = Context(wessex)
+    ranks = tour_ranks(ctx, list(ctx.groups))
+    assert sorted(ranks.values()) == [float(k) for k in range(1, 15)]
+    assert tour_ranks(ctx, list(ctx.groups)[:5]) == {}
+
+
+# --- the checker: a journey of no minutes ------------------------------------------
+
+
+def test_zero_minute_journey_home_reaches_a_commitment_starting_then() -> None:
+    """A visit next door to home ends as a commitment at home starts: no violation."""
+    base = scenario(
+        [],
+        people=[person("ann")],
+        commitments=[
+            Commitment(
+                person_id="ann",
+                start=pendulum.datetime(2008, 9, 8, 10, tz="Europe/London"),
+                end=pendulum.datetime(2008, 9, 8, 11, tz="Europe/London"),
+                label="Call",
+            )
+        ],
+    )
+    name, lat, lon = PLACES["london"]
+    hall = visit("hall", "london-hall", hours=1, pin_on=MONDAY, pin_at=pendulum.time(9))
+    s = attrs.evolve(
+        base,
+        venues=[*base.venues, Venue.at("london-hall", f"{name} hall", lat, lon)],
+        requests=[hall],
+    )
+    result = solve(s).plan
+    legs = [(leg.from_id, leg.to_id, leg.depart, leg.arrive) for leg in result.legs]
+    at_ten = pendulum.datetime(2008, 9, 8, 10, tz="Europe/London")
+    assert ("london-hall", "london", at_ten, at_ten) in legs
+    assert [v.message for v in check(s, result) if v.is_hard] == []
