@@ -21,12 +21,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import Final
 
 from attrs import frozen
 from pendulum import Date, DateTime
 
 from roadshow.model import Person, Plan, Scenario
-from roadshow.timeutil import day_minute, epoch_minute, from_epoch_minute, minutes_of
+from roadshow.timeutil import (
+    day_minute,
+    epoch_minute,
+    format_duration,
+    from_epoch_minute,
+    minutes_of,
+)
 from roadshow.travel import EstimatedTravel
 
 
@@ -39,6 +46,8 @@ class Stop:
     place: str
     lead: int
     """Minutes before ``start`` a journey here has to arrive."""
+    label: str = ""
+    """The event's title or the commitment's label, for :func:`night_reasons`."""
 
 
 Minutes = Callable[[str, str], int | None]
@@ -57,7 +66,11 @@ def stops_by_day(
         lead = max(scenario.arrive_before(person.person_id, event.kind), gap)
         out[event.start.in_tz(tz).date()].append(
             Stop(
-                epoch_minute(event.start), epoch_minute(event.end), event.venue_id, lead
+                epoch_minute(event.start),
+                epoch_minute(event.end),
+                event.venue_id,
+                lead,
+                event.title,
             )
         )
     for c in scenario.commitments:
@@ -68,7 +81,8 @@ def stops_by_day(
         day, last = c.start.in_tz(tz).date(), c.end.subtract(minutes=1).in_tz(tz).date()
         while day <= last:
             lo, hi = _local(day, 0, tz), _local(day.add(days=1), 0, tz)
-            out[day].append(Stop(max(start, lo), min(end, hi), place, 0))
+            label = c.label or "Diary commitment"
+            out[day].append(Stop(max(start, lo), min(end, hi), place, 0, label))
             day = day.add(days=1)
     return {
         day: sorted(stops, key=lambda s: (s.start, s.end)) for day, stops in out.items()
@@ -145,12 +159,7 @@ def night_breaches(
     scenario: Scenario, plan: Plan, person: Person, travel: EstimatedTravel
 ) -> Iterator[tuple[str, str, DateTime]]:
     """(rule, text, when) for each night away no rule needs (when: that evening)."""
-
-    def minutes(a: str, b: str) -> int | None:
-        if a not in scenario.venue_by_id or b not in scenario.venue_by_id:
-            return None
-        return 0 if a == b else travel.journey(a, b, person.travel_mode).minutes
-
+    minutes = journey_minutes(scenario, person, travel)
     stops = stops_by_day(scenario, plan, person)
     wanted = scenario.rules.min_night_saving_minutes
     for stay in plan.stays_for(person.person_id):
@@ -176,6 +185,122 @@ def night_breaches(
 
 def _span(start: DateTime, end: DateTime) -> tuple[int, int]:
     return epoch_minute(start), epoch_minute(end)
+
+
+def journey_minutes(
+    scenario: Scenario, person: Person, travel: EstimatedTravel
+) -> Minutes:
+    """The person's journey minutes on the scenario's travel model (0 for a == b)."""
+
+    def minutes(a: str, b: str) -> int | None:
+        if a not in scenario.venue_by_id or b not in scenario.venue_by_id:
+            return None
+        return 0 if a == b else travel.journey(a, b, person.travel_mode).minutes
+
+    return minutes
+
+
+# --- why each night is away, in words (summary and itineraries) -------------------
+
+NOT_NEEDED: Final = "not needed"
+
+
+@frozen(kw_only=True)
+class NightReason:
+    """Why *person_id* spends the night of *night_of* away, for people to read.
+
+    Attributes:
+        reasons: Short reasons, evening first: ``late finish`` or ``far from
+            home`` (home after ``late_after``, or outside travel hours), ``early
+            start`` or ``far from home`` (leaving home before working hours, or
+            outside travel hours), ``saves 4h02m`` (of travel, at least
+            ``min_night_saving``); or just ``not needed`` (the checker warns).
+        text: The same with the times behind them, e.g. ``late finish:
+            Public consultation ends 20:30, home 23:40 at the earliest``.
+    """
+
+    person_id: str
+    night_of: Date
+    reasons: tuple[str, ...]
+    text: str
+
+
+def night_reasons(
+    scenario: Scenario, plan: Plan, person_id: str | None = None
+) -> dict[tuple[str, Date], NightReason]:
+    """Return why each night away in *plan* is away, by (person, night).
+
+    The same rules as :func:`night_reason` (the planner's and the checker's),
+    all of them that hold, with the times. With *person_id*, only that person.
+    """
+    travel = EstimatedTravel(scenario.place_by_id, scenario.travel)
+    found: dict[tuple[str, Date], NightReason] = {}
+    people = (
+        scenario.people
+        if person_id is None
+        else [p for p in scenario.people if p.person_id == person_id]
+    )
+    for person in people:
+        stays = plan.stays_for(person.person_id)
+        if not stays:
+            continue
+        minutes = journey_minutes(scenario, person, travel)
+        stops = stops_by_day(scenario, plan, person)
+        for stay in stays:
+            day = stay.night_of
+            between = (stops.get(day, []), stops.get(day.add(days=1), []))
+            parts = _why(scenario, person, day, between, minutes)
+            found[person.person_id, day] = NightReason(
+                person_id=person.person_id,
+                night_of=day,
+                reasons=tuple(short for short, _ in parts) or (NOT_NEEDED,),
+                text="; ".join(long for _, long in parts) or NOT_NEEDED,
+            )
+    return found
+
+
+def _why(
+    scenario: Scenario,
+    person: Person,
+    day: Date,
+    between: tuple[list[Stop], list[Stop]],
+    minutes: Minutes,
+) -> list[tuple[str, str]]:
+    """(short, long) for each reason that holds, evening, morning, then saving."""
+    today, tomorrow = between
+    tz = person.timezone
+    out: list[tuple[str, str]] = []
+
+    def clock(minute: int) -> str:
+        return f"{from_epoch_minute(minute, tz):%H:%M}"
+
+    if today and (why := _evening(person, day, today[-1], minutes)):
+        last = today[-1]
+        home = last.end + (minutes(last.place, person.home_venue_id) or 0)
+        after = " (after travel hours)" if why == "far from home" else ""
+        text = (
+            f"{why}: {last.label} ends {clock(last.end)},"
+            f" home {clock(home)} at the earliest{after}"
+        )
+        out.append((why, text))
+    if tomorrow and (why := _morning(person, day.add(days=1), tomorrow[0], minutes)):
+        first = tomorrow[0]
+        leave = (
+            first.start - first.lead - (minutes(person.home_venue_id, first.place) or 0)
+        )
+        before = " (before travel hours)" if why == "far from home" else ""
+        text = (
+            f"{why}: {first.label} at {clock(first.start)},"
+            f" leaving home at {clock(leave)}{before}"
+        )
+        out.append((why, text))
+    saving = night_saving(person, between, minutes)
+    if saving is not None and saving >= scenario.rules.min_night_saving_minutes:
+        saves = format_duration(saving)
+        out.append(
+            (f"saves {saves}", f"saves {saves} of travel over going home and back")
+        )
+    return out
 
 
 def _local(day: Date, minute: int, tz: str) -> int:

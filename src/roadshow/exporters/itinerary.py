@@ -35,6 +35,7 @@ from roadshow.exporters.routemap import (
     render_route_map,
     town_label,
 )
+from roadshow.exporters.summary import events_by_kind
 from roadshow.model import (
     OvernightStay,
     Plan,
@@ -43,6 +44,7 @@ from roadshow.model import (
     TravelLeg,
     Venue,
 )
+from roadshow.nights import night_reasons
 from roadshow.timeutil import minutes_of
 
 ITINERARY_ROLES: Final = ("principal", "chair")
@@ -162,6 +164,9 @@ class Day:
     items: tuple[Item, ...]
     night: Place
     night_away: bool
+    night_reason: str = ""
+    """Why the night is away (late finish, early start, far from home), with
+    the times or distance behind it; "" for a night at home."""
 
     @property
     def anchor(self) -> str:
@@ -184,6 +189,8 @@ class Itinerary:
     regions: tuple[str, ...]
     """Names of the regions visited, in the order first visited."""
     event_count: int
+    event_kinds: str
+    """The events by series or kind: ``10 listening, 10 clinical, 1 national``."""
     travel_minutes: int
     nights_away: int
     route: tuple[str, ...]
@@ -315,6 +322,7 @@ def build_itinerary(
                 )
             )
 
+    reasons = night_reasons(scenario, plan, person_id)
     days = []
     for on in sorted(dated):
         night_before = stays.get(on.subtract(days=1))
@@ -326,6 +334,7 @@ def build_itinerary(
                 items=_with_gaps(dated[on]),
                 night=_lodging(scenario, tonight) if tonight else home,
                 night_away=tonight is not None,
+                night_reason=reasons[person_id, on].text if tonight else "",
             )
         )
     return Itinerary(
@@ -339,6 +348,7 @@ def build_itinerary(
         days=tuple(days),
         regions=_regions_visited(days),
         event_count=len(events),
+        event_kinds=events_by_kind(scenario, events),
         travel_minutes=sum(leg.minutes for leg in plan.legs_for(person_id)),
         nights_away=len(stays),
         route=_route(home, days),

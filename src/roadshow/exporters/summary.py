@@ -15,8 +15,10 @@ from pendulum import Date
 
 from roadshow.checks import Violation
 from roadshow.exporters._text import inert, table
+from roadshow.exporters.routemap import town_label
 from roadshow.model import (
     Area,
+    OvernightStay,
     Person,
     Plan,
     Scenario,
@@ -25,6 +27,7 @@ from roadshow.model import (
     Venue,
 )
 from roadshow.model.places import VENUE_TO_CONFIRM
+from roadshow.nights import night_reasons
 from roadshow.objective import Objective
 from roadshow.rules import working_days
 from roadshow.timeutil import format_duration, tz_abbreviation
@@ -146,6 +149,7 @@ def render_plan_summary(
             "Others",
             table(_LOAD_HEADERS, [_load(p, plan) for p in others], indent="  "),
         ]
+    out += _people_lines(scenario, plan)
     by_region = Counter((e.region_id, e.kind) for e in plan.events if e.region_id)
     if scenario.regions and by_region:
         kind_names = sorted({k for _, k in by_region})
@@ -171,6 +175,69 @@ def render_plan_summary(
 
 
 _LOAD_HEADERS = ("person", "events", "travel h", "nights away", "first", "last")
+
+
+def events_by_kind(scenario: Scenario, events: Sequence[ScheduledEvent]) -> str:
+    """Say what a person's events are: ``10 listening, 10 clinical, 1 national``.
+
+    Events are counted by the series their request was made from (the listening
+    events and the clinical leaders sessions share the kind ``tour``), else by
+    kind; most first, then by name.
+    """
+    requests = scenario.request_by_id
+    counts = Counter(
+        (r.series if (r := requests.get(e.request_id)) and r.series else e.kind)
+        for e in events
+    )
+    ranked = sorted(counts.items(), key=lambda kc: (-kc[1], kc[0]))
+    return ", ".join(f"{n} {inert(kind)}" for kind, n in ranked)
+
+
+def _people_lines(scenario: Scenario, plan: Plan) -> list[str]:
+    """Per person: events by kind, and each night away with its reason."""
+    reasons = night_reasons(scenario, plan)
+    out = []
+    for person in scenario.people:
+        events = plan.events_for(person.person_id)
+        stays = plan.stays_for(person.person_id)
+        if not events and not stays:
+            continue
+        noun = "event" if len(events) == 1 else "events"
+        line = f"  {inert(person.name)}: {len(events)} {noun}"
+        if events:
+            line += f" ({events_by_kind(scenario, events)})"
+        out.append(line)
+        nights = [
+            f"{stay.night_of.day} {stay.night_of:%b} {_night_town(scenario, stay)}"
+            f" ({', '.join(reasons[stay.person_id, stay.night_of].reasons)})"
+            for stay in stays
+        ]
+        if nights:
+            out += _wrapped("    nights away: ", nights, "      ")
+    return ["Events by kind and nights away (why)", *out, ""] if out else []
+
+
+def _wrapped(
+    first: str, parts: Sequence[str], indent: str, width: int = 88
+) -> list[str]:
+    """Join *parts* with "; " into lines of at most *width*, never splitting one."""
+    lines, line = [], first
+    for n, part in enumerate(parts):
+        text = part + (";" if n < len(parts) - 1 else "")
+        if line not in (first, indent) and len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = indent
+        line += ("" if line in (first, indent) else " ") + text
+    return [*lines, line]
+
+
+def _night_town(scenario: Scenario, stay: OvernightStay) -> str:
+    """The lodging's name, or the town the night is near."""
+    lodging = scenario.lodging_by_id.get(stay.venue_id)
+    if lodging is not None:
+        return inert(lodging.name)
+    venue = scenario.place_by_id.get(stay.venue_id)
+    return inert(town_label(venue)) if venue is not None else inert(stay.venue_id)
 
 
 def _load(person: Person, plan: Plan) -> tuple[object, ...]:

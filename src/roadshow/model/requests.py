@@ -73,6 +73,8 @@ class EventRequest:
     purpose: str = field(default="", validator=_text_length)
     contact: str = field(default="", validator=_text_length)
     notes: str = field(default="", validator=_text_length)
+    series: str | None = None
+    """The id of the ``[[series]]`` the request was made from (None: written alone)."""
 
     def __attrs_post_init__(self) -> None:  # noqa: C901 - one check per rule, in order
         me = _describe(self)

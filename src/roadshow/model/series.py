@@ -226,6 +226,7 @@ class Series:
                 requests.append(
                     EventRequest(
                         request_id=f"{self.series_id}-{suffix}",
+                        series=self.series_id,
                         title=self.title.format_map(values),
                         attendees=self._people(
                             "attendees", self.attendees, people, region_id
