@@ -52,7 +52,10 @@ if TYPE_CHECKING:
 @click.option(
     "--fresh",
     is_flag=True,
-    help="Plan from scratch instead of re-planning the published version.",
+    help=(
+        "Plan from scratch instead of re-planning the published version (each"
+        " change still records why)."
+    ),
 )
 @click.option(
     "--now",
