@@ -79,6 +79,7 @@ def test_file_names_come_from_ids_only(out: Path) -> None:
         "calendars/internal/people/ann.ics",
         "calendars/internal/programme.ics",
         "calendars/public/programme.ics",
+        "overview-public.html",
         "overview.html",
         "plan.json",
         "programme.csv",

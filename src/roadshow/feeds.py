@@ -8,7 +8,11 @@ replace its contents, whereas some one-off imports ignore updated UIDs.
 What is served, and to whom:
 
 - ``/calendars/public/...``: the public feeds (no travel, stays, contacts or
-  notes), open to anyone who can reach the server; ``/`` lists them.
+  notes), open to anyone who can reach the server; ``/`` lists them and links
+  ``/overview.html``, the programme at a glance as the public may see it (the
+  chart, the map and counts; ``overview-public.html`` from ``plan --out``).
+  The full overview, with the unplaced requests' reasons and the checker's
+  findings (which may name diary entries), is behind the private index.
 - ``/private/<token>/...``: each internal feed (a minister's travel and overnight
   locations) at its own unguessable address. The token is an HMAC of the feed's
   name under a secret kept in ``DIR/.feed-secret`` (mode 0600, made on first use),
@@ -111,6 +115,10 @@ _ROW = string.Template(
 _PUBLIC_NOTE = (
     "<p>These calendars are public. Internal calendars (with travel and"
     " overnight stays) have private links: ask whoever runs this server.</p>"
+)
+_PUBLIC_OVERVIEW = (
+    '<p><a href="overview.html">The programme at a glance</a>: who has events'
+    " on which day, and every event on a map.</p>"
 )
 _PRIVATE_NOTE = (
     "<p><strong>Private page.</strong> Each internal link is a secret: give a"
@@ -302,10 +310,16 @@ class FeedSite:
         ):
             # The overview names unplaced requests and the checker's findings
             # (diary labels among them), so it sits behind the private link.
-            return self._overview()
+            return self._overview("overview.html")
+        if path == "/overview.html":
+            # The public page: chart, map and counts, nothing the public
+            # calendars do not show (no unplaced reasons, no findings).
+            return self._overview("overview-public.html")
         if path in {"/", "/index.html"}:
             listed = [f for f in self.feeds().values() if f.audience == PUBLIC]
             note = _PUBLIC_NOTE if INTERNAL in self.audiences else ""
+            if (self.root.resolve().parent / "overview-public.html").is_file():
+                note = _PUBLIC_OVERVIEW + note
         elif private is not None and hmac.compare_digest(
             path.encode("utf-8", "surrogatepass"), private.encode("ascii")
         ):
@@ -315,9 +329,9 @@ class FeedSite:
             return None
         return self._render(listed, note)
 
-    def _overview(self) -> bytes | None:
+    def _overview(self, name: str) -> bytes | None:
         try:
-            return (self.root.resolve().parent / "overview.html").read_bytes()
+            return (self.root.resolve().parent / name).read_bytes()
         except OSError:  # a folder written before overview.html existed
             return None
 

@@ -77,7 +77,7 @@ from roadshow._fs import (
 )
 from roadshow.checks import Violation, check
 from roadshow.errors import OutputError
-from roadshow.exporters.choices import FORMATS, PUBLIC
+from roadshow.exporters.choices import FORMATS, INTERNAL, PUBLIC
 from roadshow.exporters.ics import PlanVersion, calendar_files
 from roadshow.exporters.itinerary import (
     EXTENSIONS,
@@ -156,7 +156,9 @@ def plan_outputs(
     area) and ``calendars/public/...`` (no travel, stays, contacts or notes).
     Itineraries and the programme table are always included
     (:func:`itinerary_outputs`; PDFs only with *pdf*, reusing *earlier*'s), and
-    the overview page with the checker's *problems* (checked here if not given).
+    the overview page with the checker's *problems* (checked here if not given):
+    ``overview.html`` in full, ``overview-public.html`` without the unplaced
+    requests' reasons and the findings (what ``serve`` shows to anyone).
     """
     files = {"plan.json": render_plan_file(plan).encode("utf-8")}
     if version is not None:
@@ -169,13 +171,14 @@ def plan_outputs(
             files[f"{CALENDARS}/public/{name}"] = data
     files.update(itinerary_outputs(scenario, plan, version, pdf=pdf, earlier=earlier))
     number, issued = page_stamp(version)
-    files["overview.html"] = render_overview(
-        scenario,
-        plan,
-        check(scenario, plan) if problems is None else problems,
-        version=number,
-        issued=issued,
-    ).encode("utf-8")
+    found = check(scenario, plan) if problems is None else problems
+    for name, audience in (
+        ("overview.html", INTERNAL),
+        ("overview-public.html", PUBLIC),
+    ):
+        files[name] = render_overview(
+            scenario, plan, found, version=number, issued=issued, audience=audience
+        ).encode("utf-8")
     return files
 
 

@@ -454,5 +454,17 @@ def test_the_overview_is_served_behind_the_private_link(server, out_dir):
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert body == (out_dir / "latest/overview.html").read_bytes()
-    assert fetch(server, "/overview.html")[0] == 404
     assert fetch(server, "/private/" + "0" * 32 + "/overview.html")[0] == 404
+
+
+def test_the_public_overview_is_linked_from_the_index(server, out_dir):
+    """/ links /overview.html: the chart and map, no unplaced reasons or findings."""
+    status, _, index = fetch(server, "/")
+    assert status == 200
+    assert 'href="overview.html"' in index.decode()
+    status, headers, body = fetch(server, "/overview.html")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == (out_dir / "latest/overview-public.html").read_bytes()
+    assert body != (out_dir / "latest/overview.html").read_bytes()
+    assert b'<svg class="route-map"' in body

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import attrs
 import pendulum
 
-from roadshow.checks import ERROR, Violation
+from roadshow.checks import ERROR, WARNING, Violation
 from roadshow.exporters.overview import build_overview, render_overview
 from roadshow.model import Plan, Scenario, Unplaced
 
@@ -84,3 +84,33 @@ def test_the_page_shows_rows_unplaced_and_verdict(
     assert "Error: Lord Minister: two places at once" in page
     assert "Plan version 4, issued Mon 1 Sep 2008" in page
     assert page.count('class="route-map"') == 1
+
+
+def test_the_public_page_counts_but_never_names_problems(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """The public overview keeps the chart and map, and only counts what is
+    unplaced and what the checker found: their text may name diary entries."""
+    hidden = attrs.evolve(
+        plan,
+        unplaced=(
+            Unplaced(request_id="x", reason="Lord Minister unavailable: Cabinet"),
+        ),
+    )
+    problem = Violation(
+        rule="commitment",
+        severity=WARNING,
+        message="Lord Minister: travel clashes with a dental appointment",
+    )
+    page = render_overview(scenario, hidden, (problem,), audience="public")
+    assert "Cabinet" not in page
+    assert "dental" not in page
+    assert "1 request not placed yet." in page
+    assert "0 errors, 1 warning." in page
+    cells = Cells()
+    cells.feed(page)
+    assert set(cells.rows) == {p for p in ("minister", "chair-Y") if plan.events_for(p)}
+    assert page.count('class="route-map"') == 1
+    internal = render_overview(scenario, hidden, (problem,))
+    assert "Cabinet" in internal
+    assert "dental appointment" in internal

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import attrs
 from attrs import frozen
 from pendulum import Date, DateTime
 
 from roadshow.checks import ERROR, WARNING, Violation
 from roadshow.exporters._templates import html_environment
+from roadshow.exporters.choices import INTERNAL, PUBLIC
 from roadshow.exporters.routemap import build_route_map, render_route_map
 from roadshow.model import Plan, Scenario, Venue
 from roadshow.rules import days_between, is_bank_holiday, is_weekend
@@ -63,6 +65,8 @@ class Overview:
     """``(request title, reason)`` for each unplaced request."""
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
+    public: bool = False
+    """The public page: counts of unplaced requests and findings, not their text."""
 
 
 def build_overview(
@@ -137,9 +141,19 @@ def render_overview(
     *,
     version: int | None = None,
     issued: DateTime | None = None,
+    audience: str = INTERNAL,
 ) -> str:
-    """Return the overview page: self-contained HTML, printable on A4 landscape."""
-    overview = build_overview(scenario, plan, problems, version=version, issued=issued)
+    """Return the overview page: self-contained HTML, printable on A4 landscape.
+
+    For the ``public`` *audience* the page keeps the chart, the map and the
+    counts, which the public calendars show too (events and who attends), but
+    not the unplaced requests' titles and reasons nor the checker's findings:
+    those may name diary commitments, journeys and nights.
+    """
+    overview = attrs.evolve(
+        build_overview(scenario, plan, problems, version=version, issued=issued),
+        public=audience == PUBLIC,
+    )
     venues = scenario.venue_by_id
     stops: list[tuple[Venue, str]] = [
         (venues[e.venue_id], "event") for e in plan.events if e.venue_id in venues
