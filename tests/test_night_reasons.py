@@ -127,7 +127,11 @@ def test_a_night_no_rule_needs_says_so() -> None:
         ],
         "leeds",
     )
-    assert (found.reasons, found.text) == ((NOT_NEEDED,), NOT_NEEDED)
+    assert found.reasons == (NOT_NEEDED,)
+    assert found.text == (
+        "not needed: no late finish, early start, journey outside travel hours or"
+        " saving of at least 1h30m needs it (roadshow check warns)"
+    )
 
 
 def test_a_diary_commitment_counts_as_the_evening() -> None:

@@ -254,9 +254,19 @@ def night_reasons(
                 person_id=person.person_id,
                 night_of=day,
                 reasons=tuple(short for short, _ in parts) or (NOT_NEEDED,),
-                text="; ".join(long for _, long in parts) or NOT_NEEDED,
+                text="; ".join(long for _, long in parts)
+                or _not_needed(scenario.rules.min_night_saving_minutes),
             )
     return found
+
+
+def _not_needed(saving: int) -> str:
+    """The long form of :data:`NOT_NEEDED`: what would have needed the night."""
+    return (
+        f"{NOT_NEEDED}: no late finish, early start, journey outside travel hours"
+        f" or saving of at least {format_duration(saving)} needs it"
+        " (roadshow check warns)"
+    )
 
 
 def _why(
