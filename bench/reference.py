@@ -34,6 +34,22 @@ forbid a plan roadshow may find (a documented restriction of the reference).
 Per-kind rules (per person and day, per region and week, region days of another
 kind) are linear constraints; neighbour clashes and preferred starts are costs.
 
+The humane rules of issue 13, as the planner and the checker read them:
+
+* ``arrive_before`` (per kind and person, :meth:`Scenario.arrive_before`): a leg
+  to a group ends that long before the person's first session, less the gap
+  before it;
+* ``max_event_days_in_row`` (per person) and ``max_events_per_week`` (Monday to
+  Sunday): linear constraints on the days with an event and on the groups a week
+  (a group with its follow-ons is one event; a week a part's days cut in two
+  joins the part);
+* diary commitments have places (their venue, or home): each one within a day is
+  a node on the person's path at its fixed time and place, so the person travels
+  to it and is there when it starts. Only commitments of people with events
+  become nodes, and of those at home only the ones within a day of a day they
+  may have an event (they are at home on the others anyway); a commitment over
+  midnight stays a busy block only.
+
 The objective is roadshow's, lexicographic (:mod:`roadshow.objective`), in
 three CP-SAT solves: (unplaced, travel), then (nights, late finishes), then
 (neighbour clashes, preference minutes), each holding the value the one before
@@ -206,6 +222,17 @@ class _Group:
         self.people = tuple(sorted(spans))
         self.span = {p: (s[0], s[1]) for p, s in spans.items()}
         self.finish = finish
+        # A journey here ends arrive_before ahead of the person's first session
+        # (the gap before it counts towards that).
+        first = {
+            p: min(m.offset for m in members if p in m.request.attendees)
+            for p in self.people
+        }
+        self.lead = {
+            p: max(scenario.arrive_before(p, root.kind) - (first[p] - lo), 0)
+            for p, (lo, _) in self.span.items()
+        }
+        self.diary = False
         capacity = max((m.request.min_capacity or 0) for m in members)
         self.venues = tuple(
             sorted(
@@ -221,6 +248,58 @@ class _Group:
             v: scenario.region_of(root) or scenario.venue_region(v) for v in self.venues
         }
         self.size = len(members)
+
+
+DIARY = "(diary)"
+"""The kind of a diary commitment's node in a person's path."""
+
+
+class _Diary:
+    """A diary commitment as a node every path must pass: its place, day and time.
+
+    Shaped like a :class:`_Group` (one person, one venue, one fixed start, always
+    placed); it is no event, so no per-kind rule, count or cost applies to it.
+    """
+
+    def __init__(self, index: int, person_id: str, place: str, start: int, end: int):
+        self.index = index
+        self.members: list[_Member] = []
+        self.kind = DIARY
+        self.people = (person_id,)
+        self.span = {person_id: (0, end - start)}
+        self.finish = {person_id: end - start}
+        self.lead = {person_id: 0}
+        self.venues = (place,)
+        self.preferred: int | None = None
+        self.region: dict[str, str | None] = {place: None}
+        self.size = 0
+        self.diary = True
+        self.rules_all = ()
+        self.start = start
+        self.day: object = None
+
+
+def _diaries(scenario: Scenario, cal: _Calendar, first: int) -> list[_Diary]:
+    """One node per commitment within a day of the window (indices from *first*).
+
+    A commitment over midnight stays a busy block only (a documented restriction).
+    """
+    out: list[_Diary] = []
+    for c in sorted(scenario.commitments, key=lambda c: (c.person_id, c.start)):
+        start, end = c.start.in_tz(cal.tz), c.end.in_tz(cal.tz)
+        day = cal.index.get(start.date())
+        if day is None or end.date() != start.date():
+            continue
+        node = _Diary(
+            first + len(out),
+            c.person_id,
+            scenario.commitment_place(c),
+            start.hour * 60 + start.minute,
+            end.hour * 60 + end.minute,
+        )
+        node.day = start.date()
+        out.append(node)
+    return out
 
 
 def _groups(scenario: Scenario) -> list[_Group]:
@@ -437,7 +516,9 @@ def _parts(
     components: dict[int, list[_Group]] = defaultdict(list)
     for g in groups:
         components[find(g.index)].append(g)
-    weekly = any(r.max_per_region_per_week is not None for r in scenario.rules.kinds)
+    weekly = scenario.rules.max_events_per_week is not None or any(
+        r.max_per_region_per_week is not None for r in scenario.rules.kinds
+    )
     out = []
     for members in components.values():
         placeable = [g for g in members if days[g.index]]
@@ -520,7 +601,8 @@ def _split(
             continue
         avoided = {
             r.avoid_region_days_of
-            for r in members[0].rules_all
+            for g in members[:1]
+            for r in g.rules_all
             if r.avoid_region_days_of
         }
         ordered = sorted(
@@ -622,7 +704,10 @@ class _Part:
             )
             u = m.NewBoolVar(f"u{g.index}")
             self.unplaced[g.index] = u
-            self.terms["unplaced"].append((u, g.size))
+            if g.diary:  # the person is where the diary says
+                m.Add(u == 0)
+            else:
+                self.terms["unplaced"].append((u, g.size))
             if not values:
                 m.Add(u == 1)
                 continue
@@ -649,6 +734,7 @@ class _Part:
                 m.Add(dev >= g.preferred - s)
                 self.terms["preference"].append((dev, 1))
         self._kind_rules()
+        self._humane()
         self._neighbours()
         # Nodes per person and day.
         nodes: dict[tuple[str, int], list[tuple[_Group, str]]] = defaultdict(list)
@@ -715,6 +801,8 @@ class _Part:
         monday = scenario.start_on.weekday()
         for (gi, v, d), x in self.x.items():
             g = self._group(gi)
+            if g.diary:
+                continue
             for p in g.people:
                 by_person_day[(p, d, g.kind)].append(x)
             region = g.region[v]
@@ -754,6 +842,48 @@ class _Part:
                     m.AddImplication(b, busy)
                 m.Add(sum(xs) == 0).OnlyEnforceIf(busy)
 
+    def _humane(self) -> None:
+        """Per person: at most so many days with an event in a row, events a week.
+
+        A group (a request and its follow-ons) is one event; diary commitments
+        are none. Weeks run Monday to Sunday.
+        """
+        m = self.model
+        scenario = self.cal.scenario
+        monday = scenario.start_on.weekday()
+        by_day: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        by_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for (gi, _v, d), x in self.x.items():
+            g = self._group(gi)
+            if g.diary:
+                continue
+            for p in g.people:
+                by_day[p][d].append(x)
+                by_week[(p, (d + monday) // 7)].append(x)
+        weekly = scenario.rules.max_events_per_week
+        if weekly is not None:
+            for xs in by_week.values():
+                if len(xs) > weekly:
+                    m.Add(sum(xs) <= weekly)
+        for p, days in sorted(by_day.items()):
+            limit = scenario.max_event_days_in_row(p)
+            if limit is None or len(days) <= limit:
+                continue
+            busy = {}
+            for d, xs in days.items():
+                b = m.NewBoolVar("")
+                for x in xs:
+                    m.AddImplication(x, b)
+                m.Add(b <= sum(xs))
+                busy[d] = b
+            first, last = min(days), max(days)
+            for w in range(first, last - limit + 1):
+                window = [busy[d] for d in range(w, w + limit + 1) if d in busy]
+                if len(window) > limit:
+                    m.Add(sum(window) <= limit)
+
     def _neighbours(self) -> None:
         m = self.model
         scenario = self.cal.scenario
@@ -764,7 +894,7 @@ class _Part:
         )
         for (gi, v, d), x in self.x.items():
             g = self._group(gi)
-            if g.rules.neighbour_km is not None:
+            if not g.diary and g.rules.neighbour_km is not None:
                 by_kind_day[(g.kind, d)].append((gi, v, x))
         for (kind, _d), entries in sorted(by_kind_day.items()):
             limit = scenario.rules.for_kind(kind).neighbour_km or 0.0
@@ -879,7 +1009,7 @@ class _Part:
         daily_limit: dict[str, int | None] = {}
 
         def same_kind_blocked(g1: _Group, g2: _Group) -> bool:
-            if g1.kind != g2.kind:
+            if g1.kind != g2.kind or g1.diary:
                 return False
             if g1.kind not in daily_limit:
                 daily_limit[g1.kind] = cal.scenario.rules.for_kind(
@@ -892,6 +1022,7 @@ class _Part:
             today = nodes.get((p, d), [])
             for g, v in today:
                 b0, b1 = g.span[p]
+                b0 -= g.lead[p]  # a journey here arrives this much earlier
                 f = g.finish[p]
                 values = allowed_start(g, d)
                 node = (g, v, d)
@@ -967,6 +1098,8 @@ class _Part:
                         continue
                     t = cal.minutes(p, v, v2)
                     c0, _ = g2.span[p]
+                    if v != v2:
+                        c0 -= g2.lead[p]
                     first = leg_ok(values, d, b1, t, moves=v != v2)
                     second = allowed_start(g2, d)
                     if not first or not second:
@@ -991,6 +1124,7 @@ class _Part:
                             continue
                         t = cal.minutes(p, v, v2)
                         c0, _ = g2.span[p]
+                        c0 -= g2.lead[p]
                         second = allowed_start(g2, d2)
                         stay_there = cal.can_stay(p, v2)
                         for variant in kinds:
@@ -1235,6 +1369,29 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
                     starts[(g.index, d)] = values
                     found.append(d)
         days[g.index] = found
+    near: set[tuple[str, int]] = {
+        (p, d + step)
+        for g in groups
+        for p in g.people
+        for d in days[g.index]
+        for step in (-1, 0, 1)
+    }
+    attending = {p for g in groups for p in g.people}
+    diaries = [
+        c
+        for c in _diaries(scenario, cal, len(groups))
+        if (c.people[0], cal.index[c.day]) in near
+        or (
+            c.people[0] in attending
+            and c.venues[0] != cal.people[c.people[0]].home_venue_id
+        )
+    ]
+    for i, c in enumerate(diaries):
+        c.index = len(groups) + i
+        day = cal.index[c.day]
+        starts[(c.index, day)] = [c.start]
+        days[c.index] = [day]
+    groups = [*groups, *diaries]  # type: ignore[list-item]
     parts_spec = _split(_parts(groups, days, scenario), starts, params)
     exact = all(not sequential for _, _, sequential in parts_spec)
     fixed = _Fixed()
@@ -1375,6 +1532,10 @@ def _extract(
     unplaced: list[Unplaced] = []
     where: dict[int, tuple[str, int, int]] = part.placed
     for g in part.groups:
+        if g.diary:
+            ((v, d, _),) = part.x_of[g.index]
+            where[g.index] = (v, d, g.start)
+            continue
         if part.value(part.unplaced[g.index]):
             unplaced += _unplaced(g, "the reference left it unplaced")
             continue
@@ -1439,7 +1600,7 @@ def _extract(
         if dst is not None:
             g2, v2, d2 = dst
             s2 = where[g2.index][2]
-            c0 = g2.span[p][0]
+            c0 = g2.span[p][0] - g2.lead[p]
         t = arc.travel
         if arc.kind == "home>n":
             leg(p, home, v2, d2, s2 + c0 - t, t)
