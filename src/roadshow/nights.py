@@ -7,6 +7,8 @@
   working hours) or a journey outside travel hours. The planner enforces the
   same rule (``planner/_routing.py``, ``night_needed``).
 
+- tight days (an objective term, not a rule): a day with less than 30 minutes
+  to spare between two items, travel between them taken off.
 - ``idle-day``: no day away from home without an event: a day with no event
   and no diary commitment between two nights away. The planner avoids it (an
   idle day weighs more than any travel it saves) and the checker warns of one
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from typing import Final
 
 from attrs import frozen
@@ -50,6 +53,9 @@ class Stop:
     """The event's title or the commitment's label, for :func:`night_reasons`."""
 
 
+TIGHT_DAY_MINUTES = 30
+"""Less than this to spare between two items makes a tight day (objective)."""
+
 Minutes = Callable[[str, str], int | None]
 """Journey minutes from one venue to another (None: a place the model lacks)."""
 
@@ -65,28 +71,31 @@ def stops_by_day(
         gap = minutes_of(request.gap_before) if request is not None else 0
         lead = max(scenario.arrive_before(person.person_id, event.kind), gap)
         out[event.start.in_tz(tz).date()].append(
-            Stop(
-                epoch_minute(event.start),
-                epoch_minute(event.end),
-                event.venue_id,
-                lead,
-                event.title,
-            )
+            Stop(*_span(event.start, event.end), event.venue_id, lead, event.title)
         )
+    for day, stops in commitment_stops(scenario, person).items():
+        out[day] += stops
+    return {
+        day: sorted(found, key=lambda s: (s.start, s.end)) for day, found in out.items()
+    }
+
+
+def commitment_stops(scenario: Scenario, person: Person) -> dict[Date, list[Stop]]:
+    """The person's diary commitments per local day, cut at midnight (as planned)."""
+    out: defaultdict[Date, list[Stop]] = defaultdict(list)
+    tz = person.timezone
     for c in scenario.commitments:
         if c.person_id != person.person_id:
             continue
-        # Cut at midnight, as the planner does: each day of it is a place to be.
-        place, start, end = scenario.commitment_place(c), *_span(c.start, c.end)
-        day, last = c.start.in_tz(tz).date(), c.end.subtract(minutes=1).in_tz(tz).date()
+        place, (start, end) = scenario.commitment_place(c), _span(c.start, c.end)
+        day = c.start.in_tz(tz).date()
+        last = c.end.subtract(minutes=1).in_tz(tz).date()
         while day <= last:
             lo, hi = _local(day, 0, tz), _local(day.add(days=1), 0, tz)
             label = c.label or "Diary commitment"
             out[day].append(Stop(max(start, lo), min(end, hi), place, 0, label))
             day = day.add(days=1)
-    return {
-        day: sorted(stops, key=lambda s: (s.start, s.end)) for day, stops in out.items()
-    }
+    return dict(out)
 
 
 def night_reason(
@@ -355,3 +364,50 @@ def idle_breaches(
             text,
             from_epoch_minute(_local(day, 0, person.timezone), person.timezone),
         )
+
+
+def tight_days(scenario: Scenario, plan: Plan, person: Person) -> list[Date]:
+    """Days with less than ``TIGHT_DAY_MINUTES`` to spare between two items.
+
+    The items are the person's events and commitments (a request and those that
+    follow it are one item, as the planner places them together); what is
+    spare is the time between two items less the journeys in between.
+    """
+    tz = person.timezone
+    legs = [
+        (epoch_minute(leg.depart), epoch_minute(leg.arrive))
+        for leg in plan.legs_for(person.person_id)
+    ]
+    items: defaultdict[Date, list[tuple[int, int, str]]] = defaultdict(list)
+    for event in plan.events_for(person.person_id):
+        items[event.start.in_tz(tz).date()].append(
+            (*_span(event.start, event.end), _root(scenario, event.request_id))
+        )
+    for day, stops in commitment_stops(scenario, person).items():
+        items[day] += [(s.start, s.end, "") for s in stops]
+    out = []
+    for day, found in sorted(items.items()):
+        found.sort()
+        for (_, end, a), (start, _, b) in pairwise(found):
+            if a and a == b:
+                continue  # sessions of one group: placed as one item
+            travel = sum(
+                arrive - depart
+                for depart, arrive in legs
+                if end <= depart and arrive <= start
+            )
+            if start - end - travel < TIGHT_DAY_MINUTES:
+                out.append(day)
+                break
+    return out
+
+
+def _root(scenario: Scenario, request_id: str) -> str:
+    """The request a request follows, all the way up (its group's first)."""
+    seen = {request_id}
+    request = scenario.request_by_id.get(request_id)
+    while request is not None and request.follows and request.follows not in seen:
+        seen.add(request.follows)
+        request_id = request.follows
+        request = scenario.request_by_id.get(request_id)
+    return request_id

@@ -9,9 +9,12 @@ Plans are compared lexicographically on, in order:
 4. nights away from home;
 5. late finishes: person-days that end (back at the night's place) after the
    person's ``late_after`` time;
-6. neighbour clashes: pairs of events of a kind with ``neighbour_km`` set, on the
+6. tight days: person-days with less than ``TIGHT_DAY_MINUTES`` to spare
+   between two items (events or commitments), travel between them taken off
+   (:func:`roadshow.nights.tight_days`);
+7. neighbour clashes: pairs of events of a kind with ``neighbour_km`` set, on the
    same day, at venues closer than that distance;
-7. minutes away from preferred start times.
+8. minutes away from preferred start times.
 
 The planner works with :func:`Objective.scalar`, a single integer that orders
 plans exactly as the tuple does (each component stays far below its weight).
@@ -26,18 +29,19 @@ from attrs import frozen
 from pendulum import Date
 
 from roadshow.model import Plan, Scenario, ScheduledEvent
-from roadshow.nights import idle_days
+from roadshow.nights import idle_days, tight_days
 from roadshow.timeutil import clock_minutes, day_minute, epoch_minute
 from roadshow.travel import within_km
 
 _BASE = 10**7
 W_PREFERENCE = 1
 W_NEIGHBOUR = _BASE
-W_LATE = _BASE**2
-W_NIGHT = _BASE**3
-W_TRAVEL = _BASE**4
-W_IDLE = _BASE**5
-W_UNPLACED = _BASE**6
+W_TIGHT = _BASE**2
+W_LATE = _BASE**3
+W_NIGHT = _BASE**4
+W_TRAVEL = _BASE**5
+W_IDLE = _BASE**6
+W_UNPLACED = _BASE**7
 
 
 @frozen(kw_only=True)
@@ -49,6 +53,7 @@ class Objective:
     travel_minutes: int
     nights_away: int
     late_finishes: int
+    tight_days: int
     neighbour_clashes: int
     preference_minutes: int
 
@@ -61,6 +66,7 @@ class Objective:
             self.travel_minutes,
             self.nights_away,
             self.late_finishes,
+            self.tight_days,
             self.neighbour_clashes,
             self.preference_minutes,
         )
@@ -74,6 +80,7 @@ class Objective:
             + self.travel_minutes * W_TRAVEL
             + self.nights_away * W_NIGHT
             + self.late_finishes * W_LATE
+            + self.tight_days * W_TIGHT
             + self.neighbour_clashes * W_NEIGHBOUR
             + self.preference_minutes * W_PREFERENCE
         )
@@ -92,6 +99,7 @@ def evaluate(scenario: Scenario, plan: Plan) -> Objective:
         travel_minutes=sum(leg.minutes for leg in plan.legs),
         nights_away=len(plan.stays),
         late_finishes=_late_finishes(scenario, plan),
+        tight_days=sum(len(tight_days(scenario, plan, p)) for p in scenario.people),
         neighbour_clashes=_neighbour_clashes(scenario, plan),
         preference_minutes=_preference_minutes(scenario, plan),
     )

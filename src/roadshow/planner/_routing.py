@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from roadshow.objective import W_IDLE, W_LATE, W_NIGHT, W_TRAVEL
+from roadshow.nights import TIGHT_DAY_MINUTES
+from roadshow.objective import W_IDLE, W_LATE, W_NIGHT, W_TIGHT, W_TRAVEL
 from roadshow.planner._context import FIXED, Context
 
 State = tuple[str, int]
@@ -75,6 +76,7 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
     person = ctx.people[person_id]
     t_start, t_end = person.travel_start[day], person.travel_end[day]
     travel = 0
+    tight = 0
     if items:
         first = items[0]
         if start_at != first.venue:
@@ -89,8 +91,10 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
         for item in items[1:]:
             if item.start < previous.end:
                 return None
+            spare = item.start - previous.end
             if previous.venue != item.venue:
                 minutes = ctx.minutes(person_id, previous.venue, item.venue)
+                spare -= minutes
                 depart = person.earliest_departure(
                     max(previous.end, t_start),
                     min(item.start - item.lead, t_end),
@@ -103,6 +107,8 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
                     legs.append(
                         Leg(previous.venue, item.venue, depart, depart + minutes)
                     )
+            if spare < TIGHT_DAY_MINUTES:
+                tight = W_TIGHT
             previous = item
         end = (
             previous.finish
@@ -129,7 +135,7 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
             legs.append(Leg(start_at, end_at, depart, end))
     else:
         return 0
-    return travel * W_TRAVEL + (W_LATE if end > person.late[day] else 0)
+    return travel * W_TRAVEL + (W_LATE if end > person.late[day] else 0) + tight
 
 
 def night_options(
