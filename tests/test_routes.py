@@ -15,7 +15,8 @@ from roadshow.exporters.plan_file import render_plan_file
 from roadshow.model import Commitment, Scenario, Venue
 from roadshow.planner import PlanParams, solve
 from roadshow.planner._context import Context
-from roadshow.planner._routes import tour_ranks
+from roadshow.planner._routes import seed_days, tour_ranks
+from roadshow.planner._schedule import Schedule
 from roadshow.planner._tsp import length, tour
 
 # --- the tour -------------------------------------------------------------------------
@@ -85,9 +86,12 @@ def test_tour_seed_plans_the_week_within_a_known_bound(wessex: Scenario) -> None
         lambda a, b: ctx.minutes("principal", a, b),
     )
     assert result.objective.travel_minutes <= 1.35 * shortest
-    # The sweep around home alone does worse on this week (915 minutes).
+    # The sweep around home alone does worse on this week (915 minutes), and so
+    # does the tour as the construction's order alone.
     sweep = solve(wessex, PlanParams(tour_seed=False))
     assert result.objective.travel_minutes < sweep.objective.travel_minutes
+    uncut = solve(wessex, PlanParams(cut_tours=False))
+    assert result.objective.key <= uncut.objective.key
 
 
 def test_tour_seed_is_deterministic(wessex: Scenario) -> None:
@@ -99,6 +103,36 @@ def test_only_people_with_many_visits_get_a_tour_order(wessex: Scenario) -> None
     ranks = tour_ranks(ctx, list(ctx.groups))
     assert sorted(ranks.values()) == [float(k) for k in range(1, 15)]
     assert tour_ranks(ctx, list(ctx.groups)[:5]) == {}
+
+
+def test_cutting_the_tour_fills_days_in_tour_order(wessex: Scenario) -> None:
+    """One window for all visits: the cut places them day after day, on the tour."""
+    ctx = Context(wessex)
+    schedule = Schedule(ctx)
+    groups = list(ctx.groups)
+    ranks = tour_ranks(ctx, groups)
+    seed_days(ctx, schedule, groups, ranks)
+    assert len(schedule.placements) == len(groups)
+    by_day: dict[int, list[float]] = {}
+    for index, placement in schedule.placements.items():
+        by_day.setdefault(placement.day, []).append(ranks[index])
+    # Each day holds a run of the tour (taken from some start, either way round).
+    runs = [sorted(by_day[d]) for d in sorted(by_day)]
+    assert all(r[-1] - r[0] == len(r) - 1 or len(r) == 1 for r in runs[1:-1])
+
+
+def test_visits_in_different_windows_are_not_cut(wessex: Scenario) -> None:
+    """Each visit in its own week: the tour only orders the construction."""
+    later = [
+        attrs.evolve(r, earliest_on=MONDAY, latest_on=MONDAY.add(days=k % 5))
+        for k, r in enumerate(wessex.requests)
+    ]
+    s = attrs.evolve(wessex, requests=later)
+    ctx = Context(s)
+    schedule = Schedule(ctx)
+    groups = list(ctx.groups)
+    seed_days(ctx, schedule, groups, tour_ranks(ctx, groups))
+    assert schedule.placements == {}
 
 
 # --- the checker: a journey of no minutes ------------------------------------------

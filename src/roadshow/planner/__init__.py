@@ -33,7 +33,7 @@ from roadshow.planner._context import Context, Group
 from roadshow.planner._exact import solve_tour
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
-from roadshow.planner._routes import tour_ranks
+from roadshow.planner._routes import seed_days, tour_ranks
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
 from roadshow.planner._tours import tours
@@ -64,6 +64,9 @@ class PlanParams:
             on every machine).
         tour_seed: Place the visits of a person with many in the order of a
             short tour through their venues (else in a sweep around their home).
+        cut_tours: Where all of a person's visits share one window, cut their
+            tour into days in order before the construction (see
+            :func:`roadshow.planner._routes.seed_days`).
     """
 
     max_passes: int = 8
@@ -73,6 +76,7 @@ class PlanParams:
     large_programme: int = 600
     min_pass_gain: float = 0.005
     tour_seed: bool = True
+    cut_tours: bool = True
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -199,6 +203,9 @@ def solve(
     rest = [g for g in groups if g not in in_tours and not is_fixed(g)]
     say(f"Placing {len(rest)} more requests")
     ranks = tour_ranks(ctx, rest) if params.tour_seed else None
+    if ranks and params.cut_tours:
+        seed_days(ctx, schedule, rest, ranks)
+        rest = [g for g in rest if g.index not in schedule.placements]
     left += construct(ctx, schedule, rest, days_to_try=days, ranks=ranks)
     say("Improving the plan")
     movable = [g for g in groups if g.index not in proven]

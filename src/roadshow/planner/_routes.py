@@ -4,6 +4,8 @@ The construction places each person's groups in a sweep around their home;
 for a person with many visits spread over weeks, the order of a short tour
 through all their venues (:mod:`roadshow.planner._tsp`) makes better days:
 visits that follow each other on the tour land on the same or following days.
+Where all of a person's visits share one window, the tour is also cut into days
+directly (:func:`seed_days`), trying a few starts and both directions.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable
 from functools import partial
 
 from roadshow.planner._context import Context, Group
+from roadshow.planner._schedule import Schedule
+from roadshow.planner._search import best_placement, is_fixed
 from roadshow.planner._tsp import tour
 
 MIN_TOUR_GROUPS = 12
@@ -54,3 +58,67 @@ def _where(ctx: Context) -> Callable[[str], tuple[float, float]]:
         return venue.lat, venue.lon
 
     return where
+
+
+STARTS = 4
+"""Cutting a tour into days: the tour is tried from this many starts, each way round."""
+
+
+def seed_days(
+    ctx: Context, schedule: Schedule, groups: list[Group], ranks: dict[int, float]
+) -> None:
+    """Cut each person's tour into days, for people whose visits share one window.
+
+    The visits are placed in tour order, each on the first day (from the day of
+    the one before it on) that can take it: a day fills up with neighbouring
+    visits, then the next day goes on from there. Where the tour starts decides
+    which visits meet the week ends and which are left when the days run out, so
+    the tour is cut from :data:`STARTS` places each way round and the cut that
+    places most, then costs least, is kept. Visits it cannot place are left for
+    the general construction. People whose visits have different windows keep
+    the tour only as the construction's order.
+    """
+    by_person: dict[str, list[Group]] = defaultdict(list)
+    for group in groups:
+        if group.index in ranks and not is_fixed(group):
+            by_person[group.people[0]].append(group)
+    for person_id in sorted(by_person):
+        mine = sorted(by_person[person_id], key=lambda g: (ranks[g.index], g.group_id))
+        if len({ctx.candidate_days[g.index] for g in mine}) != 1:
+            continue
+        _fill(ctx, schedule, _best_cut(ctx, schedule, mine))
+
+
+def _best_cut(ctx: Context, schedule: Schedule, tour_order: list[Group]) -> list[Group]:
+    """The tour's start and direction whose cut places most, then costs least."""
+    best: tuple[tuple[int, int], list[Group]] | None = None
+    for backwards in (False, True):
+        for k in range(STARTS):
+            shift = k * len(tour_order) // STARTS
+            order = tour_order[shift:] + tour_order[:shift]
+            if backwards:
+                order.reverse()
+            placed = _fill(ctx, schedule, order)
+            key = (len(tour_order) - len(placed), schedule.cost)
+            if best is None or key < best[0]:
+                best = (key, order)
+            for group in reversed(placed):
+                schedule.remove(group)
+    return best[1] if best is not None else tour_order
+
+
+def _fill(ctx: Context, schedule: Schedule, order: list[Group]) -> list[Group]:
+    """Place *order* one after another, never before the day of the one before."""
+    placed = []
+    day = 0
+    for group in order:
+        for candidate in ctx.candidate_days[group.index]:
+            if candidate < day or schedule.rules_allow(group, candidate) is not None:
+                continue
+            found = best_placement(ctx, schedule, group, only_day=candidate)
+            if found is not None:
+                schedule.place(group, found.placement)
+                placed.append(group)
+                day = candidate
+                break
+    return placed
