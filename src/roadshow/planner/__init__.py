@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
 from attrs import frozen
 from pendulum import DateTime
 
@@ -262,12 +263,19 @@ def _fresh_changes(
 
     The baseline is checked against today's scenario on a schedule of its own:
     an event whose slot is no longer valid gets that reason (the commitment,
-    closure or rule), any other change ``re-planned from scratch (--fresh)``.
+    closure or rule), any other change ``re-planned from scratch (--fresh)``,
+    or for an event the fresh plan left unplaced, why it could not be placed.
     """
     diagnosis = Replanner(ctx, Schedule(ctx), baseline, now=now, days_to_try=None)
     diagnosis.otherwise = ("fresh", "re-planned from scratch (--fresh)")
     diagnosis.diagnose()
-    return diagnosis.changes(result)
+    unplaced = {u.request_id: u.reason for u in result.unplaced}
+    return tuple(
+        attrs.evolve(c, reason=unplaced[c.request_id])
+        if c.cause == "fresh" and c.change == "unplaced" and c.request_id in unplaced
+        else c
+        for c in diagnosis.changes(result)
+    )
 
 
 def _replan(
