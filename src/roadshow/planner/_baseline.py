@@ -421,21 +421,31 @@ class Replanner:
             return True
         return self._make_room(group, None)
 
-    def _make_room(
+    def _make_room(self, group: Group, old: Placement | None) -> bool:
+        """Move kept events out of *group*'s way, each near its own old slot.
+
+        One event if moving one is enough; else a chain of up to
+        :data:`ROOM_DEPTH`, the shortest that works (fewest published events
+        changed). On failure nothing has changed.
+        """
+        return any(
+            self._chain(group, old, depth=depth, keep=frozenset())
+            for depth in range(1, ROOM_DEPTH + 1)
+        )
+
+    def _chain(
         self,
         group: Group,
         old: Placement | None,
         *,
-        depth: int | None = None,
-        keep: frozenset[int] = frozenset(),
+        depth: int,
+        keep: frozenset[int],
     ) -> bool:
-        """Move a kept event out of *group*'s way, near its own old slot.
+        """Place *group* by moving one event in its way.
 
-        If that event then finds no room, events in its way move in turn, a
-        chain *depth* (default :data:`ROOM_DEPTH`) events long at most; none in
-        *keep* moves. On failure nothing has changed.
+        If that event then finds no room, one in its own way moves in turn:
+        *depth* events at most, none in *keep*. On failure nothing has changed.
         """
-        depth = ROOM_DEPTH if depth is None else depth
         schedule = self.schedule
         fixed = {i for i, o in self.old.items() if o.frozen} | keep
         for blocker in _in_the_way(self.ctx, schedule, group, fixed):
@@ -458,7 +468,7 @@ class Replanner:
                     schedule.place(blocker, again.placement)
                 if again is not None or (
                     depth > 1
-                    and self._make_room(
+                    and self._chain(
                         blocker,
                         before,
                         depth=depth - 1,
