@@ -181,6 +181,25 @@ def test_example_advance_names_the_lodging_to_book(
     assert not [t for t in bare if t.task.startswith("Book lodging")]
 
 
+def test_without_lodging_the_calendar_asks_for_a_hotel_not_an_office() -> None:
+    """No lodging: the night's calendar item says where a hotel is to be booked."""
+    s = _two_mornings()
+    p = plan(s)
+    data = render_ics(s, p, PlanVersion.unrecorded(pendulum.datetime(2008, 9, 1)))
+    stays = [
+        e
+        for e in icalendar.Calendar.from_ical(data).walk("VEVENT")
+        if "stay" in str(e.get("CATEGORIES").to_ical())
+    ]
+    assert [str(e["LOCATION"]) for e in stays] == [
+        "Hotel to be booked near Newcastle upon Tyne",
+        "Hotel to be booked near Leeds",
+    ]
+    assert str(stays[0]["SUMMARY"]) == (
+        "Overnight stay (Ann): Hotel to be booked near Newcastle upon Tyne"
+    )
+
+
 def test_without_lodging_export_and_advance_say_to_book() -> None:
     """No lodging: the night row asks for a hotel near the town; the task is bare."""
     s = _two_mornings()

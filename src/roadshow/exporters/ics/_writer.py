@@ -20,6 +20,7 @@ from pendulum import Date, DateTime
 from roadshow import icsfields
 from roadshow.errors import InvalidModelError
 from roadshow.exporters.choices import AUDIENCES, PUBLIC
+from roadshow.exporters.routemap import town_label
 from roadshow.model import (
     OvernightStay,
     Plan,
@@ -121,15 +122,24 @@ class _Writer:
 
     def _stay(self, event: Event, stay: OvernightStay, *, cancelled: bool) -> None:
         who = self.person_name(stay.person_id)
-        self._summary(
-            event,
-            f"Overnight stay ({who}): {self.venue_name(stay.venue_id)}",
-            cancelled=cancelled,
+        # At a lodging: its name and address. Near a venue (no lodging known),
+        # never the venue itself, an office nobody sleeps in: the hotel that is
+        # still to be booked near it, as the itinerary says.
+        near = self.scenario.venue_by_id.get(stay.venue_id)
+        where = (
+            f"Hotel to be booked near {town_label(near)}"
+            if near is not None
+            else self.venue_name(stay.venue_id)
         )
+        self._summary(event, f"Overnight stay ({who}): {where}", cancelled=cancelled)
         # All day, the night's evening: DTEND is the exclusive next day.
         event.add("DTSTART", _date(stay.night_of))
         event.add("DTEND", _date(stay.night_of.add(days=1)))
-        self._place(event, stay.venue_id)
+        if near is not None:
+            event.add("LOCATION", where)
+            event.add("GEO", vGeo((near.lat, near.lon)))
+        else:
+            self._place(event, stay.venue_id)
         event.add(
             "DESCRIPTION",
             f"Who: {who}\nNight of {stay.night_of.format('dddd D MMMM YYYY')}",
