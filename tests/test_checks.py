@@ -411,7 +411,7 @@ def test_many_nights_is_a_warning_when_allowed(
 def test_stay_closer_than_min_stay_km(
     nhs2008_scenario: Scenario, default_plan: Plan
 ) -> None:
-    """A night at NHS London's headquarters is under 40 km from Richmond House."""
+    """A night at NHS London's headquarters is under 80 km from Richmond House."""
     home = _legs_on(default_plan, "darzi", _london_day(default_plan))[-1]
     broken = _keep_away(default_plan, home)
     found = check(nhs2008_scenario, broken)
@@ -421,7 +421,7 @@ def test_stay_closer_than_min_stay_km(
     assert (v.severity, v.person_id) == (ERROR, "darzi")
     night = _london_day(default_plan).format("ddd D MMM YYYY")
     assert (
-        f"a night near NHS London headquarters on {night}, under 40 km from home"
+        f"a night near NHS London headquarters on {night}, under 80 km from home"
         in v.message
     )
 

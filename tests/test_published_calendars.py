@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import icalendar
 import pytest
+from geopy.distance import geodesic
 
 from roadshow.data import scenario_folder
 from safety_kit import run_roadshow
@@ -166,3 +167,109 @@ def test_nobody_has_more_than_five_event_days_in_a_row(calendars) -> None:
 def test_every_commitment_person_has_a_calendar(calendars) -> None:
     """The checks above saw every commitment's person."""
     assert {c["person"] for c in _commitments()} <= set(calendars)
+
+
+def _places() -> dict[str, tuple[float, float]]:
+    """Every venue id of the bundled scenario with its coordinates (from the CSVs)."""
+    folder = scenario_folder()
+
+    def rows(name: str) -> list[dict[str, str]]:
+        text = (folder / name).read_text(encoding="utf-8")
+        return list(csv.DictReader(text.splitlines()))
+
+    found = {r["id"]: (float(r["lat"]), float(r["lon"])) for r in rows("venues.csv")}
+    for r in rows("regions.csv"):
+        found[f"{r['id']}-hq"] = (float(r["lat"]), float(r["lon"]))
+    for r in rows("areas.csv"):
+        found[f"{r['id']}-point"] = (float(r["lat"]), float(r["lon"]))
+    return found
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic km (geopy, as roadshow's min_stay_km is measured)."""
+    return float(geodesic(a, b).km)
+
+
+def _journey_minutes(km: float) -> float:
+    """The scenario's [travel] section read with tomllib: auto mode by distance."""
+    travel = _scenario()["travel"]
+    modes = travel["modes"]  # type: ignore[index]
+    mode = (
+        "walk"
+        if km <= travel["walk_up_to_km"]  # type: ignore[index]
+        else "car"
+        if km <= travel["car_up_to_km"]  # type: ignore[index]
+        else "rail"
+    )
+    m = modes[mode]
+    overhead = int(str(m["overhead"]).removesuffix("m"))
+    return km * m["circuity"] / m["speed_kmh"] * 60 + overhead
+
+
+def _clock(text: str) -> dt.time:
+    return dt.time.fromisoformat(text)
+
+
+def test_no_night_near_home_without_a_late_finish_or_early_start(calendars) -> None:
+    """A night within 80 km of home: going home would end after late_after, or
+    leaving home the next morning would be before working hours (5 minutes'
+    grace for rounding in this independent travel estimate)."""
+    places, people = _places(), {p["id"]: p for p in _scenario()["people"]}  # type: ignore[union-attr]
+    diary: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = {}
+    for c in _commitments():
+        place = c.get("place") or "home"
+        diary.setdefault(c["person"], []).append(
+            (_at(c["start"]), _at(c["end"]), place)
+        )
+    grace = dt.timedelta(minutes=5)
+    stays = 0
+    for person, entries in calendars.items():
+        info = people[person]
+        home = places[info["home"]]
+        items = [(e.start, e.end, e.venue) for e in entries if e.kind == "event"]
+        items += [
+            (s, t, info["home"] if p == "home" else p)
+            for s, t, p in diary.get(person, [])
+        ]
+        for stay in (e for e in entries if e.kind == "stay"):
+            stays += 1
+            if _km(home, places[stay.venue]) >= 80:
+                continue
+            night = stay.start.date()
+            today = sorted(i for i in items if i[0].date() == night)
+            tomorrow = sorted(
+                i for i in items if i[0].date() == night + dt.timedelta(1)
+            )
+            late = bool(today) and (
+                today[-1][1]
+                + dt.timedelta(
+                    minutes=_journey_minutes(_km(places[today[-1][2]], home))
+                )
+                + grace
+                > dt.datetime.combine(night, _clock(info["late_after"]), TZ)
+            )
+            work_start = _clock(info["working_hours"].split("-")[0])
+            early = bool(tomorrow) and (
+                tomorrow[0][0]
+                - dt.timedelta(
+                    minutes=_journey_minutes(_km(home, places[tomorrow[0][2]]))
+                )
+                - grace
+                < dt.datetime.combine(tomorrow[0][0].date(), work_start, TZ)
+            )
+            assert late or early, (person, night, stay.venue)
+    assert stays > 10  # every night away was looked at
+
+
+def test_no_idle_day_away(calendars) -> None:
+    """No day between two nights away without an event in the person's calendar."""
+    for person, entries in calendars.items():
+        nights = {e.start.date() for e in entries if e.kind == "stay"}
+        busy = {e.start.date() for e in entries if e.kind == "event"}
+        busy |= {
+            _at(c["start"]).date() for c in _commitments() if c["person"] == person
+        }
+        idle = sorted(
+            d for d in nights if d - dt.timedelta(days=1) in nights and d not in busy
+        )
+        assert idle == [], (person, idle)
