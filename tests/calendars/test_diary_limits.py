@@ -7,11 +7,12 @@ is read is measured by ``python -m bench.hostile``, not here.)
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from tests.calendars.test_diary_hostile import AT_TEN, HOUR, WINDOW, calendar, event
 
-from roadshow.errors import DiaryFileError, SkippedContentWarning
-from roadshow.errors import DuplicateEventWarning as DuplicateWarning
+from roadshow.errors import DiaryFileError, ScenarioFileError, SkippedContentWarning
 from roadshow.importers import _ics_outline
 from roadshow.importers._ics_walk import (
     MAX_ALARMS,
@@ -94,16 +95,32 @@ SHAPES = [
 ]
 
 
+TODO = "BEGIN:VTODO\nUID:t{n}\nSUMMARY:task\nDUE:20080910T090000Z\nEND:VTODO"
+OTHERS = [
+    *(TODO.format(n=n) for n in range(25)),
+    "BEGIN:VJOURNAL\nUID:j\nSUMMARY:note\nEND:VJOURNAL",
+    "BEGIN:VTODO\nUID:nested\nBEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VTODO",
+    "begin:vtodo\nUID:lower\nend:vtodo",
+    "BEGIN:X-THING\nX-A:1\n folded\nEND:X-THING",
+]
+
+
+def _read_warned(text: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = read(text)
+    return found, sorted(str(w.message) for w in caught)
+
+
 def test_skimming_gives_what_walking_every_line_gives(monkeypatch):
-    """The fast path for far events reads the same busy time as the slow one."""
-    text = calendar(LONDON, *SHAPES, *SHAPES[:5])
-    with pytest.warns(DuplicateWarning):
-        skimmed = read(text)
-    monkeypatch.setattr(_ics_outline, "skim_far_events", lambda *_a, **_k: None)
-    with pytest.warns(DuplicateWarning):
-        walked = read(text)
+    """The fast path reads the same busy time, with the same warnings, as the slow."""
+    text = calendar(LONDON, *OTHERS[:3], *SHAPES, *OTHERS, *SHAPES[:5], *OTHERS[:3])
+    skimmed = _read_warned(text)
+    monkeypatch.setattr(_ics_outline, "skim_run", lambda *_a, **_k: None)
+    walked = _read_warned(text)
     assert skimmed == walked
-    assert len(skimmed) > 5
+    assert len(skimmed[0]) > 5
+    assert any("VTODO skipped likewise" in message for message in skimmed[1])
 
 
 def test_many_far_events_are_skimmed_and_in_window_ones_read():
@@ -195,3 +212,19 @@ def test_a_property_twice_in_an_event_in_the_window_is_still_an_error():
     """Skimming changes nothing for events that are read."""
     with pytest.raises(DiaryFileError, match="SUMMARY appears twice in VEVENT"):
         read(calendar(event(*HOUR, "SUMMARY:again")))
+
+
+def test_a_table_of_too_many_rows_is_refused(tmp_path):
+    """A venues table over the row limit: refused at the row over, naming the file."""
+    from roadshow.importers.tables import MAX_ROWS, read_rows
+
+    head = "id,name,lat,lon\n"
+    text = head + "".join(f"v{n},Hall,54.0,-1.0\n" for n in range(MAX_ROWS + 1))
+    rows = read_rows(text, source="venues.csv", required=["id", "name", "lat", "lon"])
+    with pytest.raises(ScenarioFileError, match="too many rows") as caught:
+        for _row in rows:
+            pass
+    assert str(caught.value) == (
+        f"venues.csv, line {MAX_ROWS + 2}: the table has too many rows;"
+        f" expected at most {MAX_ROWS:,} rows."
+    )

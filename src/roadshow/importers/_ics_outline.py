@@ -33,7 +33,7 @@ from roadshow.errors import DiaryFileError, SkippedContentWarning, quote
 from roadshow.importers._ics_rules import rule_problem
 from roadshow.importers._ics_skim import (
     FIRST_RUN,
-    skim_far_events,
+    skim_run,
     window_bounds,
 )
 from roadshow.importers._ics_walk import (
@@ -126,7 +126,7 @@ def outline(
 
 
 def walk(text: str, walker: Walk) -> Walk:
-    """Give *walker* every content line of *text*, skimming past far events.
+    """Give *walker* every content line of *text*, skimming what it need not read.
 
     Raises:
         DiaryFileError: malformed lines or nesting, or a file over the limits
@@ -139,12 +139,15 @@ def walk(text: str, walker: Walk) -> Walk:
     bounds = window_bounds(walker.window) if walker.window else None
     run = FIRST_RUN
     while position < len(text):
-        if bounds is not None and walker.may_skim():
-            far = skim_far_events(text, position, number + 1, bounds, run)
-            if far is not None:
-                walker.skimmed(far.zones)
-                position, number, run = far.position, number + far.lines, far.run
+        if walker.may_skim():
+            skim = skim_run(
+                text, position, number + 1, bounds, run=run, wanted=walker.wanted
+            )
+            if skim is not None:
+                walker.skimmed(skim.kind, skim.count, skim.starts, skim.zones)
+                position, number, run = skim.position, number + skim.lines, skim.run
                 continue
+            run = FIRST_RUN
         content, position, count = next_line(text, position)
         if content.strip():
             last = ends_open and position >= content_end

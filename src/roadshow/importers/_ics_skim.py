@@ -1,41 +1,54 @@
-"""Skimming past events far from the planning window without walking their lines.
+"""Skimming past what a diary need not read, without walking its lines.
 
-A diary of ten years holds hundreds of thousands of past events: walking each of
-their lines in Python takes minutes. :func:`skim_far_events` looks at a run of
-plain events at once (string and regular expression searches that run in C, and
-a few steps in Python per event) and leaves out those far from the window: no
-nested component, no repetition, both dates two days or more from the window.
-Anything it is not sure of is left to the line-by-line walk
-(:mod:`roadshow.importers._ics_walk`), which gives the same busy time, slowly.
+A diary of ten years holds hundreds of thousands of past events, and a task
+list as many to-dos: walking each of their lines in Python takes minutes.
+:func:`skim_run` looks at a run of plain components at once (string and regular
+expression searches that run in C, and a few steps in Python per event) and
+leaves them out: events far from the window (no nested component, no
+repetition, both dates two days or more from the window), or components
+roadshow does not read (VTODO, VJOURNAL, VFREEBUSY, X- ones). Anything it is not
+sure of is left to the line-by-line walk (:mod:`roadshow.importers._ics_walk`),
+which gives the same result, slowly.
 
-An event left out this way is checked only for its nesting, its dates and the
-TZIDs it names (an unknown zone is still an error at its line): like any event
-left out, it is never read.
+A component left out this way is checked for its nesting and that each line has
+a name; a far event also for its dates and the TZIDs it names (an unknown zone
+is still an error at its line). Like anything left out, it is never read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from typing import Final
 
 from attrs import frozen
 
-_BEGIN: Final = "BEGIN:VEVENT\n"
-_END: Final = "\nEND:VEVENT\n"
-_NEXT: Final = "\nEND:VEVENT\nBEGIN:VEVENT\n"
-FIRST_RUN: Final = 8_192
-_LONGEST_RUN: Final = 1_048_576
-"""The most text skimmed at once (a run grows from the first size while it can)."""
+from roadshow.importers._ics_walk import MAX_LINE_CHARS, READ
 
-_NOT_PLAIN = re.compile(
-    r"^(?:(?:BEGIN|END)[ \t]*[;:](?!VEVENT\n(?![ \t]))"  # another component, folded
-    r"|(?:RRULE|RDATE|RECURRENCE-ID|DURATION)[ \t]*[;:]"  # repeats, or lasts
-    r"|DT(?:START|END)[ \t]*[;:][^\n]*\""  # quoted parameters in its times
-    r"|(?![A-Z0-9-]+[ \t]*[;:]|[ \t]|\Z))",  # a line without a name, or blank
-    re.MULTILINE,
-)
-"""The first line that keeps an event from being skimmed."""
+FIRST_RUN: Final = 8_192
+_LONGEST_RUN: Final = MAX_LINE_CHARS
+"""The most text skimmed at once (a run grows from the first size while it can);
+no line in it can so be longer than roadshow reads."""
+_BEGIN_LINE = re.compile(r"BEGIN:([A-Za-z0-9-]+)\n")
+
+
+@functools.cache
+def _not_plain(kind: str) -> re.Pattern[str]:
+    """The first line that keeps a run of *kind* components from being skimmed."""
+    event = (
+        r"|(?:RRULE|RDATE|RECURRENCE-ID|DURATION)[ \t]*[;:]"  # repeats, or lasts
+        r"|DT(?:START|END)[ \t]*[;:][^\n]*\""  # quoted parameters in its times
+    )
+    return re.compile(
+        rf"^(?:(?:BEGIN|END)[ \t]*[;:](?!{kind}\n(?![ \t]))"  # nesting, folded
+        + (event if kind == "VEVENT" else "")
+        + r"|(?![A-Z0-9-]+[ \t]*[;:]|[ \t]|\Z))",  # a line without a name, or blank
+        re.MULTILINE,
+    )
+
+
 _TIMES = re.compile(r"^(?:(BEGIN):VEVENT$|(DTSTART|DTEND)([;:])([^\n]*))", re.MULTILINE)
 _ZONE = re.compile(
     r"^[A-Za-z0-9-]+[ \t]*(?![^\n:]*;VALUE=DATE[;:])(?:;[^\n:;\"]*)*?"
@@ -46,11 +59,14 @@ _ZONE = re.compile(
 
 @frozen
 class Skimmed:
-    """Far events left out: where the text goes on, and the TZIDs they named."""
+    """Components left out unread: where the text goes on, and what they were."""
 
-    position: int  # in the text, after the last event's END line
+    position: int  # in the text, after the last one's END line
     lines: int  # physical lines they span
-    zones: dict[str, int]  # TZID -> its first line number
+    kind: str  # VEVENT (far events) or a component roadshow does not read
+    count: int  # how many
+    starts: list[int]  # the first lines of the first few (for warnings)
+    zones: dict[str, int]  # TZID -> its first line number (events only)
     run: int  # how much text to try at once next time
 
 
@@ -62,60 +78,88 @@ def window_bounds(window: tuple[dt.date, dt.date]) -> tuple[str, str]:
     return (first - margin).strftime("%Y%m%d"), (last + margin).strftime("%Y%m%d")
 
 
-def skim_far_events(
+def skim_run(
     text: str,
     position: int,
     number: int,
-    bounds: tuple[str, str],
+    bounds: tuple[str, str] | None,
+    *,
     run: int = FIRST_RUN,
+    wanted: Callable[[str], int] = lambda _kind: 0,
 ) -> Skimmed | None:
-    """Leave out the run of plain events far from the window at *position*.
+    """Leave out a run of components at *position* that roadshow need not read.
+
+    Either events far from the window, or components roadshow does not read
+    (to-dos, journal entries, free/busy, X- components).
 
     Args:
         text: The file's text, lines ended by LF only.
-        position: The start of a line (``BEGIN:VEVENT`` if there is a run).
+        position: The start of a line inside the calendar, not in a component.
         number: The physical line number of that line.
         bounds: The first and last day an event may touch to be read
-            (:func:`window_bounds`).
+            (:func:`window_bounds`), or None to read every event.
         run: How much text to look at (the last :attr:`Skimmed.run`).
+        wanted: How many first lines (:attr:`Skimmed.starts`) to give, by kind.
 
     Returns:
-        None when the first event is not plain or may touch the window; else
-        where the text goes on after the plain, far events that follow.
+        None when no such run begins at *position* (it is for the walk);
+        else where the text goes on after it.
     """
-    if not text.startswith(_BEGIN, position):
+    opened = _BEGIN_LINE.match(text, position)
+    kind = opened.group(1).upper() if opened else ""
+    if opened is None or (bounds is None if kind == "VEVENT" else kind in READ):
         return None
-    end = text.rfind(_END, position, position + run)
+    begin, end_line = f"BEGIN:{kind}\n", f"\nEND:{kind}\n"
+    written = f"\nEND:{opened.group(1)}\n"
+    end = text.rfind(written, position, position + run)
     if end < 0:
-        end = text.find(_END, position, position + _LONGEST_RUN)
+        end = text.find(written, position, position + _LONGEST_RUN)
         if end < 0:
             return None
-    chunk = text[position : end + len(_END)]  # ends with its line break
+    chunk = text[position : end + len(written)]  # ends with its line break
     upper = chunk.upper()
-    bad = _NOT_PLAIN.search(upper, len(_BEGIN))
+    bad = _not_plain(kind).search(upper, len(begin))
     bad_at = bad.start() if bad is not None else None
-    if text[end + len(_END) : end + len(_END) + 1] in {" ", "\t"}:
-        bad_at = min(bad_at or len(upper), len(upper) - len(_END) + 1)  # folded END
-    if bad_at is not None:  # keep the events before it
-        cut = upper.rfind(_END, 0, bad_at + 1)
+    if text[end + len(written) : end + len(written) + 1] in {" ", "\t"}:
+        bad_at = min(bad_at or len(upper), len(upper) - len(end_line) + 1)
+    if bad_at is not None:  # keep the components before it
+        cut = upper.rfind(end_line, 0, bad_at + 1)
         if cut < 0:
             return None
-        chunk, upper = chunk[: cut + len(_END)], upper[: cut + len(_END)]
-    events = upper.count(_NEXT) + 1
-    if upper.count(_END) != events or upper.count("\n" + _BEGIN) + 1 != events:
-        return None  # not one event after another: the walk reads them
-    cut = _far_prefix(upper, bounds)
+        chunk, upper = chunk[: cut + len(end_line)], upper[: cut + len(end_line)]
+    count = upper.count(end_line + begin) + 1
+    if upper.count(end_line) != count or upper.count("\n" + begin) + 1 != count:
+        return None  # not one after another: the walk reads them
+    cut = _far_prefix(upper, bounds) if kind == "VEVENT" and bounds else len(upper)
     if cut <= 0:
         return None
     chunk = chunk[:cut]
-    zones = _zones(chunk, number) if "TZID=" in upper else {}
-    whole = bad_at is None and cut == len(upper)
+    event = kind == "VEVENT"
     return Skimmed(
-        position + len(chunk),
-        chunk.count("\n"),
-        zones,
-        min(run * 2, _LONGEST_RUN) if whole else FIRST_RUN,
+        position=position + len(chunk),
+        lines=chunk.count("\n"),
+        kind=kind,
+        count=count,
+        starts=[] if event else _starts(upper, begin, number, wanted(kind)),
+        zones=_zones(chunk, number) if event and "TZID=" in upper else {},
+        run=min(run * 2, _LONGEST_RUN)
+        if bad_at is None and cut == len(upper)
+        else FIRST_RUN,
     )
+
+
+def _starts(upper: str, begin: str, number: int, wanted: int) -> list[int]:
+    """The line numbers of the first *wanted* components (BEGIN lines) of *upper*."""
+    found: list[int] = []
+    at = 0
+    while len(found) < wanted:
+        found.append(number)
+        following = upper.find("\n" + begin, at)
+        if following < 0:
+            break
+        number += upper.count("\n", at, following + 1)
+        at = following + 1
+    return found
 
 
 def _far_prefix(upper: str, bounds: tuple[str, str]) -> int:

@@ -1,8 +1,9 @@
 """Walking iCalendar text line by line, within limits checked as each line is read.
 
-:func:`walk` reads the content lines one at a time (never the whole file as a
-list), checks each and the BEGIN/END nesting, and keeps only the lines icalendar
-will read:
+:class:`Walk` takes the content lines one at a time (never the whole file as a
+list; :func:`roadshow.importers._ics_outline.walk` gives them, and skims past
+runs of what need not be read with :mod:`roadshow.importers._ics_skim`), checks
+each and the BEGIN/END nesting, and keeps only the lines icalendar will read:
 
 - with a planning window, an event that neither repeats nor comes within two
   days of it is dropped as soon as its END is read (its TZIDs are noted, so an
@@ -237,15 +238,29 @@ class Walk:
                 self.zones.setdefault(unescape(line.value), top)
 
     def may_skim(self) -> bool:
-        """Tell whether an event that begins now may be left out by skimming."""
+        """Tell whether the walk is in a calendar, outside its components."""
         stack = self.stack
-        return self.window is not None and len(stack) == 1 and not stack[0].skipped
+        return len(stack) == 1 and not stack[0].skipped
 
-    def skimmed(self, zones: dict[str, int]) -> None:
-        """Note that a far event naming *zones* (TZID: line) was left out unread."""
-        self.left_out_any = True
-        for tzid, number in zones.items():
-            self.dropped_zones.setdefault(tzid, number)
+    def wanted(self, kind: str) -> int:
+        """How many more skipped *kind* components are to be warned of one by one."""
+        return max(SHOWN_SKIPS - self.skips[kind], 0)
+
+    def skimmed(
+        self, kind: str, count: int, starts: list[int], zones: dict[str, int]
+    ) -> None:
+        """Note *count* components left out unread: far events, or skipped ones.
+
+        Far events name *zones* (TZID: line); skipped ones begin on *starts*.
+        """
+        if kind == "VEVENT":
+            self.left_out_any = True
+            for tzid, number in zones.items():
+                self.dropped_zones.setdefault(tzid, number)
+            return
+        for number in starts[: self.wanted(kind)]:
+            self._warn_skip(kind, number)
+        self.skips[kind] += count
 
     def finish(self) -> None:
         """Check the file ended with every component closed; count the skips."""
@@ -295,13 +310,16 @@ class Walk:
             self.blocks.append(block)
             self._keep(line)
         elif not inside_skipped:
+            if self.wanted(name):
+                self._warn_skip(name, line.number)
             self.skips[name] += 1
-            if self.skips[name] <= SHOWN_SKIPS:
-                warnings.warn(
-                    f"{self.source}, line {line.number}: {name} skipped; {self.reads}",
-                    SkippedContentWarning,
-                    stacklevel=5,
-                )
+
+    def _warn_skip(self, kind: str, number: int) -> None:
+        warnings.warn(
+            f"{self.source}, line {number}: {kind} skipped; {self.reads}",
+            SkippedContentWarning,
+            stacklevel=6,
+        )
 
     def _end(self, line: Line) -> None:
         stack = self.stack

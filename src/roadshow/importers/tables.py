@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from attrs import frozen
 
@@ -111,6 +111,11 @@ def decode_text(
     return _source.decode_text(data, source=source, error=error)
 
 
+MAX_ROWS: Final = 100_000
+"""The most data rows a table may have (England has about 10,000 GP surgeries):
+a bigger table is refused at the row over, before the scenario is built from it."""
+
+
 def read_rows(
     text: str, *, source: str, required: Sequence[str], optional: Sequence[str] = ()
 ) -> Iterator[Row]:
@@ -139,11 +144,21 @@ def read_rows(
             msg, source=source, location="line 1", expected=_WELL_FORMED
         ) from None
     _check_header(header, source=source, required=required, optional=optional)
+    rows = 0
     try:
         for cells in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
+            rows += 1
+            if rows > MAX_ROWS:
+                msg = "the table has too many rows"
+                raise ScenarioFileError(
+                    msg,
+                    source=source,
+                    location=f"line {line}",
+                    expected=f"at most {MAX_ROWS:,} rows",
+                )
             if len(cells) != len(header):
                 msg = "wrong number of cells"
                 raise ScenarioFileError(
