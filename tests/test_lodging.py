@@ -282,3 +282,17 @@ def test_cli_itinerary_of_the_example() -> None:
     assert "Night      Station Hotel (example), North Road, Durham DH1 4SE" in (
         done.stdout
     )
+
+
+def test_cli_plan_out_then_check_its_calendar(tmp_path: Path) -> None:
+    """Real processes: plan --out the example, then check the plan and the
+    internal calendar it wrote; journeys to the lodging read back and hold."""
+    out = tmp_path / "out"
+    done = run_roadshow("-q", "plan", str(EXAMPLE), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    for written in (out, out / "latest/calendars/internal/programme.ics"):
+        checked = run_roadshow("check", str(written), "--scenario", str(EXAMPLE))
+        assert checked.returncode == 0, checked.stderr
+        assert checked.stdout.startswith("No problems found.")
+    programme = (out / "latest/programme.csv").read_text(encoding="utf-8-sig")
+    assert "Night at Quayside Hotel (example)" in programme
