@@ -15,7 +15,8 @@ from roadshow.exporters.plan_file import render_plan_file
 from roadshow.model import Commitment, Scenario, Venue
 from roadshow.planner import PlanParams, solve
 from roadshow.planner._context import Context
-from roadshow.planner._routes import seed_days, tour_ranks
+from roadshow.planner._materialize import materialize
+from roadshow.planner._routes import rebuild_for, seed_days, tour_ranks
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._tsp import length, tour
 
@@ -133,6 +134,21 @@ def test_visits_in_different_windows_are_not_cut(wessex: Scenario) -> None:
     groups = list(ctx.groups)
     seed_days(ctx, schedule, groups, tour_ranks(ctx, groups))
     assert schedule.placements == {}
+
+
+def test_a_left_over_visit_gets_its_days_rebuilt(wessex: Scenario) -> None:
+    """A visit taken out of a full cut is put back by rebuilding the days near it."""
+    ctx = Context(wessex)
+    schedule = Schedule(ctx)
+    groups = list(ctx.groups)
+    ranks = tour_ranks(ctx, groups)
+    seed_days(ctx, schedule, groups, ranks)
+    out = groups[3]
+    schedule.remove(out)
+    assert rebuild_for(ctx, schedule, [out], ranks) == []
+    assert len(schedule.placements) == len(groups)
+    result = materialize(ctx, schedule, [])
+    assert [v.message for v in check(wessex, result) if v.is_hard] == []
 
 
 # --- the checker: a journey of no minutes ------------------------------------------

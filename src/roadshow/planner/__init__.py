@@ -34,7 +34,7 @@ from roadshow.planner._context import Context, Group
 from roadshow.planner._exact import solve_tour
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
-from roadshow.planner._routes import seed_days, tour_ranks
+from roadshow.planner._routes import rebuild_for, seed_days, tour_ranks
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
 from roadshow.planner._tours import tours
@@ -229,6 +229,8 @@ def solve(
         # Local search may have opened room for what did not fit at first;
         # then moving one other group out of the way may make room.
         left = construct(ctx, schedule, left)
+        if ranks and params.cut_tours:
+            left = rebuild_for(ctx, schedule, left, ranks)
         left = repair(
             ctx,
             schedule,

@@ -60,7 +60,7 @@ def _where(ctx: Context) -> Callable[[str], tuple[float, float]]:
     return where
 
 
-STARTS = 4
+STARTS = 8
 """Cutting a tour into days: the tour is tried from this many starts, each way round."""
 
 
@@ -121,4 +121,91 @@ def _fill(ctx: Context, schedule: Schedule, order: list[Group]) -> list[Group]:
                 placed.append(group)
                 day = candidate
                 break
+    return placed
+
+
+REBUILD_DAYS = 4
+SPAN = 2
+"""Days, nearest first, that a left-over visit tries to rebuild (with the next day)."""
+
+
+def rebuild_for(
+    ctx: Context, schedule: Schedule, left: list[Group], ranks: dict[int, float]
+) -> list[Group]:
+    """Make room for left-over visits by rebuilding the days near them.
+
+    For each left-over visit of a person with a tour, the visits of a day near
+    it and of the day after are taken out (ruin), and the pool (those and the
+    left-over one) is put back one day at a time, cheapest placement first
+    (recreate). Kept only if the whole pool is placed again; else everything is
+    as before. Returns the visits still left over.
+    """
+    return [
+        group
+        for group in left
+        if group.index not in ranks
+        or not any(
+            _rebuild(ctx, schedule, group, day)
+            for day in _near_days(ctx, schedule, group)
+        )
+    ]
+
+
+def _near_days(ctx: Context, schedule: Schedule, group: Group) -> list[int]:
+    """The person's busy days in *group*'s window, by travel to the nearest visit."""
+    person_id = group.people[0]
+    timeline = schedule.timelines[person_id]
+    venue = group.venues[0]
+    scored = []
+    for day in ctx.candidate_days[group.index]:
+        items = [i for i in timeline.day_items(day) if i.group >= 0]
+        if items:
+            near = min(ctx.minutes(person_id, i.venue, venue) for i in items)
+            scored.append((near, day))
+    return [day for _, day in sorted(scored)[:REBUILD_DAYS]]
+
+
+def _rebuild(ctx: Context, schedule: Schedule, group: Group, day: int) -> bool:
+    """Rebuild the days around *day* with *group* in the pool; False: no change."""
+    person_id = group.people[0]
+    timeline = schedule.timelines[person_id]
+    days = [
+        d
+        for d in range(day - SPAN, day + SPAN + 1)
+        if d in ctx.candidate_days[group.index]
+    ]
+    out = sorted({i.group for d in days for i in timeline.day_items(d) if i.group >= 0})
+    pool = [ctx.groups[i] for i in out]
+    if any(is_fixed(g) or len(g.people) > 1 for g in pool):
+        return False
+    undos = [(g, schedule.take_out(g)) for g in pool]
+    pool.append(group)
+    placed = [g for d in days for g in _refill(ctx, schedule, pool, d)]
+    if not pool:
+        return True
+    for g in reversed(placed):
+        schedule.remove(g)
+    for g, undo in reversed(undos):
+        schedule.put_back(g, undo)
+    return False
+
+
+def _refill(
+    ctx: Context, schedule: Schedule, pool: list[Group], day: int
+) -> list[Group]:
+    """Place visits of *pool* on *day*, cheapest first, while any fits; return them."""
+    placed = []
+    while pool:
+        best = None
+        for g in pool:
+            if day not in ctx.candidate_days[g.index]:
+                continue
+            found = best_placement(ctx, schedule, g, only_day=day)
+            if found is not None and (best is None or found.delta < best[0]):
+                best = (found.delta, g, found)
+        if best is None:
+            break
+        schedule.place(best[1], best[2].placement)
+        placed.append(best[1])
+        pool.remove(best[1])
     return placed
