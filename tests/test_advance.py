@@ -98,7 +98,7 @@ def test_a_moved_event_moves_its_deadlines_and_keeps_its_uids(
     assert by_task["Book travel"].due == pendulum.date(2008, 9, 3)
     assert moved["Book travel"].due == pendulum.date(2008, 9, 8)
     assert by_task["Brief the principal"].due == pendulum.date(2008, 9, 15)
-    assert by_task["Book lodging"].item == "Night away: Ann"
+    assert by_task["Book lodging"].item == "Night away for Ann"
 
 
 def test_a_template_must_say_a_sane_number_of_days() -> None:

@@ -174,8 +174,8 @@ def test_example_advance_names_the_lodging_to_book(
     books = [t for t in advance_tasks(s, p) if t.task.startswith("Book lodging")]
     assert len(books) == len(p.stays)
     assert {t.task for t in books} == {
-        "Book lodging: Quayside Hotel (example)",
-        "Book lodging: Station Hotel (example)",
+        "Book lodging at Quayside Hotel (example)",
+        "Book lodging at Station Hotel (example)",
     }
     bare = advance_tasks(s, attrs.evolve(p, stays=()))
     assert not [t for t in bare if t.task.startswith("Book lodging")]
@@ -211,7 +211,7 @@ def test_without_lodging_export_and_advance_say_to_book() -> None:
     }
     tasks = {t.task for t in advance_tasks(s, p)}
     assert "Book lodging" in tasks
-    assert not [t for t in tasks if t.startswith("Book lodging:")]
+    assert not [t for t in tasks if t.startswith("Book lodging at ")]
 
 
 def test_nearest_lodging_to_the_next_morning_wins() -> None:

@@ -54,7 +54,7 @@ class AdvanceTask:
     due: Date
     task: str
     item: str
-    """What the task is for: the event's title, or "Night away: <person>"."""
+    """What the task is for: the event's title, or "Night away for <person>"."""
     item_on: Date
     """The event's (or night's) local date."""
     kind: str
@@ -101,7 +101,7 @@ def advance_tasks(
                 )
             )
     for stay in plan.stays:
-        # At a lodging, the task names it ("Book lodging: Quayside Hotel"); the
+        # At a lodging, the task names it ("Book lodging at Quayside Hotel"); the
         # UID does not, so a re-plan that changes the hotel updates the task.
         lodging = scenario.lodging_by_id.get(stay.venue_id)
         for template in templates:
@@ -117,10 +117,10 @@ def advance_tasks(
                     due=_working_days_before(
                         stay.night_of, template.days_before, scenario
                     ),
-                    task=f"{template.task}: {lodging.name}"
+                    task=f"{template.task} at {lodging.name}"
                     if lodging
                     else template.task,
-                    item=f"Night away: {person}",
+                    item=f"Night away for {person}",
                     item_on=stay.night_of,
                     kind=NIGHT,
                     people=(person,),

@@ -114,9 +114,9 @@ class Scenario:
     rules: PlanningRules = PlanningRules()
     travel: TravelSettings = TravelSettings()
     advance: tuple[AdvanceTemplate, ...] = field(default=(), converter=_templates)
+    """The advance-work templates (``[[advance]]``); empty: roadshow's defaults."""
     contacts: tuple[Contact, ...] = field(default=(), converter=_contacts)
     """Contacts for requests and venues, printed on itineraries."""
-    """The advance-work templates (``[[advance]]``); empty: roadshow's defaults."""
     closures: tuple[Closure, ...] = field(default=(), converter=_closures)
     """Times venues cannot be used (no event may overlap one)."""
     lodging: tuple[Lodging, ...] = field(default=(), converter=_lodging)
