@@ -16,7 +16,7 @@ from roadshow.model import Commitment, Scenario, Venue
 from roadshow.planner import PlanParams, solve
 from roadshow.planner._context import Context
 from roadshow.planner._materialize import materialize
-from roadshow.planner._routes import rebuild_for, seed_days, tour_ranks
+from roadshow.planner._routes import rebuild_days, rebuild_for, seed_days, tour_ranks
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._tsp import length, tour
 
@@ -146,6 +146,24 @@ def test_a_left_over_visit_gets_its_days_rebuilt(wessex: Scenario) -> None:
     out = groups[3]
     schedule.remove(out)
     assert rebuild_for(ctx, schedule, [out], ranks) == []
+    assert len(schedule.placements) == len(groups)
+    result = materialize(ctx, schedule, [])
+    assert [v.message for v in check(wessex, result) if v.is_hard] == []
+
+
+def test_rebuilding_neighbouring_days_never_costs_more(wessex: Scenario) -> None:
+    """Rebuilt days are kept only when cheaper: every visit stays, the plan checks."""
+    ctx = Context(wessex)
+    schedule = Schedule(ctx)
+    groups = list(ctx.groups)
+    ranks = tour_ranks(ctx, groups)
+    cut = seed_days(ctx, schedule, groups, ranks)
+    assert cut == ["principal"]
+    before = schedule.cost
+    kept = rebuild_days(ctx, schedule, ranks, cut)
+    assert kept >= 0
+    assert schedule.cost <= before
+    assert (kept > 0) == (schedule.cost < before)
     assert len(schedule.placements) == len(groups)
     result = materialize(ctx, schedule, [])
     assert [v.message for v in check(wessex, result) if v.is_hard] == []

@@ -34,7 +34,12 @@ from roadshow.planner._context import Context, Group
 from roadshow.planner._exact import solve_tour
 from roadshow.planner._explain import explain
 from roadshow.planner._materialize import materialize
-from roadshow.planner._routes import rebuild_for, seed_days, tour_ranks
+from roadshow.planner._routes import (
+    rebuild_days,
+    rebuild_for,
+    seed_days,
+    tour_ranks,
+)
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
 from roadshow.planner._tours import tours
@@ -204,8 +209,9 @@ def solve(
     rest = [g for g in groups if g not in in_tours and not is_fixed(g)]
     say(f"Placing {len(rest)} more requests")
     ranks = tour_ranks(ctx, rest) if params.tour_seed else None
+    cut: list[str] = []
     if ranks and params.cut_tours:
-        seed_days(ctx, schedule, rest, ranks)
+        cut = seed_days(ctx, schedule, rest, ranks)
         rest = [g for g in rest if g.index not in schedule.placements]
     left += construct(ctx, schedule, rest, days_to_try=days, ranks=ranks)
     say("Improving the plan")
@@ -223,6 +229,8 @@ def solve(
 
     passes = polish()
     swapped = swap(ctx, schedule, movable, frozen=proven, partners=8 if large else None)
+    # Rebuilt days open up new single moves too.
+    swapped += rebuild_days(ctx, schedule, ranks or {}, cut)
     if swapped and not large:
         passes += polish()  # the swaps open up new single moves
     if left:

@@ -66,7 +66,7 @@ STARTS = 8
 
 def seed_days(
     ctx: Context, schedule: Schedule, groups: list[Group], ranks: dict[int, float]
-) -> None:
+) -> list[str]:
     """Cut each person's tour into days, for people whose visits share one window.
 
     The visits are placed in tour order, each on the first day (from the day of
@@ -76,17 +76,21 @@ def seed_days(
     the tour is cut from :data:`STARTS` places each way round and the cut that
     places most, then costs least, is kept. Visits it cannot place are left for
     the general construction. People whose visits have different windows keep
-    the tour only as the construction's order.
+    the tour only as the construction's order. Returns the people whose tour
+    was cut.
     """
     by_person: dict[str, list[Group]] = defaultdict(list)
     for group in groups:
         if group.index in ranks and not is_fixed(group):
             by_person[group.people[0]].append(group)
+    cut: list[str] = []
     for person_id in sorted(by_person):
         mine = sorted(by_person[person_id], key=lambda g: (ranks[g.index], g.group_id))
         if len({ctx.candidate_days[g.index] for g in mine}) != 1:
             continue
         _fill(ctx, schedule, _best_cut(ctx, schedule, mine))
+        cut.append(person_id)
+    return cut
 
 
 def _best_cut(ctx: Context, schedule: Schedule, tour_order: list[Group]) -> list[Group]:
@@ -209,3 +213,38 @@ def _refill(
         placed.append(best[1])
         pool.remove(best[1])
     return placed
+
+
+def rebuild_days(
+    ctx: Context, schedule: Schedule, ranks: dict[int, float], people: list[str]
+) -> int:
+    """Rebuild each pair of neighbouring days of a cut tour, kept where cheaper.
+
+    Once over each of *people*'s days in order: the visits of a day and the next are
+    taken out and put back day by day, cheapest first; the new days are kept if
+    every visit is back and the cost dropped, else undone. Returns days kept.
+    """
+    kept = 0
+    for person_id in people:
+        timeline = schedule.timelines[person_id]
+        for day in sorted(timeline.items):
+            days = [day, day + 1]
+            out = sorted(
+                {i.group for d in days for i in timeline.day_items(d) if i.group >= 0}
+            )
+            pool = [ctx.groups[i] for i in out]
+            if len(pool) < 2 or any(  # noqa: PLR2004 - a pair to reorder
+                is_fixed(g) or len(g.people) > 1 or g.index not in ranks for g in pool
+            ):
+                continue
+            before = schedule.cost
+            undos = [(g, schedule.take_out(g)) for g in pool]
+            placed = [g for d in days for g in _refill(ctx, schedule, pool, d)]
+            if not pool and schedule.cost < before:
+                kept += 1
+                continue
+            for g in reversed(placed):
+                schedule.remove(g)
+            for g, undo in reversed(undos):
+                schedule.put_back(g, undo)
+    return kept
