@@ -87,6 +87,22 @@ def future_events(size: int) -> str:
     return _calendar(size, lambda n: _event(n, f"2030{1 + n % 12:02}{1 + n % 28:02}"))
 
 
+def past_events_with_alarms(size: int) -> str:
+    """Past events in a named zone, each with an alarm (as Outlook exports them)."""
+
+    def make(n: int) -> str:
+        day = f"2001{1 + n % 12:02}{1 + n % 28:02}"
+        return (
+            f"BEGIN:VEVENT\r\nUID:a{n}@bench\r\nDTSTAMP:20010101T000000Z\r\n"
+            f"DTSTART;TZID=Europe/London:{day}T090000\r\n"
+            f"DTEND;TZID=Europe/London:{day}T100000\r\nSUMMARY:Meeting {n}\r\n"
+            "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\n"
+            "DESCRIPTION:Reminder\r\nEND:VALARM\r\nEND:VEVENT\r\n"
+        )
+
+    return _calendar(size, make)
+
+
 def todos(size: int) -> str:
     """To-dos, which roadshow skips."""
     return _calendar(
@@ -221,6 +237,7 @@ def busy_person(requests: int, folder: Path) -> Path:
 DIARIES: dict[str, Callable[[int], str]] = {
     "past-events": past_events,
     "future-events": future_events,
+    "past-with-alarms": past_events_with_alarms,
     "todos": todos,
     "rdates": rdates,
     "nested": nested,

@@ -32,6 +32,15 @@ _LONGEST_RUN: Final = MAX_LINE_CHARS
 """The most text skimmed at once (a run grows from the first size while it can);
 no line in it can so be longer than roadshow reads."""
 _BEGIN_LINE = re.compile(r"BEGIN:([A-Za-z0-9-]+)\n")
+_NESTING = re.compile(r"^(?:BEGIN|END):V(?:EVENT|ALARM)$", re.MULTILINE)
+_TOKEN: Final = {
+    "BEGIN:VEVENT": "(",
+    "END:VEVENT": ")",
+    "BEGIN:VALARM": "[",
+    "END:VALARM": "]",
+}
+_ALARMS_INSIDE = re.compile(r"(?:\((?:\[\])*\))+")
+"""Events one after another, each holding alarms that hold nothing."""
 
 
 @functools.cache
@@ -41,8 +50,9 @@ def _not_plain(kind: str) -> re.Pattern[str]:
         r"|(?:RRULE|RDATE|RECURRENCE-ID|DURATION)[ \t]*[;:]"  # repeats, or lasts
         r"|DT(?:START|END)[ \t]*[;:][^\n]*\""  # quoted parameters in its times
     )
+    inner = "(?:VEVENT|VALARM)" if kind == "VEVENT" else kind  # alarms in events
     return re.compile(
-        rf"^(?:(?:BEGIN|END)[ \t]*[;:](?!{kind}\n(?![ \t]))"  # nesting, folded
+        rf"^(?:(?:BEGIN|END)[ \t]*[;:](?!{inner}\n(?![ \t]))"  # nesting, folded
         + (event if kind == "VEVENT" else "")
         + r"|(?![A-Z0-9-]+[ \t]*[;:]|[ \t]|\Z))",  # a line without a name, or blank
         re.MULTILINE,
@@ -128,8 +138,12 @@ def skim_run(
             return None
         chunk, upper = chunk[: cut + len(end_line)], upper[: cut + len(end_line)]
     count = upper.count(end_line + begin) + 1
-    if upper.count(end_line) != count or upper.count("\n" + begin) + 1 != count:
-        return None  # not one after another: the walk reads them
+    if (
+        upper.count(end_line) != count
+        or upper.count("\n" + begin) + 1 != count
+        or (kind == "VEVENT" and not _alarms_inside(upper))
+    ):
+        return None  # not one after another, or alarms astray: the walk reads them
     cut = _far_prefix(upper, bounds) if kind == "VEVENT" and bounds else len(upper)
     if cut <= 0:
         return None
@@ -146,6 +160,14 @@ def skim_run(
         if bad_at is None and cut == len(upper)
         else FIRST_RUN,
     )
+
+
+def _alarms_inside(upper: str) -> bool:
+    """Tell whether every alarm of *upper* (events) is inside an event, closed."""
+    if "VALARM" not in upper:
+        return True
+    tokens = "".join(_TOKEN[line] for line in _NESTING.findall(upper))
+    return _ALARMS_INSIDE.fullmatch(tokens) is not None
 
 
 def _starts(upper: str, begin: str, number: int, wanted: int) -> list[int]:
