@@ -11,8 +11,15 @@ from roadshow.model import Plan, Scenario
 from roadshow.versions import PlanVersion
 
 
-def whole_calendar(self: ics_render._Renderer, view: ics_render.View) -> bytes:
-    """One calendar made and serialised by icalendar in one piece (the old way)."""
+def whole_calendar(
+    self: ics_render._Renderer, view: ics_render.View, _held: object = None
+) -> bytes:
+    """One calendar made and serialised by icalendar in one piece (the old way).
+
+    It picks the view's entries itself with ``View.includes``, ignoring the ones
+    calendar_files sorted into each calendar in one pass: so the files compare
+    that sorting too.
+    """
     entries = [(e, g) for e, g in self.entries if view.includes(self.scenario, e)]
     calendar = self.writer.calendar(
         ics_render._calendar_name(self.scenario, view, self.audience)

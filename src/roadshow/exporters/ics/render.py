@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from icalendar import (
@@ -17,7 +18,7 @@ from roadshow.exporters.ics._writer import (
     _Writer,
     _years,
 )
-from roadshow.exporters.ics.views import View, _calendar_name, _views
+from roadshow.exporters.ics.views import View, _calendar_name, _keys, _views
 from roadshow.exporters.ics.vtimezone import vtimezone
 from roadshow.model import (
     Plan,
@@ -96,12 +97,16 @@ class _Renderer:
             self.components[key] = self.writer.component(entry, cancelled=cancelled)
         return self.components[key]
 
-    def render(self, view: View) -> bytes:
-        entries = [
-            (entry, gone)
-            for entry, gone in self.entries
-            if view.includes(self.scenario, entry)
-        ]
+    def render(
+        self, view: View, entries: list[tuple[CalendarItem, bool]] | None = None
+    ) -> bytes:
+        """Render *view*; *entries*, when given, are its entries in order."""
+        if entries is None:
+            entries = [
+                (entry, gone)
+                for entry, gone in self.entries
+                if view.includes(self.scenario, entry)
+            ]
         calendar = self.writer.calendar(
             _calendar_name(self.scenario, view, self.audience)
         )
@@ -150,8 +155,14 @@ def calendar_files(
     files: dict[str, bytes] = {}
     views = {View(split) for split in splits}  # checks each split's name
     for split in sorted(views, key=lambda view: SPLITS.index(view.split)):
+        # Each entry is sorted into the calendars that hold it in one pass,
+        # rather than every calendar scanning every entry.
+        held: dict[str | None, list[tuple[CalendarItem, bool]]] = defaultdict(list)
+        for pair in renderer.entries:
+            for key in _keys(scenario, pair[0], split.split):
+                held[key].append(pair)
         for name, view in _views(scenario, [e for e, _ in renderer.entries], split):
-            files[name] = renderer.render(view)
+            files[name] = renderer.render(view, held.get(view.key, []))
     _check_no_case_clash(files)
     return files
 

@@ -47,6 +47,21 @@ class View:
         return (region_id if self.split == "region" else area_id) == self.key
 
 
+def _keys(scenario: Scenario, entry: CalendarItem, split: str) -> list[str | None]:
+    """The keys of the *split*'s calendars that hold *entry* (as ``View.includes``)."""
+    item = entry.item
+    if split == "programme":
+        return [None]
+    if split == "person":
+        if isinstance(item, ScheduledEvent):
+            return list(dict.fromkeys(item.attendees))
+        return [item.person_id]
+    if not isinstance(item, ScheduledEvent):
+        return []  # travel and stays belong to people, not places
+    region_id, area_id = scenario.event_place(item)
+    return [region_id if split == "region" else area_id]
+
+
 def _views(
     scenario: Scenario, entries: list[CalendarItem], split: View
 ) -> Iterator[tuple[str, View]]:
