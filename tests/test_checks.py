@@ -472,12 +472,12 @@ def test_event_before_the_planning_window(
 def test_event_after_the_request_window(
     nhs2008_scenario: Scenario, default_plan: Plan
 ) -> None:
-    """A consultation six weeks later falls after the consultation closes (17 Oct)."""
-    broken, event = _shift_evening(default_plan, "chair-Q36", days=42)
+    """A consultation seven weeks later falls after the consultation closes (17 Oct)."""
+    broken, event = _shift_evening(default_plan, "chair-Q36", days=49)
     v = _one(check(nhs2008_scenario, broken), "window")
     assert (v.severity, v.request_id) == (ERROR, event.request_id)
-    day = _day(event.start).add(days=42).format("ddd D MMM YYYY")
-    assert f"on {day}, outside Mon 8 Sep 2008 to Fri 17 Oct 2008" in v.message
+    day = _day(event.start).add(days=49).format("ddd D MMM YYYY")
+    assert f"on {day}, outside Mon 1 Sep 2008 to Fri 17 Oct 2008" in v.message
 
 
 def test_event_outside_slot_times(

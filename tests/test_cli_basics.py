@@ -24,7 +24,7 @@ def test_show_summarises(runner: CliRunner) -> None:
     """`roadshow show` prints the window, people and request counts."""
     result = runner.invoke(cli, ["show"])
     assert result.exit_code == 0, result.output
-    assert "Mon 8 Sep 2008 to Fri 28 Nov 2008" in result.stdout
+    assert "Mon 1 Sep 2008 to Fri 28 Nov 2008" in result.stdout
     assert "consultation" in result.stdout
     assert "152" in result.stdout
 

@@ -73,7 +73,7 @@ def test_sha_codes_and_hqs(nhs2008_scenario: Scenario) -> None:
 def test_default_scenario_shape(nhs2008_scenario: Scenario) -> None:
     """The default scenario has the 2008 programme's people, window and requests."""
     s = nhs2008_scenario
-    assert (str(s.start_on), str(s.end_on)) == ("2008-09-08", "2008-11-28")
+    assert (str(s.start_on), str(s.end_on)) == ("2008-09-01", "2008-11-28")
     assert {p.person_id for p in s.people if p.role == "principal"} == {
         "darzi",
         "nicholson",
