@@ -7,7 +7,9 @@ import pytest
 
 from roadshow.exporters.choices import INTERNAL, PUBLIC
 from roadshow.exporters.ics import render as ics_render
-from roadshow.model import Plan, Scenario
+from roadshow.exporters.ics._writer import _Writer
+from roadshow.model import Plan, Scenario, ScheduledEvent, TravelLeg
+from roadshow.planner import solve
 from roadshow.versions import PlanVersion
 
 
@@ -49,3 +51,46 @@ def test_every_split_file_is_what_icalendar_writes(
     )
     assert len(fast) >= 5  # programme, people, regions, areas
     assert fast == whole
+
+
+def _scan_travel_around(
+    plan: Plan, person_id: str, item: ScheduledEvent
+) -> tuple[TravelLeg | None, TravelLeg | None]:
+    """The legs around an event by scanning all the person's items (the old way)."""
+    legs = [leg for leg in plan.legs_for(person_id) if leg.arrive > leg.depart]
+    events = plan.events_for(person_id)
+    earlier = [e.end for e in events if e.end <= item.start]
+    later = [e.start for e in events if e.start >= item.end]
+    before = [
+        leg
+        for leg in legs
+        if leg.arrive <= item.start and (not earlier or leg.depart >= earlier[-1])
+    ]
+    after = [
+        leg
+        for leg in legs
+        if leg.depart >= item.end and (not later or leg.arrive <= later[0])
+    ]
+    return (before[-1] if before else None, after[0] if after else None)
+
+
+def test_travel_around_searches_like_a_scan(
+    nhs2008_scenario: Scenario, plan: Plan, kit
+) -> None:
+    """The legs before and after each event, found by search, are the scan's.
+
+    On the sample plan and on the planner's plan of the default programme.
+    """
+    planned = solve(nhs2008_scenario).plan
+    for sample in (plan, planned):
+        writer = _Writer(
+            nhs2008_scenario, sample, PlanVersion.unrecorded(kit.stamp), INTERNAL
+        )
+        found = 0
+        for event in sample.events:
+            for person_id in event.attendees:
+                expected = _scan_travel_around(sample, person_id, event)
+                assert writer.travel_around(person_id, event) == expected
+                found += sum(leg is not None for leg in expected)
+        assert found > 0
+    assert found > len(planned.events)  # most events have travel around them

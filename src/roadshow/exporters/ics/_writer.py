@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Final
 
@@ -51,6 +52,9 @@ class _Writer:
         self.version = version
         self.public = audience == PUBLIC
         self.zone = zoneinfo.ZoneInfo(scenario.timezone)
+        self._timelines: dict[
+            str, tuple[tuple[TravelLeg, ...], list[DateTime], list[DateTime]]
+        ] = {}
 
     def calendar(self, name: str, *, method: str = "PUBLISH") -> Calendar:
         calendar = Calendar()
@@ -204,21 +208,49 @@ class _Writer:
         Only legs between the person's neighbouring events count, so a journey
         days earlier is never shown as "travel before".
         """
-        legs = [leg for leg in self.plan.legs_for(person_id) if leg.arrive > leg.depart]
+        legs, departs, starts = self._timeline(person_id)
         events = self.plan.events_for(person_id)
-        earlier = [e.end for e in events if e.end <= item.start]
-        later = [e.start for e in events if e.start >= item.end]
-        before = [
-            leg
-            for leg in legs
-            if leg.arrive <= item.start and (not earlier or leg.depart >= earlier[-1])
-        ]
-        after = [
-            leg
-            for leg in legs
-            if leg.depart >= item.end and (not later or leg.arrive <= later[0])
-        ]
-        return (before[-1] if before else None, after[0] if after else None)
+        # Events and legs are in time order (events by start, legs by
+        # departure): search from the item's place instead of scanning them all.
+        first_after = bisect_left(starts, item.end)
+        later = starts[first_after] if first_after < len(starts) else None
+        earlier = None
+        for e in reversed(events[: bisect_right(starts, item.start)]):
+            if e.end <= item.start:
+                earlier = e.end
+                break
+        before = None
+        for leg in reversed(legs[: bisect_left(departs, item.start)]):
+            if earlier is not None and leg.depart < earlier:
+                break
+            if leg.arrive <= item.start:
+                before = leg
+                break
+        after = None
+        for leg in legs[bisect_left(departs, item.end) :]:
+            if later is not None and leg.depart >= later:
+                break
+            if later is None or leg.arrive <= later:
+                after = leg
+                break
+        return before, after
+
+    def _timeline(
+        self, person_id: str
+    ) -> tuple[tuple[TravelLeg, ...], list[DateTime], list[DateTime]]:
+        """The person's legs that take time, their departures and event starts."""
+        found = self._timelines.get(person_id)
+        if found is None:
+            legs = tuple(
+                leg for leg in self.plan.legs_for(person_id) if leg.arrive > leg.depart
+            )
+            found = (
+                legs,
+                [leg.depart for leg in legs],
+                [e.start for e in self.plan.events_for(person_id)],
+            )
+            self._timelines[person_id] = found
+        return found
 
     def leg_text(self, leg: TravelLeg, end: str) -> str:
         place = self.venue_name(leg.from_id if end == "from" else leg.to_id)
