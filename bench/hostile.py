@@ -111,6 +111,14 @@ def todos(size: int) -> str:
     )
 
 
+def big_todo(size: int) -> str:
+    """One to-do of the whole size, in short lines."""
+    head = CALENDAR_HEAD + "BEGIN:VTODO\r\nUID:big@bench\r\n"
+    return _repeat(
+        size, head, lambda n: f"X-NOTE:{n}\r\n", "END:VTODO\r\n" + CALENDAR_TAIL
+    )
+
+
 def rdates(size: int) -> str:
     """One event with an RDATE line per date: a million dates in 50 MB."""
     head = CALENDAR_HEAD + (
@@ -239,6 +247,7 @@ DIARIES: dict[str, Callable[[int], str]] = {
     "future-events": future_events,
     "past-with-alarms": past_events_with_alarms,
     "todos": todos,
+    "one-big-todo": big_todo,
     "rdates": rdates,
     "nested": nested,
     "one-line": one_line,

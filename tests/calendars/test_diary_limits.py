@@ -119,6 +119,7 @@ OTHERS = [
     "BEGIN:VTODO\nUID:nested\nBEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VTODO",
     "begin:vtodo\nUID:lower\nend:vtodo",
     "BEGIN:X-THING\nX-A:1\n folded\nEND:X-THING",
+    "BEGIN:VTODO\nUID:big\n" + "X-NOTE:a line of a big to-do\n" * 3000 + "END:VTODO",
 ]
 
 

@@ -11,8 +11,9 @@ sure of is left to the line-by-line walk (:mod:`roadshow.importers._ics_walk`),
 which gives the same result, slowly.
 
 A component left out this way is checked for its nesting and that each line has
-a name; a far event also for its dates and the TZIDs it names (an unknown zone
-is still an error at its line). Like anything left out, it is never read.
+a name (a skipped component's lines, never read, are not checked for length); a
+far event also for its dates and the TZIDs it names (an unknown zone is still an
+error at its line). Like anything left out, it is never read.
 """
 
 from __future__ import annotations
@@ -123,7 +124,10 @@ def skim_run(
     written = f"\nEND:{opened.group(1)}\n"
     end = text.rfind(written, position, position + run)
     if end < 0:
-        end = text.find(written, position, position + _LONGEST_RUN)
+        # One big component: an event's lines must stay short enough to read,
+        # a skipped component's lines are never read.
+        longest = _LONGEST_RUN if kind == "VEVENT" else len(text)
+        end = text.find(written, position, position + longest)
         if end < 0:
             return None
     chunk = text[position : end + len(written)]  # ends with its line break
