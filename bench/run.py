@@ -1,11 +1,11 @@
 """The benchmark harness: roadshow's planner against the OR-Tools reference.
 
-``python -m bench`` runs the full set (under 20 minutes on a 2-core machine);
-``python -m bench --quick`` a smaller set with smaller reference budgets
-(under two minutes). The reference gets a fixed, deterministic CPU budget per
-instance (:class:`bench.instances.Case`), so its figures repeat from run to run.
-It prints a table, writes the same figures as JSON, and plots time against
-events. Each measurement runs in a fresh process
+``python -m bench`` runs the full set (the reference's budgets alone are about
+15 minutes of CPU); ``python -m bench --quick`` a smaller set with smaller
+reference budgets (a few minutes of CPU). The reference gets a fixed,
+deterministic CPU budget per instance (:class:`bench.instances.Case`), so its
+figures repeat from run to run. It prints a table, writes the same figures as
+JSON, and plots time against events. Each measurement runs in a fresh process
 (:mod:`bench.worker`), one at a time, so runs neither share caches nor cores.
 """
 
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
-        "--quick", action="store_true", help="small instances, short limits (< 2 min)"
+        "--quick", action="store_true", help="small instances, small reference budgets"
     )
     mode.add_argument(
         "--smoke", action="store_true", help="one tiny instance (the test suite's)"
