@@ -13,11 +13,10 @@ person's day starting and ending where they slept; each person at the place of
 each diary commitment (its venue, or the home base) when it starts; blackouts,
 diary commitments, venue closures, pins, follow-on sessions, arriving
 ``arrive_before`` ahead of each event, nights away and the per-kind limits
-honoured. Soft: under 15 minutes
-to spare between back-to-back events, days over 11 hours door to door, more than
-3 nights away in a row, events in neighbouring areas on the same day, a night
-away that ``min_night_saving`` does not allow, a day away with no event
-(:mod:`roadshow.nights`).
+honoured. Soft: under 15 minutes to spare between back-to-back events, days over
+11 hours door to door, more than 3 nights away in a row, events in neighbouring
+areas on the same day, a night away that ``min_night_saving`` does not allow, a
+day away with no event (:mod:`roadshow.nights`).
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from roadshow.model import (
 )
 from roadshow.nights import idle_breaches, night_breaches
 from roadshow.rules import is_bank_holiday, is_weekend, request_slots, request_window
-from roadshow.timeutil import clock_minutes, format_duration, minutes_of
+from roadshow.timeutil import clock_minutes, format_duration, minutes_of, short_day
 from roadshow.travel import EstimatedTravel, within_km
 
 ERROR = "error"
@@ -76,19 +75,13 @@ def check(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     """Return every violation of *scenario*'s rules in *plan*, in a stable order."""
     checker = _Checker(scenario, plan)
     found = [*checker.requests(), *checker.events(), *checker.kind_rules()]
-    for person in scenario.people:
-        found += checker.person(person)
+    found += (v for person in scenario.people for v in checker.person(person))
     return tuple(sorted(found, key=_order))
 
 
 def _order(v: Violation) -> tuple[str, str, str, str, str]:
     when = v.when.isoformat() if v.when else ""
     return (v.person_id or "", when, v.rule, v.request_id or "", v.message)
-
-
-def _date(day: Date) -> str:
-    """Format a day as in every report: ``Mon 8 Sep 2008``."""
-    return day.format("ddd D MMM YYYY")
 
 
 @define
@@ -124,7 +117,7 @@ class _Checker:
         people = self.s.person_by_id
         return ", ".join(people[p].name if p in people else p for p in person_ids)
 
-    def local_date(self, moment: DateTime) -> Date:
+    def localshort_day(self, moment: DateTime) -> Date:
         return moment.in_tz(self.tz).date()
 
     # --- requests: each placed once, or listed as unplaced ----------------------------
@@ -189,7 +182,7 @@ class _Checker:
         if before is not None:
             earlier = self.s.request_by_id[before.request_id]
             gap = max(minutes_of(earlier.gap_after), minutes_of(r.gap_before))
-            same_day = self.local_date(before.start) == self.local_date(e.start)
+            same_day = self.localshort_day(before.start) == self.localshort_day(e.start)
             if (
                 not same_day
                 or before.venue_id != e.venue_id
@@ -229,7 +222,7 @@ class _Checker:
     def _event_time(
         self, e: ScheduledEvent, r: EventRequest
     ) -> Iterator[tuple[str, str, str | None]]:
-        day = self.local_date(e.start)
+        day = self.localshort_day(e.start)
         length = minutes_of(e.end - e.start)
         if length != r.duration_minutes:
             text = (
@@ -241,11 +234,11 @@ class _Checker:
         if not first <= day <= last:
             yield (
                 "window",
-                f"on {_date(day)}, outside {_date(first)} to {_date(last)}",
+                f"on {short_day(day)}, outside {short_day(first)} to {short_day(last)}",
                 None,
             )
         if is_bank_holiday(day, self.s.calendar):
-            yield "bank-holiday", f"on {_date(day)}, a bank holiday", None
+            yield "bank-holiday", f"on {short_day(day)}, a bank holiday", None
         slots = [
             s for s in request_slots(r, self.s.calendar) if day.weekday() in s.days
         ]
@@ -266,7 +259,11 @@ class _Checker:
                 None,
             )
         if r.pin_on is not None and day != r.pin_on:
-            yield "pinned", f"on {_date(day)}, pinned to {_date(r.pin_on)}", None
+            yield (
+                "pinned",
+                f"on {short_day(day)}, pinned to {short_day(r.pin_on)}",
+                None,
+            )
         if r.pin_at is not None and begin != clock_minutes(r.pin_at):
             yield "pinned", f"starts {local:%H:%M}, pinned to {r.pin_at:%H:%M}", None
 
@@ -301,7 +298,7 @@ class _Checker:
             if limit is not None and len(events) > limit:
                 text = (
                     f"{self.names([person_id])} has {len(events)} {kind} events on"
-                    f" {_date(day)}, at most {limit} allowed"
+                    f" {short_day(day)}, at most {limit} allowed"
                 )
                 yield _error(
                     "per-person-day", text, person_id=person_id, when=events[0].start
@@ -311,7 +308,7 @@ class _Checker:
             if limit is not None and len(events) > limit:
                 text = (
                     f"{self._region(region)} has {len(events)} {kind} events in the"
-                    f" week of {_date(monday)}, at most {limit} allowed"
+                    f" week of {short_day(monday)}, at most {limit} allowed"
                 )
                 yield _error("per-region-week", text, when=events[0].start)
         for (region, day), kinds in sorted(groups.region_day.items()):
@@ -320,7 +317,7 @@ class _Checker:
                 if other and other in kinds:
                     text = (
                         f"{self._region(region)} has {kind} and {other} events on"
-                        f" {_date(day)}"
+                        f" {short_day(day)}"
                     )
                     when = min(first.start, kinds[other].start)
                     yield _error("region-day", text, when=when)
@@ -336,7 +333,7 @@ class _Checker:
             request = self.s.request_by_id.get(e.request_id)
             if request is None or request.follows is not None:
                 continue  # a request and those that follow it count once
-            kind, day = request.kind, self.local_date(e.start)
+            kind, day = request.kind, self.localshort_day(e.start)
             for person_id in e.attendees:
                 groups.person_day[(person_id, day, kind)].append(e)
             # Where the event is (else where it was asked for), never the region
@@ -437,7 +434,7 @@ class _Checker:
         ]
         legs = self.plan.legs_for(person.person_id)
         for (_, end, first), (start, _, second) in pairwise(events):
-            if self.local_date(end) != self.local_date(start):
+            if self.localshort_day(end) != self.localshort_day(start):
                 continue
             travel = sum(
                 leg.minutes for leg in legs if end <= leg.depart and leg.arrive <= start
@@ -572,7 +569,7 @@ class _Walk:
             if previous is not None and day.subtract(days=1) != previous:
                 if self.here != self.home:
                     text = (
-                        f"away at {self.c.place(self.here)} after {_date(previous)}"
+                        f"away at {self.c.place(self.here)} after {short_day(previous)}"
                         " with no overnight stay listed"
                     )
                     yield "continuity", ERROR, text, None, None
@@ -614,7 +611,7 @@ class _Walk:
                 yield (
                     "long-day",
                     WARNING,
-                    f"a day of {hours:.1f} hours on {_date(day)}",
+                    f"a day of {hours:.1f} hours on {short_day(day)}",
                     items[0][0],
                     None,
                 )
@@ -638,8 +635,8 @@ class _Walk:
         if stay is None:
             if self.here != self.home:
                 text = (
-                    f"ends {_date(day)} at {self.c.place(self.here)}, not home, with no"
-                    " overnight stay"
+                    f"ends {short_day(day)} at {self.c.place(self.here)}, not home,"
+                    " with no overnight stay"
                 )
                 yield "continuity", ERROR, text, evening, None
             self.here, self.in_row = self.home, 0
@@ -649,7 +646,7 @@ class _Walk:
             yield (
                 "continuity",
                 ERROR,
-                f"sleeps near {place} on {_date(day)} but ends the day at {there}",
+                f"sleeps near {place} on {short_day(day)} but ends the day at {there}",
                 evening,
                 None,
             )
@@ -662,15 +659,15 @@ class _Walk:
         )
         if limit > 0 and home and venue and within_km(home, venue, limit):
             text = (
-                f"a night near {venue.name} on {_date(day)}, under {limit:g} km from"
-                " home"
+                f"a night near {venue.name} on {short_day(day)},"
+                f" under {limit:g} km from home"
             )
             yield "stay-too-close", ERROR, text, evening, None
         self.in_row += 1
         allowed = self.c.s.rules.max_nights_away_in_row
         if self.in_row > allowed:
             text = (
-                f"{self.in_row} nights away in a row by {_date(day)}, at most"
+                f"{self.in_row} nights away in a row by {short_day(day)}, at most"
                 f" {allowed} allowed"
             )
             yield "nights-away", ERROR, text, evening, None
@@ -678,7 +675,7 @@ class _Walk:
             yield (
                 "many-nights",
                 WARNING,
-                f"{self.in_row} nights away in a row by {_date(day)}",
+                f"{self.in_row} nights away in a row by {short_day(day)}",
                 evening,
                 None,
             )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pendulum import Date, DateTime
 
 from roadshow.model import Person, Plan, Scenario, ScheduledEvent
+from roadshow.timeutil import short_day
 
 
 def event_day_runs(plan: Plan, person: Person) -> list[list[ScheduledEvent]]:
@@ -67,4 +68,4 @@ def limit_breaches(
 
 
 def _date(moment: DateTime, person: Person) -> str:
-    return moment.in_tz(person.timezone).date().format("ddd D MMM YYYY")
+    return short_day(moment.in_tz(person.timezone).date())

@@ -96,6 +96,11 @@ def parse_duration(text: str) -> Duration:
     return Duration(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
 
 
+def short_day(day: Date) -> str:
+    """Format a day as every report and page does: ``Mon 8 Sep 2008``."""
+    return day.format("ddd D MMM YYYY")
+
+
 def format_duration(value: Duration | int) -> str:
     """Format a Duration (or whole minutes) as ``"2h30m"``, ``"45m"`` or ``"3h"``."""
     minutes = value if isinstance(value, int) else minutes_of(value)

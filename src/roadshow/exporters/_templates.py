@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 from pendulum import Date, DateTime
 
-from roadshow.timeutil import format_duration, tz_abbreviation
+from roadshow.timeutil import format_duration, short_day, tz_abbreviation
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones
 # that start emphasis, links, images, raw HTML, entities, code, strikethrough,
@@ -80,11 +80,6 @@ def wrap_text(text: str, width: int, indent: int) -> Markup:
 def clock(value: DateTime) -> str:
     """Format an instant as wall-clock time with its zone: ``10:30 BST``."""
     return f"{value:%H:%M} {tz_abbreviation(value)}"
-
-
-def short_day(value: Date) -> str:
-    """Format a date as ``Mon 8 Sep 2008``."""
-    return value.format("ddd D MMM YYYY")
 
 
 def long_day(value: Date) -> str:

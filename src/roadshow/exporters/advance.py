@@ -16,8 +16,9 @@ import icalendar
 from pendulum import DateTime
 
 from roadshow.advance import AdvanceTask
-from roadshow.exporters._templates import escape_markdown, short_day
+from roadshow.exporters._templates import escape_markdown
 from roadshow.exporters._text import inert
+from roadshow.timeutil import short_day
 
 _PRODID = "-//roadshow//advance work//EN"
 

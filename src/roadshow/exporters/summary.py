@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from attrs import frozen
-from pendulum import Date
 
 from roadshow.checks import Violation
 from roadshow.exporters._text import inert, table
@@ -30,7 +29,7 @@ from roadshow.model.places import VENUE_TO_CONFIRM
 from roadshow.nights import night_reasons
 from roadshow.objective import Objective
 from roadshow.rules import working_days
-from roadshow.timeutil import format_duration, tz_abbreviation
+from roadshow.timeutil import format_duration, short_day, tz_abbreviation
 from roadshow.travel import Journey
 
 
@@ -40,7 +39,7 @@ def render_scenario_summary(scenario: Scenario) -> str:
     out = [
         f"{inert(scenario.name)} ({scenario.scenario_id})",
         (
-            f"Window     {_day(scenario.start_on)} to {_day(scenario.end_on)}"
+            f"Window     {short_day(scenario.start_on)} to {short_day(scenario.end_on)}"
             f" ({len(days)} working days, {scenario.timezone})"
         ),
         f"Calendar   holidays {scenario.calendar.holidays or 'none'}",
@@ -88,10 +87,6 @@ def render_scenario_summary(scenario: Scenario) -> str:
         f"{len(scenario.blackouts)} blackouts; {len(scenario.venues)} venues"
     )
     return "\n".join(out) + "\n"
-
-
-def _day(day: Date) -> str:
-    return day.format("ddd D MMM YYYY")
 
 
 def render_journey(
@@ -275,7 +270,7 @@ def render_violations(scenario: Scenario, violations: Sequence[Violation]) -> st
             if v.person_id in scenario.person_by_id
             else "Programme"
         )
-        day = v.when.in_tz(tz).format("ddd D MMM YYYY") if v.when else "any day"
+        day = short_day(v.when.in_tz(tz).date()) if v.when else "any day"
         groups.setdefault((who, day), []).append(v)
     out = []
     for (who, day), found in groups.items():
@@ -365,7 +360,7 @@ def render_areas(scenario: Scenario, entries: Sequence[AreaEntry]) -> str:
         else:
             start = event.start.in_tz(scenario.timezone)
             end = event.end.in_tz(scenario.timezone)
-            when = _day(start.date())
+            when = short_day(start.date())
             time = f"{start:%H:%M}-{end:%H:%M} {tz_abbreviation(start)}"
             venue = scenario.venue_by_id.get(event.venue_id)
             where = _venue_name(venue) if venue else event.venue_id
