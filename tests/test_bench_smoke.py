@@ -41,7 +41,7 @@ def test_roadshow_figures(smoke: tuple[dict[str, Any], str]) -> None:
     figures, _ = smoke
     (row,) = figures["rows"]
     assert row["instance"] == "nhs-2008-tour"
-    assert (row["events"], row["people"], row["days"]) == (20, 12, 82)
+    assert (row["events"], row["people"], row["days"]) == (20, 12, 89)
     rs = row["roadshow"]
     assert rs["seconds"] > 0
     assert rs["peak_mib"] >= rs["base_mib"] > 0
@@ -55,7 +55,7 @@ def test_table_printed(smoke: tuple[dict[str, Any], str]) -> None:
     """The printed table has a row for the instance."""
     _, stdout = smoke
     assert "| instance | events |" in stdout
-    assert "| nhs-2008-tour | 20 | 12 | 82 |" in stdout
+    assert "| nhs-2008-tour | 20 | 12 | 89 |" in stdout
 
 
 @pytest.mark.skipif(HAS_ORTOOLS, reason="OR-Tools is installed: the reference runs")
