@@ -32,6 +32,7 @@ def test_fixed_budget_repeats() -> None:
     assert render_plan_file(first.plan) == render_plan_file(second.plan)
     assert first.bound == second.bound
     used = [p.deterministic for p in first.parts]
-    assert used == [p.deterministic for p in second.parts]
+    # CP-SAT sums its work units in floating point: equal to the last bits or so.
+    assert used == pytest.approx([p.deterministic for p in second.parts], rel=1e-9)
     # The budget is shared out by size, at least 0.2 a part, and kept to.
     assert 0 < sum(used) <= 1.0 + 0.2 * len(used) + 0.1
