@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -199,10 +200,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         rs, ref = r.get("roadshow") or {}, r.get("reference") or {}
         bound = ref.get("bound", {}).get("travel")
         lines.append(
-            "| "
-            + " | ".join(
-                str(c)
-                for c in (
+            _markdown_row(
+                (
                     r["instance"],
                     r["events"],
                     r["people"],
@@ -223,7 +222,6 @@ def table(rows: list[dict[str, Any]]) -> str:
                     r.get("verdict", ""),
                 )
             )
-            + " |"
         )
     return "\n".join(lines)
 
@@ -244,10 +242,8 @@ def limit_table(rows: list[dict[str, Any]]) -> str:
         if not limit:
             continue
         lines.append(
-            "| "
-            + " | ".join(
-                str(c)
-                for c in (
+            _markdown_row(
+                (
                     r["instance"],
                     sum(p["places"] for p in limit["people"]),
                     f"{limit['travel'] / 60:.1f}",
@@ -259,9 +255,12 @@ def limit_table(rows: list[dict[str, Any]]) -> str:
                     limit["unplaced"],
                 )
             )
-            + " |"
         )
     return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def _markdown_row(cells: Iterable[object]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
