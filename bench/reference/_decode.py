@@ -1,0 +1,155 @@
+"""From a solved part to roadshow's plan: events, legs, nights; the bound."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bench.reference._groups import _Calendar, _Group
+from roadshow.model import OvernightStay, ScheduledEvent, TravelLeg, Unplaced
+from roadshow.timeutil import local_datetime
+
+if TYPE_CHECKING:
+    from bench.reference._model import _Part
+
+
+_CRITERIA = ("unplaced", "travel", "nights", "late", "neighbours", "preference")
+
+
+def _decode_bound(part: _Part, report: list[tuple[str, int, int]]) -> list[int]:
+    """The first stage's lower bound, criterion by criterion, as far as it is one.
+
+    A weighted lexicographic bound decodes to a key that is lexicographically no
+    better than the optimum; its i-th criterion bounds the optimum's only while
+    the criteria before it equal the found solution's (hence the optimum's).
+    """
+    stage = part.stages[0]
+    _, value, bound = report[0]
+    found, low = [], []
+    rest_v, rest_b = value, max(bound, 0)
+    for _, w in stage:
+        v, rest_v = divmod(rest_v, w)
+        b, rest_b = divmod(rest_b, w)
+        found.append(v)
+        low.append(b)
+    out = []
+    for i, b in enumerate(low):
+        out.append(b)
+        if b != found[i]:
+            break
+    return out
+
+
+def _unplaced(g: _Group, why: str) -> list[Unplaced]:
+    return [
+        Unplaced(
+            request_id=m.request.request_id,
+            reason=f"{m.request.title}: {why}",
+            rules=("reference",),
+        )
+        for m in g.members
+    ]
+
+
+def _extract(
+    cal: _Calendar, part: _Part
+) -> tuple[list[ScheduledEvent], list[TravelLeg], list[OvernightStay], list[Unplaced]]:
+    scenario = cal.scenario
+    tz = cal.tz
+    events = []
+    unplaced: list[Unplaced] = []
+    where: dict[int, tuple[str, int, int]] = part.placed
+    for g in part.groups:
+        if g.diary:
+            ((v, d, _),) = part.x_of[g.index]
+            where[g.index] = (v, d, g.start)
+            continue
+        if part.value(part.unplaced[g.index]):
+            unplaced += _unplaced(g, "the reference left it unplaced")
+            continue
+        chosen = [(v, d) for v, d, x in part.x_of[g.index] if part.value(x)]
+        v, d = chosen[0]
+        s = part.value(part.start[g.index])
+        where[g.index] = (v, d, s)
+        date = cal.dates[d]
+        for mem in g.members:
+            r = mem.request
+            begin = s + mem.offset
+            events.append(
+                ScheduledEvent(
+                    request_id=r.request_id,
+                    title=r.title,
+                    kind=r.kind,
+                    venue_id=v,
+                    start=local_datetime(date, begin, tz),
+                    end=local_datetime(date, begin + mem.length, tz),
+                    attendees=r.attendees,
+                    lead=r.lead,
+                    region_id=scenario.region_of(r) or scenario.venue_region(v),
+                    area_id=scenario.area_of(r) or scenario.venue_by_id[v].area_id,
+                )
+            )
+    legs = []
+    stays = []
+
+    def leg(p: str, a: str, b: str, d: int, depart: int, minutes: int) -> None:
+        # Distinct places at the same point still need a (0-minute) leg.
+        if a == b:
+            return
+        person = cal.people[p]
+        journey = cal.travel.journey(a, b, person.travel_mode)
+        date = cal.dates[d]
+        legs.append(
+            TravelLeg(
+                person_id=p,
+                from_id=a,
+                to_id=b,
+                mode=journey.mode,
+                depart=local_datetime(date, depart, tz),
+                arrive=local_datetime(date, depart + minutes, tz),
+                distance_km=journey.distance_km,
+            )
+        )
+
+    def stay(p: str, d: int, venue: str) -> None:
+        stays.append(OvernightStay(person_id=p, night_of=cal.dates[d], venue_id=venue))
+
+    for arc in part.arcs:
+        if not part.value(arc.lit):
+            continue
+        p = arc.person
+        home = cal.people[p].home_venue_id
+        src = arc.src
+        dst = arc.dst
+        if src is not None:
+            g1, v1, d1 = src
+            s1 = where[g1.index][2]
+            b1 = g1.span[p][1]
+        if dst is not None:
+            g2, v2, d2 = dst
+            s2 = where[g2.index][2]
+            c0 = g2.span[p][0] - g2.lead[p]
+        t = arc.travel
+        if arc.kind == "home>n":
+            leg(p, home, v2, d2, s2 + c0 - t, t)
+        elif arc.kind == "n>home":
+            leg(p, v1, home, d1, s1 + b1, t)
+        elif arc.kind == "n>n":
+            leg(p, v1, v2, d1, s1 + b1, t)
+        elif arc.kind == "n=T>n":
+            stay(p, d1, v1)
+            leg(p, v1, v2, d2, s2 + c0 - t, t)
+        elif arc.kind == "n=N>n":
+            leg(p, v1, v2, d1, s1 + b1, t)
+            stay(p, d1, v2)
+        elif arc.kind == "n=T>home":
+            stay(p, d1, v1)
+            leg(p, v1, home, arc.leg_day, arc.leg_depart, t)
+        elif arc.kind == "home=N>n":
+            leg(p, home, v2, arc.leg_day, arc.leg_depart, t)
+            stay(p, d2 - 1, v2)
+        elif arc.kind == "n=>n":
+            stay(p, d1, v1)
+            if arc.leg_day is not None:
+                leg(p, v1, v2, arc.leg_day, arc.leg_depart, t)
+            stay(p, d1 + 1, v2)
+    return events, legs, stays, unplaced
