@@ -549,7 +549,8 @@ def test_journey_clashing_with_a_commitment(
         nhs2008_scenario, commitments=[*nhs2008_scenario.commitments, dinner]
     )
     found = check(busy, default_plan)
-    assert _rules(found) == {"commitment"}
+    # The dinner also leaves him a tight day while other days stay free.
+    assert _rules(found) == {"commitment", "tight-day"}
     v = _one(found, "commitment")
     assert (v.severity, v.person_id, v.when) == (ERROR, "nicholson", walk.depart)
     assert v.message == (
@@ -913,6 +914,7 @@ def test_back_to_back_events(tiny: Scenario, tiny_plan: Plan) -> None:
     """Ten minutes between Ann's visit and her meeting is a tight warning."""
     broken = _moved(tiny_plan, "meeting", _at(8, 11, 10))
     found = check(tiny, broken)
+    # Its tight day (the meeting could go on another, empty day) is not said twice.
     assert _rules(found) == {"tight"}
     v = _one(found, "tight")
     assert (v.severity, v.person_id, v.when) == (WARNING, "ann", _at(8, 11, 10))

@@ -225,6 +225,8 @@ def test_check_json(folder: Path) -> None:
         "neighbour_clashes",
         "preference_minutes",
         "unplaced",
+        "idle_days",
+        "tight_days",
     ]
     total = f"{report['errors']} errors, {report['warnings']} warning"
     assert total in text

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -19,6 +20,8 @@ from roadshow.cli import cli
 from safety_kit import EPOCH
 
 ENV = {"SOURCE_DATE_EPOCH": EPOCH}
+BST = dt.timezone(dt.timedelta(hours=1))
+JSON = ("--format", "json")
 
 SCENARIO = """\
 id = "cram"
@@ -84,3 +87,55 @@ def test_one_allowed_day_still_takes_them_all(tmp_path: Path) -> None:
     """Only Tuesday allowed: slack gives way, all three are placed that day."""
     events = _plan(tmp_path, "tue")
     assert {start.date() for start, _ in events} == {dt.date(2008, 9, 9)}
+
+
+def _cram(tmp_path: Path, days: str) -> Path:
+    """Plan the three meetings, then move them all to Tuesday, 15 minutes apart."""
+    _plan(tmp_path, days)
+    path = tmp_path / "out" / "latest" / "plan.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for i, event in enumerate(sorted(data["events"], key=lambda e: e["request"])):
+        start = dt.datetime(2008, 9, 9, 9, 0, tzinfo=BST) + dt.timedelta(
+            minutes=135 * i
+        )
+        event["start"] = start.isoformat()
+        event["end"] = (start + dt.timedelta(hours=2)).isoformat()
+    edited = tmp_path / "crammed.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    return edited
+
+
+def _check(tmp_path: Path, plan: Path) -> Any:
+    result = CliRunner().invoke(
+        cli,
+        ["check", str(plan), "--scenario", str(tmp_path / "cram.toml"), *JSON],
+        env=ENV,
+        catch_exceptions=False,
+    )
+    return json.loads(result.output)
+
+
+def test_check_reports_a_tight_day_while_allowed_days_stay_empty(
+    tmp_path: Path,
+) -> None:
+    """The crammed plan, given to `check`: one tight-day warning naming Ann's day."""
+    report = _check(tmp_path, _cram(tmp_path, "tue-fri"))
+    tight = [v for v in report["violations"] if v["rule"] == "tight-day"]
+    assert len(tight) == 1, report
+    assert tight[0]["person"] == "ann"
+    assert tight[0]["when"].startswith("2008-09-09T11:15")
+    assert tight[0]["message"] == (
+        "Ann: only 15 minutes to spare on Tue 9 Sep 2008 between Meeting 1 and"
+        " Meeting 2, while Wed 10 Sep 2008, allowed for Meeting 1, has nothing planned"
+    )
+    assert report["objective"]["tight_days"] == 1
+    assert report["objective"]["idle_days"] == 0
+
+
+def test_check_accepts_a_tight_day_when_no_other_day_is_allowed(
+    tmp_path: Path,
+) -> None:
+    """Only Tuesday allowed: the same crammed day is counted but not a breach."""
+    report = _check(tmp_path, _cram(tmp_path, "tue"))
+    assert report["objective"]["tight_days"] == 1
+    assert not [v for v in report["violations"] if v["rule"] == "tight-day"]

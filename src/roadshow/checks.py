@@ -39,7 +39,7 @@ from roadshow.model import (
     ScheduledEvent,
     TravelLeg,
 )
-from roadshow.nights import idle_breaches, night_breaches
+from roadshow.nights import idle_breaches, night_breaches, tight_day_breaches
 from roadshow.rules import is_bank_holiday, is_weekend, request_slots, request_window
 from roadshow.timeutil import clock_minutes, format_duration, minutes_of, short_day
 from roadshow.travel import EstimatedTravel, within_km
@@ -426,13 +426,14 @@ class _Checker:
                 )
 
     def _tight(self, person: Person, items: list[Item]) -> Iterator[Found]:
-        """Back-to-back events: the time between them, less any travel, is the slack."""
+        """Back-to-back events (the time between them, less travel) and tight days."""
         events = [
             (start, end, obj)
             for start, end, obj in items
             if isinstance(obj, ScheduledEvent)
         ]
         legs = self.plan.legs_for(person.person_id)
+        warned: set[DateTime] = set()
         for (_, end, first), (start, _, second) in pairwise(events):
             if self.localshort_day(end) != self.localshort_day(start):
                 continue
@@ -445,7 +446,12 @@ class _Checker:
                     f"only {slack} minutes to spare between {self._label(first)} and"
                     f" {self._label(second)}"
                 )
+                warned.add(start)
                 yield "tight", WARNING, text, start, None
+        # A tight day whose tightest gap is warned of above is not said twice.
+        for rule, text, when in tight_day_breaches(self.s, self.plan, person):
+            if when not in warned:
+                yield rule, WARNING, text, when, None
 
     def _limits(self, person: Person) -> Iterator[Found]:
         """Event days in a row and events a week (see :mod:`roadshow.limits`)."""

@@ -7,8 +7,10 @@
   working hours) or a journey outside travel hours. The planner enforces the
   same rule (``planner/_routing.py``, ``night_needed``).
 
-- tight days (an objective term, not a rule): a day with less than 30 minutes
-  to spare between two items, travel between them taken off.
+- ``tight-day``: a day with less than 30 minutes to spare between two items,
+  travel between them taken off, counts against a plan (an objective term); the
+  checker warns of one when an event on it could have gone on a day with
+  nothing planned for anyone attending.
 - ``idle-day``: no day away from home without an event: a day with no event
   and no diary commitment between two nights away. The planner avoids it (an
   idle day weighs more than any travel it saves) and the checker warns of one
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from functools import cache
 from itertools import pairwise
 from typing import Final
 
@@ -30,6 +33,7 @@ from attrs import frozen
 from pendulum import Date, DateTime
 
 from roadshow.model import Person, Plan, Scenario
+from roadshow.rules import days_between, is_allowed_day, is_blacked_out, request_window
 from roadshow.timeutil import (
     day_minute,
     epoch_minute,
@@ -366,8 +370,20 @@ def idle_breaches(
         )
 
 
-def tight_days(scenario: Scenario, plan: Plan, person: Person) -> list[Date]:
-    """Days with less than ``TIGHT_DAY_MINUTES`` to spare between two items.
+@frozen
+class TightGap:
+    """The least time a person has to spare on one day (see :func:`tight_gaps`)."""
+
+    day: Date
+    spare: int
+    before: str
+    after: str
+    at: int
+    """Epoch minute the second of the two items starts."""
+
+
+def tight_gaps(scenario: Scenario, plan: Plan, person: Person) -> list[TightGap]:
+    """The tightest gap of each day with less than ``TIGHT_DAY_MINUTES`` to spare.
 
     The items are the person's events and commitments (a request and those that
     follow it are one item, as the planner places them together); what is
@@ -378,17 +394,19 @@ def tight_days(scenario: Scenario, plan: Plan, person: Person) -> list[Date]:
         (epoch_minute(leg.depart), epoch_minute(leg.arrive))
         for leg in plan.legs_for(person.person_id)
     ]
-    items: defaultdict[Date, list[tuple[int, int, str]]] = defaultdict(list)
+    items: defaultdict[Date, list[tuple[int, int, str, str]]] = defaultdict(list)
     for event in plan.events_for(person.person_id):
+        root = _root(scenario, event.request_id)
         items[event.start.in_tz(tz).date()].append(
-            (*_span(event.start, event.end), _root(scenario, event.request_id))
+            (*_span(event.start, event.end), root, event.title)
         )
     for day, stops in commitment_stops(scenario, person).items():
-        items[day] += [(s.start, s.end, "") for s in stops]
+        items[day] += [(s.start, s.end, "", s.label) for s in stops]
     out = []
     for day, found in sorted(items.items()):
         found.sort()
-        for (_, end, a), (start, _, b) in pairwise(found):
+        gaps = []
+        for (_, end, a, first), (start, _, b, second) in pairwise(found):
             if a and a == b:
                 continue  # sessions of one group: placed as one item
             travel = sum(
@@ -396,10 +414,76 @@ def tight_days(scenario: Scenario, plan: Plan, person: Person) -> list[Date]:
                 for depart, arrive in legs
                 if end <= depart and arrive <= start
             )
-            if start - end - travel < TIGHT_DAY_MINUTES:
-                out.append(day)
-                break
+            gaps.append(TightGap(day, start - end - travel, first, second, start))
+        tightest = min(gaps, key=lambda g: g.spare, default=None)
+        if tightest is not None and tightest.spare < TIGHT_DAY_MINUTES:
+            out.append(tightest)
     return out
+
+
+def tight_days(scenario: Scenario, plan: Plan, person: Person) -> list[Date]:
+    """Days with less than ``TIGHT_DAY_MINUTES`` to spare between two items."""
+    return [gap.day for gap in tight_gaps(scenario, plan, person)]
+
+
+def tight_day_breaches(
+    scenario: Scenario, plan: Plan, person: Person
+) -> Iterator[tuple[str, str, DateTime]]:
+    """(rule, text, when) for each tight day while an allowed day stays empty.
+
+    A tight day is a breach of the slack rule only when one of its events could
+    have gone on a day with nothing planned for anyone attending it: a day the
+    calendar allows for the request, outside everyone's blackouts.
+    """
+    tz = person.timezone
+
+    @cache
+    def busy(person_id: str) -> frozenset[Date]:
+        other = scenario.person_by_id.get(person_id)
+        return frozenset(stops_by_day(scenario, plan, other)) if other else frozenset()
+
+    for gap in tight_gaps(scenario, plan, person):
+        free = _free_day(scenario, plan, person, gap.day, busy)
+        if free is None:
+            continue
+        day, title = free
+        text = (
+            f"only {max(gap.spare, 0)} minutes to spare on"
+            f" {gap.day.format('ddd D MMM YYYY')} between {gap.before} and"
+            f" {gap.after}, while {day.format('ddd D MMM YYYY')}, allowed for"
+            f" {title}, has nothing planned"
+        )
+        yield "tight-day", text, from_epoch_minute(gap.at, tz)
+
+
+def _free_day(
+    scenario: Scenario,
+    plan: Plan,
+    person: Person,
+    day: Date,
+    busy: Callable[[str], frozenset[Date]],
+) -> tuple[Date, str] | None:
+    """The nearest empty day one of *day*'s events could have used, and its title."""
+    tz = person.timezone
+    for event in plan.events_for(person.person_id):
+        request = scenario.request_by_id.get(event.request_id)
+        if request is None or event.start.in_tz(tz).date() != day:
+            continue
+        first, last = request_window(request, scenario)
+        candidates = sorted(
+            days_between(first, last), key=lambda d: (abs((d - day).days), d)
+        )
+        for other in candidates:
+            if (
+                other != day
+                and all(
+                    other not in busy(p) and not is_blacked_out(p, other, scenario)
+                    for p in event.attendees
+                )
+                and is_allowed_day(other, request, scenario)
+            ):
+                return other, event.title
+    return None
 
 
 def _root(scenario: Scenario, request_id: str) -> str:

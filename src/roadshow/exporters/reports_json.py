@@ -43,6 +43,8 @@ def render_check_json(
             "neighbour_clashes": objective.neighbour_clashes,
             "preference_minutes": objective.preference_minutes,
             "unplaced": len(plan.unplaced),
+            "idle_days": objective.idle_days,
+            "tight_days": objective.tight_days,
         },
         "violations": [
             {
