@@ -21,7 +21,12 @@ from attrs import define, field
 from click.testing import CliRunner
 
 from roadshow.cli import cli
-from roadshow.errors import AddressNotFoundError, GeocodeError, InputError
+from roadshow.errors import (
+    AddressNotFoundError,
+    GeocodeError,
+    InputError,
+    RoadshowWarning,
+)
 from roadshow.geocode import (
     MIN_DELAY_SECONDS,
     TIMEOUT_VARIABLE,
@@ -696,3 +701,39 @@ def test_import_diary_geocoder_failure_exits_3(
         "'1 Park Row, Leeds' failed: the geocoder at"
     )
     assert result.stdout == ""
+
+
+def test_scenario_diary_reads_the_location(
+    runner: CliRunner, geo_env: FakeNominatim, tmp_path: Path
+) -> None:
+    """A [[diaries]] file's LOCATION is the commitment's place, as import-diary
+    reads it: a venue it names, an address found with --geocode, else home with
+    a warning (a diary is someone else's file: no exit 2)."""
+    folder = _places(tmp_path / "s", "person,start,end,label,place\n")
+    (folder / "alice.ics").write_text(DIARY, encoding="utf-8")
+    scenario = folder / "scenario.toml"
+    scenario.write_text(
+        PLACES + '\n[[diaries]]\nperson = "alice"\nfile = "alice.ics"\n',
+        encoding="utf-8",
+    )
+    with pytest.warns(RoadshowWarning) as caught:
+        loaded = load_scenario(scenario, locate=caching_locator())
+    assert [c.venue_id for c in loaded.commitments] == [
+        "place-1-park-row-leeds",
+        None,
+        "hq",
+    ]
+    lunch = (
+        f"{folder / 'alice.ics'}: Lunch on 10 Sep 2008: LOCATION 'Nowhere Lane' is"
+        " no venue of the scenario nor an address found with --geocode; read as"
+        " the home base"
+    )
+    assert [str(w.message) for w in caught] == [lunch]
+    result = runner.invoke(cli, ["show", str(folder)])  # no --geocode: two warnings
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "LOCATION" in line]
+    assert [line.split("LOCATION ")[1].split(" is")[0] for line in warned] == [
+        "'1 Park Row, Leeds'",
+        "'Nowhere Lane'",
+    ]
+    assert all(line.startswith("Warning: ") for line in warned)

@@ -75,9 +75,11 @@ class AppContext:
                 + "), a .toml file or a folder "
                 "holding scenario.toml",
             )
-        return load_scenario(
-            path, locate=self.locator(), allow_outside=self.allow_outside_paths
-        )
+        # What a scenario's diaries skip or cannot place is said, not raised.
+        with warnings_to_stderr():
+            return load_scenario(
+                path, locate=self.locator(), allow_outside=self.allow_outside_paths
+            )
 
 
 pass_app = click.make_pass_decorator(AppContext)

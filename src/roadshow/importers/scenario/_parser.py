@@ -111,7 +111,7 @@ class _Parser(_RowReader):
         commitments += [self.commitment(t, venues) for t in top.tables("commitments")]
         closures += [self.closure(t) for t in top.tables("closures")]
         for t in top.tables("diaries"):
-            commitments += self.diary(t, people, start_on, end_on)
+            commitments += self.diary(t, people, venues, (start_on, end_on))
         calendar = self.calendar(top.table("calendar"))
         rules = self.rules(top.table("rules"))
         travel = self.travel(top.table("travel"), overrides)
@@ -344,9 +344,16 @@ class _Parser(_RowReader):
         return closure
 
     def diary(
-        self, t: _Table, people: list[Person], start_on: Date, end_on: Date
+        self,
+        t: _Table,
+        people: list[Person],
+        venues: list[Venue],
+        window: tuple[Date, Date],
     ) -> tuple[Commitment, ...]:
-        """Read a ``[[diaries]]`` entry: a person's .ics file as busy time."""
+        """Read a ``[[diaries]]`` entry: a person's .ics file as busy time.
+
+        Each event's ``LOCATION`` is its place (:meth:`diary_venue`).
+        """
         person_id, name = t.text("person"), t.text("file")
         t.finish()
         if self.read_table is None:
@@ -363,14 +370,15 @@ class _Parser(_RowReader):
         from roadshow.importers._ics import decode_ics  # noqa: PLC0415
         from roadshow.importers.diary import parse_diary  # noqa: PLC0415
 
-        return parse_diary(
+        found = parse_diary(
             decode_ics(data, source=source),
             source=source,
             person_id=person_id,
-            start_on=start_on,
-            end_on=end_on,
+            start_on=window[0],
+            end_on=window[1],
             timezone=zone,
         )
+        return tuple(self.diary_venue(c, venues, source) for c in found)
 
     def datetime_key(self, t: _Table, key: str) -> DateTime:
         expected = "a date and time like 2008-09-17T09:30:00"

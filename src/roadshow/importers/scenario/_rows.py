@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
+import attrs
 from pendulum import DateTime
 
 from roadshow.errors import (
     GeocodeError,
     InputError,
     InvalidModelError,
+    RoadshowWarning,
     ScenarioFileError,
     closest,
     quote,
@@ -331,14 +334,47 @@ class _RowReader:
                 expected="a venue id, home, or an address looked up with --geocode",
                 got=place,
             )
-        venue = Venue(
-            venue_id=_new_id(place, {v.venue_id for v in venues}),
-            name=place,
-            lat=found[0],
-            lon=found[1],
+        return _add_venue(venues, place, found)
+
+    def diary_venue(
+        self, commitment: Commitment, venues: list[Venue], source: str
+    ) -> Commitment:
+        """A diary event with its ``LOCATION`` as its place, as import-diary reads it.
+
+        The venue the location names, else (with ``--geocode``) the address as a
+        venue of its own when the geocoder finds it, else the home base, with a
+        warning: a diary is someone else's file, so an unknown place does not
+        stop the plan.
+
+        Raises:
+            GeocodeError: the geocoder failed (naming the diary and the event).
+        """
+        place = commitment_place(commitment.location)
+        if place is None:
+            return commitment
+        known = venue_named(venues, place)
+        what = (
+            f"{source}: {commitment.label} on {commitment.start:%d %b %Y}:"
+            f" LOCATION {place!r}"
         )
-        venues.append(venue)
-        return venue.venue_id
+        if known is None and self.locate is not None:
+            try:
+                found = self.locate(place=None, address=place)
+            except InputError:
+                found = None
+            except GeocodeError as exc:
+                msg = f"looking up {what} failed: {exc}"
+                raise GeocodeError(msg) from None
+            if found is not None:
+                known = _add_venue(venues, place, found)
+        if known is None:
+            why = (
+                "is no venue of the scenario nor an address found with --geocode;"
+                " read as the home base"
+            )
+            warnings.warn(f"{what} {why}", RoadshowWarning, stacklevel=2)
+            return commitment
+        return attrs.evolve(commitment, venue_id=known)
 
     def contact_rows(self, rows: list[Row]) -> Iterator[Contact]:
         for row in rows:
@@ -493,6 +529,18 @@ def _new_id(address: str, taken: set[str]) -> str:
         n += 1
         found = f"{base}-{n}"
     return found
+
+
+def _add_venue(venues: list[Venue], address: str, at: tuple[float, float]) -> str:
+    """Append a venue for a geocoded *address* to *venues*; return its new id."""
+    venue = Venue(
+        venue_id=_new_id(address, {v.venue_id for v in venues}),
+        name=address,
+        lat=at[0],
+        lon=at[1],
+    )
+    venues.append(venue)
+    return venue.venue_id
 
 
 def commitment_place(text: str) -> str | None:
