@@ -15,7 +15,11 @@ import attrs
 from bench import reference
 from bench.instances import scenario
 
+from roadshow.checks import check
 from roadshow.exporters.plan_file import render_plan_file
+from roadshow.importers.scenario import parse_scenario
+from roadshow.model import Plan, Scenario
+from roadshow.objective import Objective, evaluate
 
 
 def test_fixed_budget_repeats() -> None:
@@ -36,3 +40,145 @@ def test_fixed_budget_repeats() -> None:
     assert used == pytest.approx([p.deterministic for p in second.parts], rel=1e-9)
     # The budget is shared out by size, at least 0.2 a part, and kept to.
     assert 0 < sum(used) <= 1.0 + 0.2 * len(used) + 0.1
+
+
+# --- the humane rules of #13, on the planner's own small cases ---------------------
+
+_HEAD = """\
+id = "{id}"
+timezone = "Europe/London"
+start = 2008-09-08
+end = 2008-09-12
+
+[rules]
+{rules}
+
+[travel]
+mode = "{mode}"
+
+[[people]]
+id = "ann"
+name = "Ann"
+home = "home"
+working_hours = "{hours}"
+travel_hours = "07:00-22:00"
+late_after = "{late}"
+"""
+
+_VENUE = """
+[[venues]]
+id = "{id}"
+name = "{id}"
+lat = {lat}
+lon = {lon}
+"""
+
+_REQUEST = """
+[[requests]]
+id = "{id}"
+title = "{id}"
+attendees = ["ann"]
+venue = "{venue}"
+duration = "2h"
+{when}
+"""
+
+_PLACES = {
+    "home": (51.5025, -0.1252),
+    "reading": (51.4543, -0.9781),
+    "chelmsford": (51.7356, 0.4685),
+    "newcastle": (54.9733, -1.6140),
+    "leeds": (53.7965, -1.5478),
+}
+
+
+def _scenario(
+    requests: list[tuple[str, str, str]],
+    *,
+    rules: str = "",
+    mode: str = "car",
+    hours: str = "09:00-18:00",
+    late: str = "19:00",
+) -> Scenario:
+    """Ann at home in London with (id, venue, when) requests, as TOML parsed."""
+    used = {"home"} | {venue for _, venue, _ in requests}
+    text = _HEAD.format(id="ref", rules=rules, mode=mode, hours=hours, late=late)
+    text += "".join(
+        _VENUE.format(id=v, lat=_PLACES[v][0], lon=_PLACES[v][1]) for v in sorted(used)
+    )
+    text += "".join(
+        _REQUEST.format(id=i, venue=v, when=when) for i, v, when in requests
+    )
+    return parse_scenario(text)
+
+
+def _solve(s: Scenario) -> tuple[Plan, Objective, list[str]]:
+    """The reference's plan, its score and the checker's findings (rule names)."""
+    plan = reference.solve(s, reference.ReferenceParams(deterministic_s=2.0)).plan
+    return plan, evaluate(s, plan), [v.rule for v in check(s, plan)]
+
+
+_MEETINGS = [
+    ("reading", "reading", "pinned = 2008-09-08T14:00:00"),
+    ("chelmsford", "chelmsford", "pinned = 2008-09-09T14:00:00"),
+]
+
+
+def test_no_night_that_saves_under_min_night_saving() -> None:
+    """A night near Chelmsford saves 15 minutes: by default Ann sleeps at home."""
+    plan, score, found = _solve(_scenario(_MEETINGS))
+    assert plan.stays == ()
+    assert score.unplaced == 0
+    assert found == []
+
+
+def test_a_lower_min_night_saving_allows_that_night() -> None:
+    """With 15 minutes enough the night saves travel, so the reference takes it."""
+    plan, score, found = _solve(_scenario(_MEETINGS, rules='min_night_saving = "15m"'))
+    assert [(s.night_of.isoformat(), s.venue_id) for s in plan.stays] == [
+        ("2008-09-08", "chelmsford")
+    ]
+    assert score.unplaced == 0
+    assert found == []
+
+
+def _newcastle_then_leeds(leeds: str) -> Scenario:
+    """Newcastle on Monday evening (no way home), Leeds on Wednesday morning."""
+    return _scenario(
+        [
+            ("newcastle", "newcastle", "pinned = 2008-09-08T18:00:00"),
+            ("leeds", "leeds", f"pinned = 2008-09-10T{leeds}:00"),
+        ],
+        mode="rail",
+        hours="09:00-21:00",
+        late="21:00",
+    )
+
+
+def test_home_rather_than_an_idle_day_away() -> None:
+    """Leeds at 10:30 is in reach from home: Tuesday at home, at a cost in travel."""
+    plan, score, found = _solve(_newcastle_then_leeds("10:30"))
+    assert [s.night_of.isoformat() for s in plan.stays] == ["2008-09-08"]
+    assert (score.unplaced, score.idle_days) == (0, 0)
+    assert found == []
+
+
+def test_an_unavoidable_idle_day_is_taken() -> None:
+    """Leeds at 09:30 is out of reach from home: Tuesday away is the only way."""
+    plan, score, found = _solve(_newcastle_then_leeds("09:30"))
+    assert [(s.night_of.isoformat(), s.venue_id) for s in plan.stays] == [
+        ("2008-09-08", "newcastle"),
+        ("2008-09-09", "leeds"),
+    ]
+    assert (score.unplaced, score.idle_days) == (0, 1)
+    assert found == ["idle-day"]
+
+
+def test_meetings_keep_their_slack() -> None:
+    """Three meetings in two days: the two on one day keep 30 minutes apart."""
+    when = 'slots = ["tue-wed 09:00-15:30"]'
+    s = _scenario([(f"m{i}", "home", when) for i in (1, 2, 3)])
+    plan, score, found = _solve(s)
+    assert len(plan.events) == 3
+    assert (score.unplaced, score.tight_days) == (0, 0)
+    assert found == []

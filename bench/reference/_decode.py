@@ -12,7 +12,16 @@ if TYPE_CHECKING:
     from bench.reference._model import _Part
 
 
-_CRITERIA = ("unplaced", "travel", "nights", "late", "neighbours", "preference")
+_CRITERIA = (
+    "unplaced",
+    "idle",
+    "travel",
+    "nights",
+    "late",
+    "tight",
+    "neighbours",
+    "preference",
+)
 
 
 def _decode_bound(part: _Part, report: list[tuple[str, int, int]]) -> list[int]:

@@ -56,6 +56,7 @@ class _Group:
             p: max(scenario.arrive_before(p, root.kind) - (first[p] - lo), 0)
             for p, (lo, _) in self.span.items()
         }
+        self.first = first  # each person's first session (offset)
         self.diary = False
         capacity = max((m.request.min_capacity or 0) for m in members)
         self.venues = tuple(
@@ -93,6 +94,7 @@ class _Diary:
         self.span = {person_id: (0, end - start)}
         self.finish = {person_id: end - start}
         self.lead = {person_id: 0}
+        self.first = {person_id: 0}
         self.venues = (place,)
         self.preferred: int | None = None
         self.region: dict[str, str | None] = {place: None}

@@ -19,10 +19,11 @@ _EXTRA: dict[str, object] = {}
 def objective_stages(part: _Part) -> list[list[tuple[str, int]]]:
     """The criteria in three stages, each weighted lexicographically.
 
-    One weighted sum of all six criteria would need weights far beyond 64
+    One weighted sum of all eight criteria would need weights far beyond 64
     bits, and large weights also spoil CP-SAT's linear relaxation; so
-    (unplaced, travel) come first, then (nights, late), then (neighbours,
-    preference), each stage holding the value the one before reached.
+    (unplaced, idle days, travel) come first, then (nights, late finishes,
+    tight days), then (neighbours, preference), each stage holding the value
+    the one before reached: roadshow's order (:mod:`roadshow.objective`).
     """
     people = {p for g in part.groups for p in g.people}
     span = len(part.days) + 2
@@ -32,17 +33,19 @@ def objective_stages(part: _Part) -> list[list[tuple[str, int]]]:
     )
     bounds = {
         "unplaced": sum(c for _, c in part.terms["unplaced"]),
+        "idle": len(part.terms["idle"]),
         "travel": len(people) * span * window,
         "nights": len(people) * span,
         "late": sum(c for _, c in part.terms["late"]),
+        "tight": len(part.terms["tight"]),
         "neighbours": len(part.terms["neighbours"]),
         "preference": 24 * 60 * len(part.terms["preference"]),
     }
     return [
         list(zip(names, _weights(list(names), bounds), strict=True))
         for names in (
-            ("unplaced", "travel"),
-            ("nights", "late"),
+            ("unplaced", "idle", "travel"),
+            ("nights", "late", "tight"),
             ("neighbours", "preference"),
         )
     ]
@@ -99,11 +102,12 @@ def solve_stages(part: _Part, seconds: float) -> tuple[str, list[tuple[str, int,
         bound = math.floor(solver.BestObjectiveBound() + 1e-6)
         report.append((",".join(n for n, _ in stage), value, bound))
         part.solution = {id(v): solver.Value(v) for v in _all_vars(part)}
-        # Hold this stage's value and hint the next with the solution.
+        # Hold this stage's value and hint the next with the whole solution
+        # (auxiliary flags included, so the hint is complete and feasible).
         m.Add(expr <= value)
         m.ClearHints()
-        for var in _all_vars(part):
-            m.AddHint(var, part.solution[id(var)])
+        for index, val in enumerate(solver.ResponseProto().solution):
+            m.AddHint(m.GetIntVarFromProtoIndex(index), val)
     return status_name, report
 
 
