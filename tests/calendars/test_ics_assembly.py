@@ -3,20 +3,25 @@ are exactly what icalendar gives for the whole calendar."""
 
 from __future__ import annotations
 
+import attrs
+import pendulum
 import pytest
 
 from roadshow.exporters.choices import INTERNAL, PUBLIC
 from roadshow.exporters.ics import render as ics_render
-from roadshow.exporters.ics._writer import _Writer
+from roadshow.exporters.ics._writer import _tzids, _Writer
 from roadshow.model import Plan, Scenario, ScheduledEvent, TravelLeg
 from roadshow.planner import solve
-from roadshow.versions import PlanVersion
+from roadshow.versions import PlanVersion, plan_items
 
 
 def whole_calendar(
     self: ics_render._Renderer, view: ics_render.View, _held: object = None
 ) -> bytes:
     """One calendar made and serialised by icalendar in one piece (the old way).
+
+    Its events are icalendar ``Event`` objects (``_Writer.component``), so the
+    files compare the content lines made without them too (``_lines``).
 
     It picks the view's entries itself with ``View.includes``, ignoring the ones
     calendar_files sorted into each calendar in one pass: so the files compare
@@ -26,8 +31,8 @@ def whole_calendar(
     calendar = self.writer.calendar(
         ics_render._calendar_name(self.scenario, view, self.audience)
     )
-    components = [self.component(e, cancelled=g) for e, g in entries]
-    for tzid in sorted({t for c in components for t in ics_render._tzids(c)}):
+    components = [self.writer.component(e, cancelled=g) for e, g in entries]
+    for tzid in sorted({t for c in components for t in _tzids(c)}):
         calendar.add_component(ics_render.vtimezone(tzid, ics_render._years(entries)))
     for component in components:
         calendar.add_component(component)
@@ -50,6 +55,41 @@ def test_every_split_file_is_what_icalendar_writes(
         nhs2008_scenario, plan, version, audience=audience
     )
     assert len(fast) >= 5  # programme, people, regions, areas
+    assert fast == whole
+
+
+def test_updates_cancellations_and_the_repeated_hour_are_what_icalendar_writes(
+    nhs2008_scenario: Scenario, plan: Plan, kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sequences, cancelled entries and times in UTC come out byte for byte too."""
+    repeated = [
+        kit.event(
+            nhs2008_scenario,
+            "listening-Q38",
+            pendulum.datetime(2008, 10, 26, 0, 30, tz="UTC"),
+        ),
+        kit.event(
+            nhs2008_scenario,
+            "listening-Q31",
+            pendulum.datetime(2008, 10, 26, 1, 30, tz="UTC"),
+        ),
+    ]
+    plan = attrs.evolve(plan, events=[*plan.events, *repeated])
+    items = plan_items(plan)
+    gone = [attrs.evolve(item, uid=f"gone-{item.uid}") for item in items[::2]]
+    version = PlanVersion(
+        number=3,
+        issued_at=kit.stamp,
+        sequences={item.uid: n % 3 for n, item in enumerate([*items, *gone])},
+        cancelled=tuple(gone),
+    )
+    fast = ics_render.calendar_files(nhs2008_scenario, plan, version)
+    monkeypatch.setattr(ics_render._Renderer, "render", whole_calendar)
+    whole = ics_render.calendar_files(nhs2008_scenario, plan, version)
+    programme = fast["programme.ics"]
+    assert b"STATUS:CANCELLED" in programme
+    assert b"SEQUENCE:2" in programme
+    assert b"DTSTART:20081026T013000Z" in programme
     assert fast == whole
 
 

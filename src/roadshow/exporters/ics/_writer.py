@@ -12,9 +12,7 @@ from icalendar import (
     Calendar,
     Event,
     vDuration,
-    vGeo,
     vText,
-    vUri,
 )
 from pendulum import Date, DateTime
 
@@ -40,6 +38,9 @@ REFRESH: Final = dt.timedelta(hours=1)
 
 _UTC = dt.UTC
 
+Property = tuple[str, object, dict[str, str] | None]
+"""An entry's property: name, value and parameters, as ``Event.add`` takes them."""
+
 
 class _Writer:
     """Builds the components of one plan version for one audience."""
@@ -52,6 +53,7 @@ class _Writer:
         self.version = version
         self.public = audience == PUBLIC
         self.zone = zoneinfo.ZoneInfo(scenario.timezone)
+        self.stamp = dt.datetime.fromtimestamp(version.issued_at.timestamp(), tz=_UTC)
         self._timelines: dict[
             str, tuple[tuple[TravelLeg, ...], list[DateTime], list[DateTime]]
         ] = {}
@@ -71,60 +73,73 @@ class _Writer:
         return calendar
 
     def component(self, entry: CalendarItem, *, cancelled: bool) -> Event:
+        """The entry as an icalendar ``VEVENT`` (its :meth:`properties`, added)."""
         event = Event()
-        event.add("UID", entry.uid)
-        event.add(
-            "DTSTAMP",
-            dt.datetime.fromtimestamp(self.version.issued_at.timestamp(), tz=_UTC),
-        )
-        event.add("SEQUENCE", self.version.sequence(entry.uid))
-        event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
-        item = entry.item
-        if isinstance(item, ScheduledEvent):
-            self._event(event, item, cancelled=cancelled)
-        elif isinstance(item, TravelLeg):
-            self._leg(event, item, cancelled=cancelled)
-        else:
-            self._stay(event, item, cancelled=cancelled)
-        # Last, so a calendar can be read back into a plan (importers.plan_ics).
-        for name, value in icsfields.properties(item):
-            event.add(name, vText(value))
+        for name, value, parameters in self.properties(entry, cancelled=cancelled):
+            event.add(name, value, parameters=dict(parameters or {}))
         return event
 
-    def _summary(self, event: Event, text: str, *, cancelled: bool) -> None:
+    def properties(self, entry: CalendarItem, *, cancelled: bool) -> list[Property]:
+        """The entry's properties, as ``Event.add`` takes them, in the order added.
+
+        One list for both ways out: an icalendar ``Event`` (:meth:`component`, for
+        invitations) and the content lines of calendar files (``_lines``).
+        """
+        props: list[Property] = [
+            ("UID", entry.uid, None),
+            ("DTSTAMP", self.stamp, None),
+            ("SEQUENCE", self.version.sequence(entry.uid), None),
+            ("STATUS", "CANCELLED" if cancelled else "CONFIRMED", None),
+        ]
+        item = entry.item
+        if isinstance(item, ScheduledEvent):
+            self._event(props, item, cancelled=cancelled)
+        elif isinstance(item, TravelLeg):
+            self._leg(props, item, cancelled=cancelled)
+        else:
+            self._stay(props, item, cancelled=cancelled)
+        # Last, so a calendar can be read back into a plan (importers.plan_ics).
+        props += [(name, value, None) for name, value in icsfields.properties(item)]
+        return props
+
+    def _summary(self, props: list[Property], text: str, *, cancelled: bool) -> None:
         # Clients that keep a cancelled entry (some one-off imports) show why.
-        event.add("SUMMARY", f"Cancelled: {text}" if cancelled else text)
+        props.append(("SUMMARY", f"Cancelled: {text}" if cancelled else text, None))
 
-    def _event(self, event: Event, item: ScheduledEvent, *, cancelled: bool) -> None:
-        self._summary(event, item.title, cancelled=cancelled)
-        event.add("DTSTART", self.local(item.start))
-        event.add("DTEND", self.local(item.end))
-        self._place(event, item.venue_id)
-        event.add("DESCRIPTION", self.describe_event(item))
-        event.add("CATEGORIES", [item.kind])
-        event.add("TRANSP", "OPAQUE")
+    def _event(
+        self, props: list[Property], item: ScheduledEvent, *, cancelled: bool
+    ) -> None:
+        self._summary(props, item.title, cancelled=cancelled)
+        props.append(("DTSTART", self.local(item.start), None))
+        props.append(("DTEND", self.local(item.end), None))
+        self._place(props, item.venue_id)
+        props.append(("DESCRIPTION", self.describe_event(item), None))
+        props.append(("CATEGORIES", [item.kind], None))
+        props.append(("TRANSP", "OPAQUE", None))
 
-    def _leg(self, event: Event, leg: TravelLeg, *, cancelled: bool) -> None:
+    def _leg(self, props: list[Property], leg: TravelLeg, *, cancelled: bool) -> None:
         who = self.person_name(leg.person_id)
         route = f"{self.venue_name(leg.from_id)} to {self.venue_name(leg.to_id)}"
         self._summary(
-            event, f"Travel ({who}): {route} by {leg.mode}", cancelled=cancelled
+            props, f"Travel ({who}): {route} by {leg.mode}", cancelled=cancelled
         )
-        event.add("DTSTART", self.local(leg.depart))
-        event.add("DTEND", self.local(leg.arrive))
+        props.append(("DTSTART", self.local(leg.depart), None))
+        props.append(("DTEND", self.local(leg.arrive), None))
         venue = self.scenario.place_by_id.get(leg.from_id)
         if venue is not None:
-            event.add("LOCATION", venue.label)
+            props.append(("LOCATION", venue.label, None))
         how = f"{leg.mode}, {leg.distance_km:.0f} km, {format_duration(leg.minutes)}"
-        event.add(
-            "DESCRIPTION",
+        description = (
             f"Who: {who}\nFrom: {self.venue_label(leg.from_id)}\n"
-            f"To: {self.venue_label(leg.to_id)}\nMode: {how} door to door",
+            f"To: {self.venue_label(leg.to_id)}\nMode: {how} door to door"
         )
-        event.add("CATEGORIES", ["travel"])
-        event.add("TRANSP", "OPAQUE")
+        props.append(("DESCRIPTION", description, None))
+        props.append(("CATEGORIES", ["travel"], None))
+        props.append(("TRANSP", "OPAQUE", None))
 
-    def _stay(self, event: Event, stay: OvernightStay, *, cancelled: bool) -> None:
+    def _stay(
+        self, props: list[Property], stay: OvernightStay, *, cancelled: bool
+    ) -> None:
         who = self.person_name(stay.person_id)
         # At a lodging: its name and address. Near a venue (no lodging known),
         # never the venue itself, an office nobody sleeps in: the hotel that is
@@ -135,39 +150,39 @@ class _Writer:
             if near is not None
             else self.venue_name(stay.venue_id)
         )
-        self._summary(event, f"Overnight stay ({who}): {where}", cancelled=cancelled)
+        self._summary(props, f"Overnight stay ({who}): {where}", cancelled=cancelled)
         # All day, the night's evening: DTEND is the exclusive next day.
-        event.add("DTSTART", _date(stay.night_of))
-        event.add("DTEND", _date(stay.night_of.add(days=1)))
+        props.append(("DTSTART", _date(stay.night_of), None))
+        props.append(("DTEND", _date(stay.night_of.add(days=1)), None))
         if near is not None:
-            event.add("LOCATION", where)
-            event.add("GEO", vGeo((near.lat, near.lon)))
+            props.append(("LOCATION", where, None))
+            props.append(("GEO", (near.lat, near.lon), None))
         else:
-            self._place(event, stay.venue_id)
-        event.add(
-            "DESCRIPTION",
-            f"Who: {who}\nNight of {stay.night_of.format('dddd D MMMM YYYY')}",
-        )
-        event.add("CATEGORIES", ["stay"])
+            self._place(props, stay.venue_id)
+        night = stay.night_of.format("dddd D MMMM YYYY")
+        props.append(("DESCRIPTION", f"Who: {who}\nNight of {night}", None))
+        props.append(("CATEGORIES", ["stay"], None))
         # A night away does not make the whole day busy.
-        event.add("TRANSP", "TRANSPARENT")
+        props.append(("TRANSP", "TRANSPARENT", None))
 
-    def _place(self, event: Event, venue_id: str) -> None:
+    def _place(self, props: list[Property], venue_id: str) -> None:
         venue = self.scenario.place_by_id.get(venue_id)
         if venue is None:
-            event.add("LOCATION", venue_id)
+            props.append(("LOCATION", venue_id, None))
             return
-        event.add("LOCATION", venue.label)
-        event.add("GEO", vGeo((venue.lat, venue.lon)))
-        event.add(
-            "X-APPLE-STRUCTURED-LOCATION",
-            vUri(f"geo:{venue.lat},{venue.lon}"),
-            parameters={
-                "VALUE": "URI",
-                "X-ADDRESS": venue.address or venue.name,
-                "X-APPLE-RADIUS": "100",
-                "X-TITLE": venue.name,
-            },
+        props.append(("LOCATION", venue.label, None))
+        props.append(("GEO", (venue.lat, venue.lon), None))
+        props.append(
+            (
+                "X-APPLE-STRUCTURED-LOCATION",
+                f"geo:{venue.lat},{venue.lon}",
+                {
+                    "VALUE": "URI",
+                    "X-ADDRESS": venue.address or venue.name,
+                    "X-APPLE-RADIUS": "100",
+                    "X-TITLE": venue.name,
+                },
+            )
         )
 
     def describe_event(self, item: ScheduledEvent) -> str:

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from icalendar import (
-    Event,
-)
-
 from roadshow.errors import InvalidModelError
 from roadshow.exporters.choices import INTERNAL, SPLITS
+from roadshow.exporters.ics._lines import Lines
 from roadshow.exporters.ics._writer import (
     _check_audience,
     _check_scenario,
-    _tzids,
     _Writer,
     _years,
 )
@@ -86,16 +82,21 @@ class _Renderer:
             (pair for pair in entries if with_travel or pair[0].kind == "event"),
             key=lambda pair: pair[0].sort_key,
         )
-        self.components: dict[tuple[str, bool], Event] = {}
-        # Each component's serialised lines, made once for every file it is in.
-        self.event_bytes: dict[tuple[str, bool], bytes] = {}
+        self.lines = Lines()
+        # Each entry's lines and time zones, made once for every file it is in.
+        self.made: dict[tuple[str, bool], tuple[bytes, frozenset[str]]] = {}
         self.zone_bytes: dict[tuple[str, tuple[int, int]], bytes] = {}
 
-    def component(self, entry: CalendarItem, *, cancelled: bool) -> Event:
+    def component(
+        self, entry: CalendarItem, *, cancelled: bool
+    ) -> tuple[bytes, frozenset[str]]:
+        """The entry's ``VEVENT`` bytes and the time zones it names."""
         key = (entry.uid, cancelled)
-        if key not in self.components:
-            self.components[key] = self.writer.component(entry, cancelled=cancelled)
-        return self.components[key]
+        made = self.made.get(key)
+        if made is None:
+            properties = self.writer.properties(entry, cancelled=cancelled)
+            made = self.made[key] = self.lines.component(properties)
+        return made
 
     def render(
         self, view: View, entries: list[tuple[CalendarItem, bool]] | None = None
@@ -115,18 +116,14 @@ class _Renderer:
         # (each content line is folded on its own), with each component and
         # time zone serialised once for all the files it is in.
         parts = [bytes(calendar.to_ical()).removesuffix(_END)]
-        zones = sorted({tzid for c in components for tzid in _tzids(c)})
+        zones = sorted({tzid for _, tzids in components for tzid in tzids})
         years = _years(entries) if zones else (0, 0)
         for tzid in zones:
             if (tzid, years) not in self.zone_bytes:
                 zone = vtimezone(tzid, years)
                 self.zone_bytes[tzid, years] = bytes(zone.to_ical())
             parts.append(self.zone_bytes[tzid, years])
-        for (entry, gone), component in zip(entries, components, strict=True):
-            key = (entry.uid, gone)
-            if key not in self.event_bytes:
-                self.event_bytes[key] = bytes(component.to_ical())
-            parts.append(self.event_bytes[key])
+        parts += [lines for lines, _ in components]
         parts.append(_END)
         return b"".join(parts)
 
