@@ -8,10 +8,13 @@ from pathlib import Path
 import attrs
 import pendulum
 import pytest
+from click.testing import CliRunner
 from pendulum import Date
 
 from builders import person, scenario, visit
 from roadshow.checks import check
+from roadshow.cli import cli
+from roadshow.errors import RoadshowWarning
 from roadshow.importers.scenario import load_scenario, parse_scenario
 from roadshow.model import Closure, Plan, Scenario
 from roadshow.planner import Result, solve
@@ -226,3 +229,40 @@ def test_closures_table(tmp_path: Path) -> None:
     week, evening = load_scenario(toml).closures
     assert week.describe("Office", TZ) == "Office closed 15-19 Sep 2008: refurbishment"
     assert (evening.start.hour, evening.end.hour) == (18, 22)
+
+
+def test_closure_outside_the_window_warns(tmp_path: Path) -> None:
+    """A closure that misses the window changes nothing: most likely a slip in
+    its dates, so loading says so (one line on stderr) and goes on; `show`
+    counts the closures."""
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        HEAD
+        + """
+[[closures]]
+venue = "office"
+start = 2009-09-15
+end = 2009-09-19
+reason = "refurbishment"
+
+[[closures]]
+venue = "office"
+start = 2008-09-19
+end = 2008-09-22
+""",
+        "utf-8",
+    )
+    with pytest.warns(RoadshowWarning) as caught:
+        loaded = load_scenario(toml)
+    assert len(loaded.closures) == 2
+    message = (
+        f"{toml}: Regional office closed 15-19 Sep 2009: refurbishment: outside"
+        " the planning window (Mon 8 Sep 2008 to Fri 19 Sep 2008), so it changes"
+        " nothing"
+    )
+    assert [str(w.message) for w in caught] == [message]
+    shown = CliRunner().invoke(cli, ["show", str(toml)])
+    assert shown.exit_code == 0, shown.output
+    assert "outside the planning window" in shown.stderr
+    assert shown.stderr.startswith("Warning: ")
+    assert "0 blackouts, 2 venue closures; 1 venues" in shown.stdout

@@ -82,9 +82,10 @@ def render_scenario_summary(scenario: Scenario) -> str:
     kinds = Counter(r.kind for r in scenario.requests)
     request_rows = [(kind, n) for kind, n in sorted(kinds.items())]
     out += ["Requests", table(("kind", "count"), request_rows, indent="  ")]
+    closures = f", {len(scenario.closures)} venue closures" if scenario.closures else ""
     out.append(
         f"Diaries    {len(scenario.commitments)} commitments, "
-        f"{len(scenario.blackouts)} blackouts; {len(scenario.venues)} venues"
+        f"{len(scenario.blackouts)} blackouts{closures}; {len(scenario.venues)} venues"
     )
     return "\n".join(out) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from pendulum import Date, DateTime, Duration, Time
@@ -9,6 +10,7 @@ from pendulum import Date, DateTime, Duration, Time
 from roadshow._fields import one_of
 from roadshow.errors import (
     Described,
+    RoadshowWarning,
     ScenarioFileError,
     closest,
     quote,
@@ -54,7 +56,9 @@ from roadshow.rules import check_holiday_spec
 from roadshow.timeutil import (
     DEFAULT_TZ,
     check_timezone,
+    local_datetime,
     minutes_of,
+    short_day,
 )
 
 
@@ -124,6 +128,7 @@ class _Parser(_RowReader):
             self.check_kinds(rules, {r.kind for r in requests})
             self.check_advance_kinds(advance, {r.kind for r in requests})
 
+        self.warn_idle_closures(closures, venues, (start_on, end_on))
         with self.scenario_errors():
             return Scenario(
                 scenario_id=scenario_id,
@@ -342,6 +347,33 @@ class _Parser(_RowReader):
         self.origins.setdefault(f"closure at {venue}", (self.source, t.where()))
         t.finish()
         return closure
+
+    def warn_idle_closures(
+        self, closures: list[Closure], venues: list[Venue], window: tuple[Date, Date]
+    ) -> None:
+        """Warn of a closure wholly outside the planning window.
+
+        It changes nothing, so it is most likely a slip in its dates.
+        """
+        opens = local_datetime(window[0], 0, self.tz)
+        ends = local_datetime(window[1].add(days=1), 0, self.tz)
+        names = {v.venue_id: v.name for v in venues}
+        for closure in closures:
+            if closure.overlaps(opens, ends):
+                continue
+            source, _ = self.origins.get(
+                f"closure at {closure.venue_id}", (self.source, "")
+            )
+            what = closure.describe(
+                names.get(closure.venue_id, closure.venue_id), self.tz
+            )
+            warnings.warn(
+                f"{source}: {what}: outside the planning window"
+                f" ({short_day(window[0])} to {short_day(window[1])}), so it changes"
+                " nothing",
+                RoadshowWarning,
+                stacklevel=2,
+            )
 
     def diary(
         self,
