@@ -128,9 +128,8 @@ class _Parser(_RowReader):
             self.check_kinds(rules, {r.kind for r in requests})
             self.check_advance_kinds(advance, {r.kind for r in requests})
 
-        self.warn_idle_closures(closures, venues, (start_on, end_on))
         with self.scenario_errors():
-            return Scenario(
+            scenario = Scenario(
                 scenario_id=scenario_id,
                 name=name,
                 description=description,
@@ -152,6 +151,9 @@ class _Parser(_RowReader):
                 closures=closures,
                 lodging=lodging,
             )
+        # After the scenario's own checks: its window is valid, its venues known.
+        self.warn_idle_closures(closures, venues, (start_on, end_on))
+        return scenario
 
     def check_advance_kinds(
         self, templates: list[AdvanceTemplate], known: set[str]
