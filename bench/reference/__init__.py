@@ -48,12 +48,28 @@ The humane rules of issue 13, as the planner and the checker read them:
   to it and is there when it starts. Only commitments of people with events
   become nodes, and of those at home only the ones within a day of a day they
   may have an event (they are at home on the others anyway); a commitment over
-  midnight stays a busy block only.
+  midnight stays a busy block only;
+* ``min_night_saving`` (:func:`roadshow.nights.night_reason`): a night arc is
+  kept only where the night has a reason, read from the arc's two nodes: it
+  saves that much travel over going home and back (fixed by the two venues), or
+  going home after the last node would end after ``late_after`` or travel hours
+  (starts of that node), or leaving home for the next would be before working or
+  travel hours (starts of that one). The arc keeps its nodes to the starts that
+  give the reason (one of the two, by a switch, when either could); a night
+  next to an empty day (``n=T>home``, ``home=N>n``, both nights of ``n=>n``) can
+  only have the evening or the morning reason. Exact for the arcs above;
+* idle days (``avoid_idle_days``): an ``n=>n'`` arc spends its empty day away,
+  one idle day unless the person has a commitment that day. Going home and out
+  again on the same empty day (``n=T>home`` and ``home=N>n`` sharing it) is not
+  allowed: both legs would leave at the start of travel hours;
+* tight days: per person and day, a flag set by any same-day arc whose two items
+  are less than ``TIGHT_DAY_MINUTES`` apart, the journey between taken off.
 
 The objective is roadshow's, lexicographic (:mod:`roadshow.objective`), in
-three CP-SAT solves: (unplaced, travel), then (nights, late finishes), then
-(neighbour clashes, preference minutes), each holding the value the one before
-reached and starting from its solution. Within a stage the weights are exact.
+three CP-SAT solves: (unplaced, idle days, travel), then (nights, late
+finishes, tight days), then (neighbour clashes, preference minutes), each
+holding the value the one before reached and starting from its whole solution.
+Within a stage the weights are exact.
 CP-SAT runs one search worker with a fixed seed under a *deterministic* time
 budget (``deterministic_s``, CP-SAT's own measure of work done, independent of
 the machine's load), so the same instance gives the same plan in every run and
@@ -74,6 +90,13 @@ then. Where a part's arc count would pass ``max_arcs``, arcs between groups are
 kept only to each node's ``neighbours`` nearest venues (a restriction; reported).
 Each part gets a share of the budget in proportion to its size (a fixed share
 of the deterministic budget; of the wall time left with a wall-clock limit).
+A part with no solution in its budget leaves its events out; its people still
+go to their diary commitments (from home, in turn, and home again).
+
+The modules: ``_groups`` (groups, diary nodes, the calendar), ``_parts``
+(decomposition), ``_model`` (one part's variables and rules), ``_paths`` (each
+person's arcs), ``_stages`` (the objective and the solves), ``_decode`` (the
+plan and the bound), ``_run`` (the whole run).
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from bench.reference._groups import _Calendar, _Group
+from bench.reference._groups import _Calendar, _Diary, _Group
 from roadshow.model import OvernightStay, ScheduledEvent, TravelLeg, Unplaced
 from roadshow.timeutil import local_datetime
 
@@ -101,23 +102,7 @@ def _extract(
     stays = []
 
     def leg(p: str, a: str, b: str, d: int, depart: int, minutes: int) -> None:
-        # Distinct places at the same point still need a (0-minute) leg.
-        if a == b:
-            return
-        person = cal.people[p]
-        journey = cal.travel.journey(a, b, person.travel_mode)
-        date = cal.dates[d]
-        legs.append(
-            TravelLeg(
-                person_id=p,
-                from_id=a,
-                to_id=b,
-                mode=journey.mode,
-                depart=local_datetime(date, depart, tz),
-                arrive=local_datetime(date, depart + minutes, tz),
-                distance_km=journey.distance_km,
-            )
-        )
+        legs.extend(_legs(cal, p, [(a, b, d, depart, minutes)]))
 
     def stay(p: str, d: int, venue: str) -> None:
         stays.append(OvernightStay(person_id=p, night_of=cal.dates[d], venue_id=venue))
@@ -162,3 +147,54 @@ def _extract(
                 leg(p, v1, v2, arc.leg_day, arc.leg_depart, t)
             stay(p, d1 + 1, v2)
     return events, legs, stays, unplaced
+
+
+def _legs(
+    cal: _Calendar, p: str, trips: list[tuple[str, str, int, int, int]]
+) -> list[TravelLeg]:
+    """Person *p*'s legs (from, to, day, departure, minutes), in local minutes."""
+    out = []
+    for a, b, d, depart, minutes in trips:
+        # Distinct places at the same point still need a (0-minute) leg.
+        if a == b:
+            continue
+        journey = cal.travel.journey(a, b, cal.people[p].travel_mode)
+        date = cal.dates[d]
+        out.append(
+            TravelLeg(
+                person_id=p,
+                from_id=a,
+                to_id=b,
+                mode=journey.mode,
+                depart=local_datetime(date, depart, cal.tz),
+                arrive=local_datetime(date, depart + minutes, cal.tz),
+                distance_km=journey.distance_km,
+            )
+        )
+    return out
+
+
+def _diary_legs(cal: _Calendar, groups: list[_Group]) -> list[TravelLeg]:
+    """Legs to and from the diary commitments of a part the reference could not solve.
+
+    Its events are left out, but the people still keep their commitments: each
+    day, from home to each one in turn, arriving as it starts, and home again.
+    """
+    by_day: dict[tuple[str, int], list[_Diary]] = defaultdict(list)
+    for g in groups:
+        if isinstance(g, _Diary):
+            by_day[(g.people[0], cal.index[g.day])].append(g)
+    legs = []
+    for (p, d), found in sorted(by_day.items()):
+        home = cal.people[p].home_venue_id
+        here, free = home, None
+        trips = []
+        for c in sorted(found, key=lambda c: c.start):
+            t = cal.minutes(p, here, c.venues[0])
+            depart = c.start - t if free is None else free
+            trips.append((here, c.venues[0], d, depart, t))
+            here, free = c.venues[0], c.start + c.finish[p]
+        if free is not None:
+            trips.append((here, home, d, free, cal.minutes(p, here, home)))
+        legs += _legs(cal, p, trips)
+    return legs

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import time
 
-from bench.reference._decode import _CRITERIA, _decode_bound, _extract, _unplaced
+from bench.reference._decode import (
+    _CRITERIA,
+    _decode_bound,
+    _diary_legs,
+    _extract,
+    _unplaced,
+)
 from bench.reference._groups import _Calendar, _diaries, _groups
 from bench.reference._model import _Fixed, _Part
 from bench.reference._params import PartReport, ReferenceParams, ReferenceResult
@@ -118,6 +124,7 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
             optimal = False
             for g in members:
                 unplaced += _unplaced(g, f"the reference found no solution ({status})")
+            legs += _diary_legs(cal, members)
             bounds.append([])
             continue
         if status != "OPTIMAL" or len(stage_report) < len(part.stages):
