@@ -15,8 +15,9 @@ from collections.abc import Callable
 from functools import partial
 
 from roadshow.planner._context import Context, Group
-from roadshow.planner._schedule import Schedule
+from roadshow.planner._schedule import Placement, Schedule
 from roadshow.planner._search import best_placement, is_fixed
+from roadshow.planner._trips import propose
 from roadshow.planner._tsp import tour
 
 MIN_TOUR_GROUPS = 12
@@ -88,9 +89,54 @@ def seed_days(
         mine = sorted(by_person[person_id], key=lambda g: (ranks[g.index], g.group_id))
         if len({ctx.candidate_days[g.index] for g in mine}) != 1:
             continue
-        _fill(ctx, schedule, _best_cut(ctx, schedule, mine))
+        _best_seed(ctx, schedule, person_id, mine)
         cut.append(person_id)
     return cut
+
+
+def _best_seed(
+    ctx: Context, schedule: Schedule, person_id: str, tour_order: list[Group]
+) -> None:
+    """Place the better of the searched days and the greedy cut of the tour."""
+    days = ctx.candidate_days[tour_order[0].index]
+    options: list[Callable[[], list[Group]]] = [
+        partial(_fill, ctx, schedule, _best_cut(ctx, schedule, tour_order))
+    ]
+    # With fewer visits than days each can have a day of its own, and the greedy
+    # cut does as well; with more, how they share days decides the travel.
+    if len(tour_order) >= len(days):
+        proposal = propose(ctx, person_id, tour_order, days)
+        options.insert(0, partial(_place_days, ctx, schedule, proposal))
+    best: tuple[tuple[int, int], int] | None = None
+    for k, option in enumerate(options):
+        placed = option()
+        key = (len(tour_order) - len(placed), schedule.cost)
+        if best is None or key < best[0]:
+            best = (key, k)
+        for group in reversed(placed):
+            schedule.remove(group)
+    if best is not None:
+        options[best[1]]()
+
+
+def _place_days(
+    ctx: Context, schedule: Schedule, days: dict[int, list[tuple[Group, int]]]
+) -> list[Group]:
+    """Place each visit at its proposed day and start (else the day's cheapest)."""
+    placed = []
+    for day in sorted(days):
+        for group, start in days[day]:
+            if schedule.rules_allow(group, day) is not None:
+                continue
+            at = Placement(day=day, start=start, venue=group.venues[0])
+            if not schedule.fits(group, at) or schedule.trial(group, at) is None:
+                found = best_placement(ctx, schedule, group, only_day=day)
+                if found is None:
+                    continue
+                at = found.placement
+            schedule.place(group, at)
+            placed.append(group)
+    return placed
 
 
 def _best_cut(ctx: Context, schedule: Schedule, tour_order: list[Group]) -> list[Group]:
