@@ -7,6 +7,8 @@ an idle one. Needs the ``bench`` extra (OR-Tools).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 pytest.importorskip("ortools", reason="needs OR-Tools: pip install -e '.[bench]'")
@@ -182,3 +184,63 @@ def test_meetings_keep_their_slack() -> None:
     assert len(plan.events) == 3
     assert (score.unplaced, score.tight_days) == (0, 0)
     assert found == []
+
+
+def _pinned_to(plan: Plan, s: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the reference place every group where *plan* has it (day, venue, start)."""
+    from bench.reference import _model
+
+    where = {}
+    for e in plan.events:
+        local = e.start.in_tz(s.timezone)
+        where[e.request_id] = (e.venue_id, local.date(), local.hour * 60 + local.minute)
+    build = _model._Part._build
+
+    def pinned(part: _model._Part) -> None:
+        build(part)
+        for g in part.groups:
+            if g.diary:
+                continue
+            v, day, start = where[g.root.request_id]
+            part.model.Add(part.x[(g.index, v, part.cal.index[day])] == 1)
+            part.model.Add(part.start[g.index] == start)
+
+    monkeypatch.setattr(_model._Part, "_build", pinned)
+
+
+def _three_tour_visits() -> Scenario:
+    """Three of the 2008 tour's listening events and their follow-ons."""
+    full = scenario("nhs-2008-tour")
+    keep = {"Q30", "Q31", "Q32"}
+    return attrs.evolve(
+        full, requests=[r for r in full.requests if r.request_id[-3:] in keep]
+    )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: _newcastle_then_leeds("09:30"),
+        lambda: _newcastle_then_leeds("10:30"),
+        lambda: _scenario(_MEETINGS),
+        _three_tour_visits,
+    ],
+    ids=["idle-day", "home-tuesday", "night-saving", "tour"],
+)
+def test_roadshow_plan_scores_the_same_in_the_reference(
+    build: Callable[[], Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held to roadshow's days, venues and starts, the reference finds its score.
+
+    So the reference's routing, nights, idle and tight days forbid none of
+    roadshow's plan and count as roadshow.objective does.
+    """
+    from roadshow.planner import solve
+
+    s = build()
+    theirs = solve(s).plan
+    _pinned_to(theirs, s, monkeypatch)
+    plan, score, _ = _solve(s)
+    assert theirs.events
+    assert score == evaluate(s, theirs)
+    assert len(plan.events) == len(theirs.events)
