@@ -8,7 +8,9 @@ the value is typed by ``Component._encode`` (what ``add`` does), the line is mad
 by ``Contentline.from_parts`` and folded by ``Contentline.to_ical`` (what
 ``to_ical`` does), and the lines are put in ``VEVENT`` order by icalendar's
 ``canonsort_keys``. Each distinct line is made once: a stamp, a venue's location
-or a category is the same line in thousands of entries.
+or a category is the same line in thousands of entries. A line shorter than the
+75 octets RFC 5545 folds at is not given to the folder, which goes a character
+at a time and would return it unchanged.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from collections.abc import Hashable
 from icalendar import Event
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
+from icalendar.parser_tools import DEFAULT_ENCODING
 
 from roadshow.exporters.ics._writer import Property
 
 _BEGIN = b"BEGIN:VEVENT\r\n"
 _END = b"END:VEVENT\r\n"
 _TIMED = ("DTSTART", "DTEND")
+_FOLD_AT = 75
+"""Octets from which ``Contentline.to_ical`` folds; shorter lines stay as they are."""
 
 
 class Lines:
@@ -60,7 +65,10 @@ class Lines:
             # What Event.add does to a value (a copy: it may add VALUE=...).
             params = dict(parameters) if parameters else None
             typed = Event._encode(name, value, params)  # type: ignore[no-untyped-call]  # noqa: SLF001
-            text = Contentline.from_parts(name, typed.params, typed).to_ical()
+            line = Contentline.from_parts(name, typed.params, typed)
+            text = line.encode(DEFAULT_ENCODING)
+            if len(text) >= _FOLD_AT:
+                text = line.to_ical()
             tzid = typed.params.get("TZID") if name in _TIMED else None
             made = self._made[key] = (text + b"\r\n", tzid)
         return made

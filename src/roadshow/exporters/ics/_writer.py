@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Final
 
 from icalendar import (
@@ -99,7 +99,9 @@ class _Writer:
         else:
             self._stay(props, item, cancelled=cancelled)
         # Last, so a calendar can be read back into a plan (importers.plan_ics).
-        props += [(name, value, None) for name, value in icsfields.properties(item)]
+        props += [
+            (name, vText(value), None) for name, value in icsfields.properties(item)
+        ]
         return props
 
     def _summary(self, props: list[Property], text: str, *, cancelled: bool) -> None:
@@ -128,7 +130,8 @@ class _Writer:
         venue = self.scenario.place_by_id.get(leg.from_id)
         if venue is not None:
             props.append(("LOCATION", venue.label, None))
-        how = f"{leg.mode}, {leg.distance_km:.0f} km, {format_duration(leg.minutes)}"
+        length = format_duration(_minutes(leg))
+        how = f"{leg.mode}, {leg.distance_km:.0f} km, {length}"
         description = (
             f"Who: {who}\nFrom: {self.venue_label(leg.from_id)}\n"
             f"To: {self.venue_label(leg.to_id)}\nMode: {how} door to door"
@@ -270,7 +273,7 @@ class _Writer:
     def leg_text(self, leg: TravelLeg, end: str) -> str:
         place = self.venue_name(leg.from_id if end == "from" else leg.to_id)
         span = f"{self.clock(leg.depart)}-{self.clock(leg.arrive)}"
-        length = format_duration(minutes_of(leg.arrive - leg.depart))
+        length = format_duration(_minutes(leg))
         return f"{leg.mode} {end} {place}, {span} ({length})"
 
     def clock(self, value: DateTime) -> str:
@@ -323,6 +326,11 @@ def _check_scenario(scenario: Scenario, plan: Plan) -> None:
         )
 
 
+def _minutes(leg: TravelLeg) -> int:
+    """``leg.minutes`` with stdlib arithmetic (pendulum's builds an Interval)."""
+    return minutes_of(dt.datetime.__sub__(leg.arrive, leg.depart))
+
+
 def _date(value: Date) -> dt.date:
     return dt.date(value.year, value.month, value.day)
 
@@ -336,9 +344,11 @@ def _tzids(event: Event) -> set[str]:
     return found
 
 
-def _years(entries: Iterable[tuple[CalendarItem, bool]]) -> tuple[int, int]:
-    years = [int(entry.sort_key[0][:4]) for entry, _ in entries]
-    return (min(years), max(years))
+def _years(entries: Sequence[tuple[CalendarItem, bool]]) -> tuple[int, int]:
+    """The first and last year of *entries*, in file order (by ``sort_key``)."""
+    # A sort key starts with the ISO date, so the first entry has the first year.
+    first, last = entries[0][0].sort_key[0], entries[-1][0].sort_key[0]
+    return (int(first[:4]), int(last[:4]))
 
 
 # --- VTIMEZONE in rule form ---------------------------------------------------------
