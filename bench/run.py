@@ -150,7 +150,10 @@ def _objective(side: dict[str, Any] | None) -> str:
         return "n/a"
     o = side["objective"]
     hours = o["travel_minutes"] / 60
-    return f"{hours:.1f} h / {o['nights_away']} n / {o['late_finishes']} l"
+    text = f"{hours:.1f} h / {o['nights_away']} n / {o['late_finishes']} l"
+    text += f" / {o.get('tight_days', '?')} t"
+    idle = o.get("idle_days", 0)
+    return f"{idle} idle; {text}" if idle else text
 
 
 def compare(row: dict[str, Any]) -> None:
@@ -191,7 +194,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     """The results as a Markdown table."""
     head = (
         "| instance | events | people | days | roadshow s | MiB "
-        "| objective (travel / nights / late) | hard | unplaced "
+        "| objective (travel / nights / late / tight days) | hard | unplaced "
         "| reference s | MiB | objective | bound travel h | hard | unplaced "
         "| obj ratio | time ratio | lex |"
     )

@@ -44,9 +44,11 @@ def figures(scenario: Scenario, plan: Plan) -> dict[str, Any]:
     return {
         "objective": {
             "unplaced": objective.unplaced,
+            "idle_days": objective.idle_days,
             "travel_minutes": objective.travel_minutes,
             "nights_away": objective.nights_away,
             "late_finishes": objective.late_finishes,
+            "tight_days": objective.tight_days,
             "neighbour_clashes": objective.neighbour_clashes,
             "preference_minutes": objective.preference_minutes,
         },
