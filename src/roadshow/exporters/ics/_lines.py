@@ -38,23 +38,19 @@ class Lines:
     def __init__(self) -> None:
         # A line's bytes (folded, CRLF-ended) and its TZID, if it names one.
         self._made: dict[Hashable, tuple[bytes, str | None]] = {}
-        self._orders: dict[tuple[str, ...], list[str]] = {}
+        # For each list of property names, their positions in VEVENT order.
+        self._orders: dict[tuple[str, ...], list[int]] = {}
 
     def component(self, properties: list[Property]) -> tuple[bytes, frozenset[str]]:
         """Return a ``VEVENT``'s bytes and the time zones its times name."""
-        lines: dict[str, list[bytes]] = {}
-        zones = set()
-        for name, value, parameters in properties:
-            line, tzid = self._line(name, value, parameters)
-            lines.setdefault(name, []).append(line)
-            if tzid is not None:
-                zones.add(tzid)
-        names = tuple(lines)
+        made = [self._line(name, value, params) for name, value, params in properties]
+        names = tuple(name for name, _, _ in properties)
         order = self._orders.get(names)
         if order is None:
-            order = self._orders[names] = canonsort_keys(names, Event.canonical_order)
-        body = b"".join(line for name in order for line in lines[name])
-        return _BEGIN + body + _END, frozenset(zones)
+            order = self._orders[names] = _order(names)
+        body = b"".join([made[i][0] for i in order])
+        zones = frozenset(tzid for _, tzid in made if tzid is not None)
+        return _BEGIN + body + _END, zones
 
     def _line(
         self, name: str, value: object, parameters: dict[str, str] | None
@@ -74,10 +70,23 @@ class Lines:
         return made
 
 
+def _order(names: tuple[str, ...]) -> list[int]:
+    """Positions of *names* in the order ``Event.to_ical`` writes them."""
+    return [
+        i
+        for name in canonsort_keys(dict.fromkeys(names), Event.canonical_order)
+        for i, other in enumerate(names)
+        if other == name
+    ]
+
+
 def _key(name: str, value: object, parameters: dict[str, str] | None) -> Hashable:
     """What makes a line: equal datetimes in other zones are different lines."""
+    kind = type(value)
     if isinstance(value, list):
         value = tuple(value)
-    zone = value.tzinfo if isinstance(value, dt.datetime) else None
-    extra = tuple(parameters.items()) if parameters else ()
-    return (name, type(value), value, zone, extra)
+    elif isinstance(value, dt.datetime):
+        value = (value, value.tzinfo)
+    if parameters:
+        return (name, kind, value, tuple(parameters.items()))
+    return (name, kind, value)

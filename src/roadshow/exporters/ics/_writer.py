@@ -54,9 +54,17 @@ class _Writer:
         self.public = audience == PUBLIC
         self.zone = zoneinfo.ZoneInfo(scenario.timezone)
         self.stamp = dt.datetime.fromtimestamp(version.issued_at.timestamp(), tz=_UTC)
+        self._texts: dict[str, vText] = {}
         self._timelines: dict[
             str, tuple[tuple[TravelLeg, ...], list[DateTime], list[DateTime]]
         ] = {}
+
+    def text(self, value: str) -> vText:
+        """*value* as a TEXT property value; one object per distinct value."""
+        text = self._texts.get(value)
+        if text is None:
+            text = self._texts[value] = vText(value)
+        return text
 
     def calendar(self, name: str, *, method: str = "PUBLISH") -> Calendar:
         calendar = Calendar()
@@ -100,7 +108,7 @@ class _Writer:
             self._stay(props, item, cancelled=cancelled)
         # Last, so a calendar can be read back into a plan (importers.plan_ics).
         props += [
-            (name, vText(value), None) for name, value in icsfields.properties(item)
+            (name, self.text(value), None) for name, value in icsfields.properties(item)
         ]
         return props
 
