@@ -103,8 +103,8 @@ def test_a_changed_itinerary_is_printed_again(tmp_path, small_toml):
 
 @needs_pdf
 def test_parallel_printing_gives_the_same_bytes(monkeypatch):
-    """Worker processes print exactly what this process prints."""
-    pages = [f"<h1>Page {n}</h1><p>{'x' * n}</p>" for n in range(1, 4)]
+    """A worker process and this one, sharing the list, print what this one does."""
+    pages = [f"<h1>Page {n}</h1><p>{'x' * n}</p>" for n in range(1, 7)]
     monkeypatch.setattr(outputs, "_cpus", lambda: 2)
     parallel = outputs.print_pdfs(pages)
     monkeypatch.setattr(outputs, "_cpus", lambda: 1)

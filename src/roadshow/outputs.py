@@ -668,19 +668,34 @@ def print_pdfs(pages: list[str]) -> list[bytes]:
     """Print each HTML document in *pages* as PDF, in parallel where it pays.
 
     With more than one document and more than one usable CPU, fresh worker
-    processes (sharing nothing with this one) print them; the bytes are the same
-    as printing them here one after another.
+    processes (sharing nothing with this one; one fewer than the CPUs) print
+    documents from the back of the list while this process prints from the
+    front, so no CPU waits and no more worker processes start (each costs about
+    a second of imports) than can run at once. The bytes are the same as
+    printing them here one after another.
 
     Raises:
         MissingDependencyError: WeasyPrint or its system libraries are missing.
     """
-    workers = min(len(pages), _cpus())
-    if workers < 2:  # noqa: PLR2004 - one worker is no parallelism
+    workers = min(len(pages), _cpus()) - 1
+    if workers < 1:
         return [pdf_from_html(page) for page in pages]
-    first = pdf_from_html(pages[0])  # here: a missing WeasyPrint fails plainly
+    printed = {0: pdf_from_html(pages[0])}  # here: a missing WeasyPrint fails plainly
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [first, *pool.map(pdf_from_html, pages[1:])]
+        # Submitted last first, so the workers start from the back; a document
+        # still waiting in the pool's queue is taken back and printed here.
+        waiting = {
+            n: pool.submit(pdf_from_html, pages[n])
+            for n in reversed(range(1, len(pages)))
+        }
+        for n in range(1, len(pages)):
+            if waiting[n].cancel():
+                printed[n] = pdf_from_html(pages[n])
+        for n, future in waiting.items():
+            if not future.cancelled():
+                printed[n] = future.result()
+    return [printed[n] for n in range(len(pages))]
 
 
 def _cpus() -> int:
