@@ -339,6 +339,7 @@ def run(
                 "reference_deterministic_s": case.reference_s,
                 "roadshow": rs,
                 "reference": ref,
+                "commit": _commit(),
             }
             compare(row)
             rows.append(row)
@@ -368,6 +369,35 @@ def run(
     }
 
 
+def merged(earlier: dict[str, Any], rerun: dict[str, Any]) -> dict[str, Any]:
+    """*earlier*'s figures with the rows (and export) of a ``--only`` rerun.
+
+    Rows keep their order and their own ``commit``; what was not rerun (the
+    command-line times, the calendar export unless its instance was) stays.
+    """
+    fresh = {r["instance"]: r for r in rerun["rows"]}
+    rows = [fresh.pop(r["instance"], r) for r in earlier["rows"]]
+    rows += fresh.values()
+    return {
+        **earlier,
+        "rows": rows,
+        "rerun": [
+            *earlier.get("rerun", []),
+            {
+                "date": rerun["date"],
+                "commit": rerun["commit"],
+                "instances": [r["instance"] for r in rerun["rows"]],
+                "load_average": rerun["load_average"],
+            },
+        ],
+        "growth_exponent": {
+            "roadshow": growth_exponent(rows, "roadshow"),
+            "reference": growth_exponent(rows, "reference"),
+        },
+        "calendar_export": rerun["calendar_export"] or earlier.get("calendar_export"),
+    }
+
+
 def _cores() -> int:
     return os.cpu_count() or 1
 
@@ -392,14 +422,33 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="where to write the plot (default docs/performance.svg, full run only)",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="INSTANCE",
+        help="rerun only this instance (repeatable) and replace its row in the "
+        "figures already written, which keep their own commit",
+    )
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "smoke" if args.smoke else "full"
     cases = QUICK if args.quick else SMOKE if args.smoke else FULL
     biggest = (
         None if args.smoke else cases[-2].name if name == "full" else cases[-1].name
     )
-    figures = run(cases, mode=name, calendars_from=biggest, cli=name != "smoke")
     out = args.json or ROOT / "bench" / "results" / f"{name}.json"
+    if args.only:
+        unknown = sorted(set(args.only) - {c.name for c in cases})
+        if unknown:
+            parser.error(f"not an instance of the {name} run: {', '.join(unknown)}")
+        cases = tuple(c for c in cases if c.name in args.only)
+    figures = run(
+        cases,
+        mode=name,
+        calendars_from=biggest,
+        cli=name != "smoke" and not args.only,
+    )
+    if args.only and out.exists():
+        figures = merged(json.loads(out.read_text(encoding="utf-8")), figures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(

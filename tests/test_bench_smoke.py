@@ -97,3 +97,37 @@ def test_routing_limit(smoke: tuple[dict[str, Any], str]) -> None:
         limit["travel"] == figures["rows"][0]["roadshow"]["objective"]["travel_minutes"]
     )
     assert "distance to the limit" in stdout
+
+
+def test_only_replaces_its_rows_and_keeps_the_rest() -> None:
+    """``--only``: the rerun rows replace theirs in place, keeping the others and
+    their commits; the rerun is recorded; the export is kept unless remeasured."""
+    from bench.run import merged
+
+    def row(name: str, commit: str) -> dict[str, Any]:
+        return {"instance": name, "commit": commit, "roadshow": {}, "reference": None}
+
+    earlier = {
+        "commit": "aaaaaaa",
+        "rows": [row("a", "aaaaaaa"), row("b", "aaaaaaa"), row("c", "aaaaaaa")],
+        "cli_seconds": {"help": 0.05},
+        "calendar_export": {"ratio": 2.0},
+    }
+    rerun = {
+        "date": "2026-12-01 11:00 UTC",
+        "commit": "bbbbbbb",
+        "rows": [row("b", "bbbbbbb")],
+        "load_average": {"before": [1, 1, 1], "after": [1, 1, 1]},
+        "calendar_export": None,
+    }
+    out = merged(earlier, rerun)
+    assert [(r["instance"], r["commit"]) for r in out["rows"]] == [
+        ("a", "aaaaaaa"),
+        ("b", "bbbbbbb"),
+        ("c", "aaaaaaa"),
+    ]
+    assert out["commit"] == "aaaaaaa"
+    assert out["cli_seconds"] == {"help": 0.05}
+    assert out["calendar_export"] == {"ratio": 2.0}
+    assert out["rerun"][0]["instances"] == ["b"]
+    assert out["rerun"][0]["commit"] == "bbbbbbb"
