@@ -10,12 +10,14 @@ Exporters render these; :mod:`roadshow.history` stores them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 from attrs import field, frozen
-from pendulum import DateTime
+from pendulum import Date, DateTime
 
 from roadshow.errors import InvalidModelError
 from roadshow.model import (
@@ -33,7 +35,7 @@ CONFIRMED: Final = "CONFIRMED"
 CANCELLED: Final = "CANCELLED"
 
 Item = ScheduledEvent | TravelLeg | OvernightStay
-_Thing = TypeVar("_Thing", TravelLeg, OvernightStay)
+_When = TypeVar("_When", DateTime, Date)
 
 
 def event_uid(scenario_id: str, request_id: str) -> str:
@@ -119,21 +121,25 @@ def plan_items(plan: Plan) -> tuple[CalendarItem, ...]:
     for person_id in people:
         events = plan.events_for(person_id)
         legs = [leg for leg in plan.legs_for(person_id) if leg.arrive > leg.depart]
+        # A leg leads to the first event starting at or after its arrival; a
+        # night to the first event on a later day.
         items += _anchored(
             plan.scenario_id,
             person_id,
             "travel",
-            things=legs,
+            things=[(leg, leg.arrive) for leg in legs],
             events=events,
-            comes_before=lambda leg, e: e.start >= leg.arrive,
+            starts=[e.start for e in events],
         )
         items += _anchored(
             plan.scenario_id,
             person_id,
             "stay",
-            things=plan.stays_for(person_id),
+            things=[
+                (stay, stay.night_of.add(days=1)) for stay in plan.stays_for(person_id)
+            ],
             events=events,
-            comes_before=lambda stay, e: e.start.date() > stay.night_of,
+            starts=[e.start.date() for e in events],
         )
     requests = [e.request_id for e in plan.events]
     if len(set(requests)) != len(requests):
@@ -148,32 +154,46 @@ def _anchored(
     person_id: str,
     noun: str,
     *,
-    things: Sequence[_Thing],
+    things: Sequence[tuple[Item, _When]],
     events: tuple[ScheduledEvent, ...],
-    comes_before: Callable[[_Thing, ScheduledEvent], bool],
+    starts: Sequence[_When],
 ) -> list[CalendarItem]:
-    """Key each thing by the event it leads to (counted back) or follows."""
+    """Key each thing by the event it leads to (counted back) or follows.
+
+    A thing leads to the first of *events* whose start (in *starts*) is at or
+    after the thing's time. Events are in time order, so their starts normally
+    are too and a binary search finds it; otherwise (days of starts in mixed
+    zones) the events are scanned.
+    """
+    in_order = all(a <= b for a, b in pairwise(starts))
     keys: list[tuple[str, str]] = []
-    for thing in things:
-        following = next((e for e in events if comes_before(thing, e)), None)
-        if following is not None:
-            keys.append((f"{noun}-before", following.request_id))
-        else:
-            before = [e for e in events if not comes_before(thing, e)]
-            keys.append((f"{noun}-after", before[-1].request_id if before else "-"))
-    result: list[CalendarItem] = []
-    for index, thing in enumerate(things):
-        relation, request_id = keys[index]
-        same = [i for i, key in enumerate(keys) if key == keys[index]]
-        # Legs before an event count back from it; legs after count forward.
-        rank = (
-            len(same) - same.index(index)
-            if relation.endswith("before")
-            else same.index(index) + 1
+    for _, when in things:
+        index = (
+            bisect_left(starts, when)
+            if in_order
+            else next((i for i, s in enumerate(starts) if s >= when), len(starts))
         )
-        key = f"{scenario_id}/{request_id}/{relation}/{person_id}/{rank}"
-        result.append(CalendarItem(uid=_uid(key), item=thing))
-    return result
+        if index < len(events):
+            keys.append((f"{noun}-before", events[index].request_id))
+        else:
+            keys.append((f"{noun}-after", events[-1].request_id if events else "-"))
+    same: dict[tuple[str, str], list[int]] = {}
+    for index, key in enumerate(keys):
+        same.setdefault(key, []).append(index)
+    ranks = [0] * len(keys)
+    for (relation, _), indices in same.items():
+        for n, index in enumerate(indices):
+            # Legs before an event count back from it; legs after count forward.
+            ranks[index] = len(indices) - n if relation.endswith("before") else n + 1
+    return [
+        CalendarItem(
+            uid=_uid(f"{scenario_id}/{request_id}/{relation}/{person_id}/{rank}"),
+            item=thing,
+        )
+        for (thing, _), (relation, request_id), rank in zip(
+            things, keys, ranks, strict=True
+        )
+    ]
 
 
 # --- versions ----------------------------------------------------------------------
