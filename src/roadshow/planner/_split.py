@@ -43,50 +43,73 @@ class DayTimer:
         self.venues = [g.venues[0] for g in groups]
         self.home = ctx.home[person_id]
         self.nights = [ctx.night_place(person_id, v) for v in self.venues]
-        self._shape: dict[int, tuple[int, tuple[int, ...]]] = {}
-        self._days: dict[tuple[object, str, tuple[int, ...]], list[Item] | None] = {}
+        self._shape: dict[int, tuple[int, int]] = {}
+        self._shapes: dict[tuple[int, ...], int] = {}
+        self._days: dict[
+            tuple[object, str, tuple[int, ...]], tuple[list[Item], int] | None
+        ] = {}
 
-    def shape(self, day: int) -> tuple[int, tuple[int, ...]]:
-        """The day's midnight and its windows relative to it."""
+    def shape(self, day: int) -> tuple[int, int]:
+        """The day's midnight, and a number for its windows relative to it.
+
+        Days with the same number time alike (a small number keys caches fast).
+        """
         found = self._shape.get(day)
         if found is None:
             p = self.person
             zero = day_minute(self.ctx.days[day].date, 0, self.ctx.tz)
             starts = self.ctx.starts(self.groups[0], day)
-            found = self._shape[day] = (
-                zero,
-                (
-                    p.travel_start[day] - zero,
-                    p.travel_end[day] - zero,
-                    p.late[day] - zero,
-                    p.work_start[day] - zero,
-                    *(s - zero for s in starts),
-                ),
+            windows = (
+                p.travel_start[day] - zero,
+                p.travel_end[day] - zero,
+                p.late[day] - zero,
+                p.work_start[day] - zero,
+                *(s - zero for s in starts),
             )
+            number = self._shapes.setdefault(windows, len(self._shapes))
+            found = self._shape[day] = (zero, number)
         return found
 
     def items(
         self, day: int, start_at: str, visits: tuple[int, ...]
     ) -> list[Item] | None:
         """The items of *visits* on *day* from *start_at* (None: they do not fit)."""
+        found = self.timed(day, start_at, visits)
+        return None if found is None or found[1] else found[0]
+
+    def timed(
+        self, day: int, start_at: str, visits: tuple[int, ...]
+    ) -> tuple[list[Item], int] | None:
+        """The items of *visits* on *day* from *start_at*, and their time warp.
+
+        A visit that cannot start in time starts at its last start instead, and
+        the minutes it is late add to the warp (as in Vidal's hybrid genetic
+        search): a search may pass through such days on its way to ones that
+        fit. None when a journey cannot even end within travel hours.
+        """
         zero, shape = self.shape(day)
         key = (shape, start_at, visits)
         if key not in self._days:
             found = self._time(day, start_at, visits)
             # Kept relative to midnight: days of one shape share it.
             self._days[key] = (
-                None if found is None else [_shift(i, -zero) for i in found]
+                None
+                if found is None
+                else ([_shift(i, -zero) for i in found[0]], found[1])
             )
         cached = self._days[key]
-        return None if cached is None else [_shift(i, zero) for i in cached]
+        if cached is None:
+            return None
+        return [_shift(i, zero) for i in cached[0]], cached[1]
 
     def _time(
         self, day: int, start_at: str, visits: tuple[int, ...]
-    ) -> list[Item] | None:
+    ) -> tuple[list[Item], int] | None:
         ctx, pid, p = self.ctx, self.person_id, self.person
         t_start, t_end = p.travel_start[day], p.travel_end[day]
         items: list[Item] = []
         here = start_at
+        warp = 0
         for k in visits:
             group, venue = self.groups[k], self.venues[k]
             starts = ctx.starts(group, day)
@@ -103,7 +126,8 @@ class DayTimer:
                     return None
             at = bisect.bisect_left(starts, earliest - before)
             if at == len(starts):
-                return None
+                warp += earliest - before - starts[-1]
+                at -= 1
             start = starts[at]
             items.append(
                 Item(
@@ -116,7 +140,7 @@ class DayTimer:
                 )
             )
             here = venue
-        return items
+        return items, warp
 
     def end(self, day: int, items: list[Item], end_at: str) -> tuple[int, bool] | None:
         """Travel minutes from the last item to *end_at*, and whether it ends late."""

@@ -18,21 +18,31 @@ in the real :class:`~roadshow.planner._schedule.Schedule`, which judges it.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
+from itertools import permutations
 
-from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL, W_UNPLACED
+from roadshow.objective import W_IDLE, W_LATE, W_NIGHT, W_TRAVEL, W_UNPLACED
 from roadshow.planner._context import Context, Group
 from roadshow.planner._routing import night_needed
 from roadshow.planner._split import DayTimer, split
 
 NEAR = 10
 """Moves put a visit next to one of this many nearest visits."""
-RUINS = 150
+RUINS = 300
 """Ruin-and-recreate rounds once the moves are stuck."""
+MAX_REORDER = 5
+"""A visit left out may reorder a day of fewer visits than this to get in."""
+THRESHOLD = 20
+"""Minutes of travel a round may add at first (falling to none by the last)."""
+DAY_RUINS = 0.25
+"""The share of rounds that take out a whole day and the next, not a cluster."""
 SEED = 17
 """The generator's seed: the same proposal on every run."""
 _INFEASIBLE = W_UNPLACED * 10**6
+W_WARP = W_IDLE
+"""A minute of time warp outweighs any travel; a visit left out outweighs both."""
 
 Days = dict[int, tuple[int, ...]]
 
@@ -66,8 +76,10 @@ class DayPlan:
                 self.where[v] = day
         self._cache: dict[tuple[int, tuple[tuple[int, ...], ...]], int] = {}
         self._days: dict[object, list[tuple[str, int]]] = {}
+        self.strict = True
+        """False: a day may warp time, at a cost above travel (see DayTimer.timed)."""
         self.block_cost = [self._block(b, self.plan) for b in range(len(self.blocks))]
-        self.near = self._nearest(groups)
+        self.near = self._nearest()
 
     # --- cost -------------------------------------------------------------------
 
@@ -170,14 +182,15 @@ class DayPlan:
         may_stay: bool,  # noqa: FBT001 - internal
     ) -> list[tuple[str, int]]:
         timer = self.timer
-        items = timer.items(day, place, visits)
-        if items is None:
+        timed = timer.timed(day, place, visits)
+        if timed is None or (timed[1] and self.strict):
             return []
-        moved = timer.travel(place, visits)
+        items, warp = timed
+        moved = timer.travel(place, visits) * W_TRAVEL + warp * W_WARP
         out = []
         home = timer.end(day, items, timer.home)
         if home is not None:
-            out.append((timer.home, (moved + home[0]) * W_TRAVEL + home[1] * W_LATE))
+            out.append((timer.home, moved + home[0] * W_TRAVEL + home[1] * W_LATE))
         night = timer.nights[visits[-1]]
         if may_stay and night is not None:
             first = timer.items(day + 1, night, tomorrow[:1])
@@ -186,9 +199,36 @@ class DayPlan:
             ):
                 stay = timer.end(day, items, night)
                 if stay is not None:
-                    cost = (moved + stay[0]) * W_TRAVEL + stay[1] * W_LATE + W_NIGHT
+                    cost = moved + stay[0] * W_TRAVEL + stay[1] * W_LATE + W_NIGHT
                     out.append((night, cost))
         return out
+
+    def allow_warp(self, *, allow: bool) -> None:
+        """Let days warp time (at a cost above travel), or no longer.
+
+        Without: while a block cannot be done on time, its visit whose leaving
+        out costs least goes; visits left out are then for :func:`place_left`.
+        """
+        self.strict = not allow
+        self._cache.clear()
+        self._days.clear()
+        self.block_cost = [self._block(b, self.plan) for b in range(len(self.blocks))]
+        for b, block in enumerate(self.blocks):
+            while self.block_cost[b] >= _INFEASIBLE:
+                options = [self.without(v) for d in block for v in self.plan[d]]
+                self.apply(min(options, key=lambda c: (self.delta(c), sorted(c))))
+
+    def snapshot(self) -> tuple[Days, list[int | None], list[int]]:
+        """What :meth:`restore` needs to come back to this plan."""
+        return dict(self.plan), list(self.where), list(self.block_cost)
+
+    def restore(self, saved: tuple[Days, list[int | None], list[int]]) -> None:
+        """Come back to a plan taken by :meth:`snapshot`."""
+        self.plan, self.where, self.block_cost = (
+            dict(saved[0]),
+            list(saved[1]),
+            list(saved[2]),
+        )
 
     def delta(self, changes: Days) -> int:
         """The cost change if the days in *changes* held those visits instead."""
@@ -213,24 +253,39 @@ class DayPlan:
 
     # --- neighbourhoods ---------------------------------------------------------
 
-    def _nearest(self, groups: Sequence[Group]) -> list[list[int]]:
+    def _nearest(self) -> list[list[int]]:
+        """Each visit's nearest visits by travel, among the nearest on the map.
+
+        Travel is asked for only between near places: the map (latitude and a
+        longitude scaled to it) picks three times as many candidates first.
+        """
         minutes, pid = self.ctx.minutes, self.person_id
         venues = self.timer.venues
-        return [
-            [
-                u
-                for _, u in sorted(
-                    (
-                        minutes(pid, venues[v], venues[u])
-                        + minutes(pid, venues[u], venues[v]),
-                        u,
-                    )
-                    for u in range(len(groups))
-                    if u != v
-                )[:NEAR]
-            ]
-            for v in range(len(groups))
-        ]
+        spots = []
+        for venue in venues:
+            place = self.ctx.places[venue]
+            spots.append((place.lat, place.lon * math.cos(math.radians(place.lat))))
+        out = []
+        for v, (y, x) in enumerate(spots):
+            close = sorted(
+                ((y - b) ** 2 + (x - a) ** 2, u)
+                for u, (b, a) in enumerate(spots)
+                if u != v
+            )[: 3 * NEAR]
+            out.append(
+                [
+                    u
+                    for _, u in sorted(
+                        (
+                            minutes(pid, venues[v], venues[u])
+                            + minutes(pid, venues[u], venues[v]),
+                            u,
+                        )
+                        for _, u in close
+                    )[:NEAR]
+                ]
+            )
+        return out
 
     def without(self, v: int) -> Days:
         """The change that leaves *v* out (none if it is out already)."""
@@ -261,6 +316,36 @@ class DayPlan:
             if not base.get(day, self.plan[day])
         )
         return out
+
+    def resplit(self, b: int, v: int) -> Days | None:
+        """Block *b*'s days cut anew (:func:`split`) with *v* in their order.
+
+        The block's visits, day after day, with *v* where it adds least travel,
+        are cut into the block's days at the best places; None if the cut
+        leaves a visit out.
+        """
+        minutes, pid, venues = self.ctx.minutes, self.person_id, self.timer.venues
+        block = self.blocks[b]
+        order = [u for d in block for u in self.plan[d]]
+        stops = [self.timer.home, *(venues[u] for u in order), self.timer.home]
+        here = venues[v]
+        at = min(
+            range(len(stops) - 1),
+            key=lambda k: (
+                minutes(pid, stops[k], here)
+                + minutes(pid, here, stops[k + 1])
+                - minutes(pid, stops[k], stops[k + 1]),
+                k,
+            ),
+        )
+        order.insert(at, v)
+        groups = self.timer.groups
+        runs = split(self.ctx, pid, [groups[u] for u in order], block)
+        index = {groups[u].index: u for u in order}
+        changes = {d: tuple(index[g.index] for g in runs.get(d, ())) for d in block}
+        if sum(len(c) for c in changes.values()) < len(order):
+            return None
+        return changes
 
     def everywhere(self, v: int) -> list[Days]:
         """Days with *v* (left out now) put at every place of every day."""
@@ -309,7 +394,8 @@ def descend(plan: DayPlan, todo: set[int] | None = None) -> None:
     """Apply improving moves until none is left.
 
     Only the visits in *todo* (all when None) are looked at, and then those on
-    each day a move changed, until no visit is left to look at.
+    each day a move changed, until no visit is left to look at. A full descent
+    (no *todo*) also exchanges whole days.
     """
     work = set(range(len(plan.where))) if todo is None else set(todo)
     days = set(plan.days) if todo is None else set()
@@ -321,30 +407,39 @@ def descend(plan: DayPlan, todo: set[int] | None = None) -> None:
                 if found is not None:
                     plan.apply(found[1])
                     for day, visits in found[1].items():
-                        days.add(day)
+                        # Whole days are exchanged only in a full descent.
+                        if todo is None:
+                            days.add(day)
                         work.update(visits)
         for d1 in sorted(days):
             days.discard(d1)
-            if not plan.plan[d1]:
-                continue
-            found = plan.best(
-                [
-                    {d1: plan.plan[d2], d2: plan.plan[d1]}
-                    for d2 in plan.days
-                    if d2 != d1 and plan.plan[d2] != plan.plan[d1]
-                ]
-            )
-            if found is not None:
-                plan.apply(found[1])
-                for visits in found[1].values():
-                    work.update(visits)
+            work.update(_exchange_day(plan, d1))
 
 
-def place_left(plan: DayPlan) -> None:
+def _exchange_day(plan: DayPlan, day: int) -> tuple[int, ...]:
+    """Exchange *day*'s visits with another day's if that helps; return those moved."""
+    if not plan.plan[day]:
+        return ()
+    found = plan.best(
+        [
+            {day: plan.plan[other], other: plan.plan[day]}
+            for other in plan.days
+            if other != day and plan.plan[other] != plan.plan[day]
+        ]
+    )
+    if found is None:
+        return ()
+    plan.apply(found[1])
+    return tuple(v for visits in found[1].values() for v in visits)
+
+
+def place_left(plan: DayPlan, depth: int = 1) -> None:
     """Put each visit left out at its cheapest place anywhere, if it has one.
 
-    If it has none, it may take the place of a visit on the day of one of its
-    nearest visits, when that one then finds a place anywhere (an ejection).
+    If it has none: a day of one of its nearest visits in another order with
+    it, else the days of the block of one of its nearest visits cut
+    anew with it (:meth:`DayPlan.resplit`), else an ejection chain of up to
+    *depth* links (:func:`_eject`).
     """
     for v in range(len(plan.where)):
         if plan.where[v] is not None:
@@ -353,51 +448,110 @@ def place_left(plan: DayPlan) -> None:
         if found is not None:
             plan.apply(found[1])
             continue
-        best: tuple[int, Days, Days] | None = None
         days = sorted({d for u in plan.near[v] if (d := plan.where[u]) is not None})
-        for day in days:
-            visits = plan.plan[day]
-            for k, u in enumerate(visits):
-                swap = {day: (*visits[:k], v, *visits[k + 1 :])}
-                first = plan.delta(swap)
-                if first >= W_UNPLACED:  # the day cannot take v instead of u
-                    continue
-                plan.apply(swap)
-                then = plan.best(plan.everywhere(u))
-                plan.apply({day: visits})
-                if then is not None and (best is None or first + then[0] < best[0]):
-                    best = (first + then[0], swap, then[1])
-        if best is not None:
-            plan.apply(best[1])
-            plan.apply(best[2])
+        # The order of a day's visits may have to change to make room for one more.
+        found = plan.best(
+            [
+                {day: order}
+                for day in days
+                if len(plan.plan[day]) < MAX_REORDER
+                for order in permutations((*plan.plan[day], v))
+            ]
+        )
+        if found is not None:
+            plan.apply(found[1])
+            continue
+        blocks = sorted({plan.block_of[d] for d in days})
+        found = plan.best([c for b in blocks if (c := plan.resplit(b, v))])
+        if found is not None:
+            plan.apply(found[1])
+            continue
+        chain = _eject(plan, v, depth)
+        if chain is not None:
+            for changes in chain[1]:
+                plan.apply(changes)
+
+
+def _eject(plan: DayPlan, v: int, depth: int) -> tuple[int, list[Days]] | None:
+    """The cheapest chain that places *v* (left out) by moving others along.
+
+    *v* takes the place of a visit *u* on the day of one of its nearest visits,
+    and *u* goes next to one of its own nearest visits, or (with *depth* left)
+    is placed by a chain of its own. Nothing changes; returns the cost change
+    and the changes to make in order, or None.
+    """
+    best: tuple[int, list[Days]] | None = None
+    days = sorted({d for u in plan.near[v] if (d := plan.where[u]) is not None})
+    for day in days:
+        visits = plan.plan[day]
+        for k, u in enumerate(visits):
+            swap = {day: (*visits[:k], v, *visits[k + 1 :])}
+            first = plan.delta(swap)
+            if first >= W_UNPLACED:  # the day cannot take v instead of u
+                continue
+            plan.apply(swap)
+            found = plan.best(plan.insertions(u))
+            then = (
+                (found[0], [found[1]])
+                if found is not None
+                else _eject(plan, u, depth - 1)
+                if depth > 1
+                else None
+            )
+            plan.apply({day: visits})
+            if then is not None and (best is None or first + then[0] < best[0]):
+                best = (first + then[0], [swap, *then[1]])
+    return best
 
 
 def search(plan: DayPlan, rounds: int = RUINS) -> None:
-    """Ruin and recreate *rounds* times, keeping only improvements.
+    """Ruin and recreate *rounds* times; end on the best plan seen.
 
     Start from a plan that :func:`place_left` and :func:`descend` have been over.
+    A round removes a cluster of nearby visits (or a day and the next) and puts
+    them back cheapest first; a worse plan is kept while it is within a
+    threshold of travel that falls to nothing over the rounds (threshold
+    accepting), which lets the search leave a local optimum.
     """
     rng = random.Random(SEED)  # noqa: S311 - a search, not a secret
     n = len(plan.where)
-    for _ in range(rounds):
-        saved = (dict(plan.plan), list(plan.where), list(plan.block_cost))
+    best = (plan.cost, plan.snapshot())
+    for r in range(rounds):
+        threshold = THRESHOLD * (rounds - r) // rounds * W_TRAVEL
+        saved = plan.snapshot()
         before = plan.cost
-        seed = rng.randrange(n)
-        size = rng.randint(3, 2 * NEAR // 3)
-        out = [seed, *plan.near[seed][:size]]
-        touched = {d for v in out if (d := plan.where[v]) is not None}
+        out = _ruin(plan, rng, n)
         for v in out:
             plan.apply(plan.without(v))
-        rng.shuffle(out)
         for v in out:
             found = plan.best(plan.insertions(v))
             if found is not None:
                 plan.apply(found[1])
-                touched.update(found[1])
         place_left(plan)
-        descend(plan, {v for d in touched for v in plan.plan[d]} | set(out))
-        if plan.cost >= before:
-            plan.plan, plan.where, plan.block_cost = saved[0], saved[1], saved[2]
+        descend(plan, set(out))
+        if plan.cost >= before + threshold:
+            plan.restore(saved)
+        elif plan.cost < best[0]:
+            best = (plan.cost, plan.snapshot())
+    plan.restore(best[1])
+
+
+def _ruin(plan: DayPlan, rng: random.Random, n: int) -> list[int]:
+    """Visits to take out, in the order to put them back.
+
+    A day and the next, or a cluster of nearby visits around a random one (or
+    around a visit left out, which then goes back first).
+    """
+    left = [v for v in range(n) if plan.where[v] is None]
+    seed = rng.choice(plan.near[left[0]]) if left else rng.randrange(n)
+    day = plan.where[seed]
+    if day is not None and rng.random() < DAY_RUINS:
+        block = plan.blocks[plan.block_of[day]]
+        out = [v for d in (day, day + 1) if d in block for v in plan.plan[d]]
+    else:
+        out = [seed, *plan.near[seed][: rng.randint(3, 2 * NEAR // 3)]]
+    rng.shuffle(out)
+    return [*left, *out]
 
 
 def propose(
@@ -422,13 +576,22 @@ def propose(
             days,
             {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
         )
-        place_left(plan)
-        descend(plan)
         if best is None or plan.cost < best.cost:
             best = plan
     if best is None:
         return {}
+    place_left(best, depth=2)
+    descend(best)
     search(best, rounds)
+    if None in best.where:
+        # Room for the last visits: let days warp time, search that away, and
+        # leave out whatever still warps.
+        best.allow_warp(allow=True)
+        place_left(best)
+        search(best, rounds // 2)
+        best.allow_warp(allow=False)
+        place_left(best, depth=2)
+        descend(best)
     groups = best.timer.groups
     return {
         day: [(groups[v], start) for v, start in visits]
