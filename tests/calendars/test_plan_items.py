@@ -1,12 +1,13 @@
-"""A plan's calendar UIDs are found by search, and are the ones a scan found."""
+"""A plan's calendar UIDs and sort keys, made faster, are the ones made before."""
 
 from __future__ import annotations
 
 import pendulum
+import pytest
 
 from roadshow.model import OvernightStay, Plan, Scenario
 from roadshow.planner import solve
-from roadshow.versions import CalendarItem, _uid, event_uid, plan_items
+from roadshow.versions import CalendarItem, _uid, _utc_text, event_uid, plan_items
 
 
 def _scanned_items(plan: Plan) -> tuple[CalendarItem, ...]:
@@ -85,3 +86,18 @@ def test_days_in_mixed_zones_are_scanned(nhs2008_scenario: Scenario, kit) -> Non
     ]
     plan = Plan(scenario_id="nhs-2008", events=[early, late], stays=stays)
     assert plan_items(plan) == _scanned_items(plan)
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC", "America/St_Johns"])
+def test_utc_text_is_pendulums_format(zone: str) -> None:
+    """Sort keys and signatures read as pendulum wrote them, over years and DST."""
+    starts = [
+        pendulum.datetime(year, 1, 1, tz=zone) for year in (1, 10, 999, 2008, 9998)
+    ]
+    starts += [
+        pendulum.datetime(2008, 10, 25, 23, 59, 59, 999999, tz=zone).add(minutes=m)
+        for m in range(0, 3 * 24 * 60, 37)
+    ]
+    for value in starts:
+        expected = value.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
+        assert _utc_text(value) == expected
