@@ -31,8 +31,8 @@ MAX_RUN = 8
 class DayTimer:
     """Times a day's visits (indices into *groups*) at their earliest starts, cached.
 
-    Days whose windows are alike relative to their midnight (``shape``) share
-    the cache, so a plan of weeks times each distinct day once.
+    :meth:`shape` numbers the days whose windows are alike relative to their
+    midnight, so that costs (which do not depend on the date) can be shared.
     """
 
     def __init__(self, ctx: Context, person_id: str, groups: Sequence[Group]) -> None:
@@ -46,7 +46,7 @@ class DayTimer:
         self._shape: dict[int, tuple[int, int]] = {}
         self._shapes: dict[tuple[int, ...], int] = {}
         self._days: dict[
-            tuple[object, str, tuple[int, ...]], tuple[list[Item], int] | None
+            tuple[int, str, tuple[int, ...]], tuple[list[Item], int] | None
         ] = {}
 
     def shape(self, day: int) -> tuple[int, int]:
@@ -87,20 +87,10 @@ class DayTimer:
         search): a search may pass through such days on its way to ones that
         fit. None when a journey cannot even end within travel hours.
         """
-        zero, shape = self.shape(day)
-        key = (shape, start_at, visits)
+        key = (day, start_at, visits)
         if key not in self._days:
-            found = self._time(day, start_at, visits)
-            # Kept relative to midnight: days of one shape share it.
-            self._days[key] = (
-                None
-                if found is None
-                else ([_shift(i, -zero) for i in found[0]], found[1])
-            )
-        cached = self._days[key]
-        if cached is None:
-            return None
-        return [_shift(i, zero) for i in cached[0]], cached[1]
+            self._days[key] = self._time(day, start_at, visits)
+        return self._days[key]
 
     def _time(
         self, day: int, start_at: str, visits: tuple[int, ...]
@@ -159,12 +149,6 @@ class DayTimer:
         return sum(
             self.ctx.minutes(self.person_id, a, b) for a, b in pairwise(stops) if a != b
         )
-
-
-def _shift(item: Item, by: int) -> Item:
-    return item._replace(
-        start=item.start + by, end=item.end + by, finish=item.finish + by
-    )
 
 
 State = tuple[int, int]

@@ -9,8 +9,12 @@ last venue; at most ``max_nights_away_in_row`` away, each allowed by
 nights away, late finishes. Moves (granular: only next to a visit's nearest
 visits) are relocate, exchange and 2-opt* between days, and exchanging whole
 days; when none improves, ruin-and-recreate removes a cluster of nearby visits
-and re-inserts them cheapest first, kept only if the plan got better. A seeded
-generator and an iteration count (never the clock) make it repeatable.
+(or two days) and re-inserts them cheapest first, under threshold accepting,
+ending on the best plan seen. A visit with no place gets one by reordering a
+day, cutting a block anew, or an ejection chain; if it still has none, days may
+warp time (a visit starting late, at a cost above any travel) while the search
+makes room, and whatever still warps at the end is left out. A seeded generator
+and round counts (never the clock) make it repeatable.
 
 The result is a proposal: :func:`roadshow.planner._routes.seed_days` places it
 in the real :class:`~roadshow.planner._schedule.Schedule`, which judges it.
@@ -439,7 +443,7 @@ def place_left(plan: DayPlan, depth: int = 1) -> None:
     If it has none: a day of one of its nearest visits in another order with
     it, else the days of the block of one of its nearest visits cut
     anew with it (:meth:`DayPlan.resplit`), else an ejection chain of up to
-    *depth* links (:func:`_eject`).
+    *depth* links (:func:`_eject`); with *depth* 0, only the first.
     """
     for v in range(len(plan.where)):
         if plan.where[v] is not None:
@@ -447,6 +451,8 @@ def place_left(plan: DayPlan, depth: int = 1) -> None:
         found = plan.best(plan.everywhere(v))
         if found is not None:
             plan.apply(found[1])
+            continue
+        if depth == 0:
             continue
         days = sorted({d for u in plan.near[v] if (d := plan.where[u]) is not None})
         # The order of a day's visits may have to change to make room for one more.
