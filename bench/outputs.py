@@ -12,8 +12,9 @@ Runs the real CLI as a fresh process, one at a time, on the default scenario:
 
 Each ``--out`` run but the last gets a fresh folder. Prints the median wall time
 and the median CPU time of the process (user + system, worker processes
-included) of each, and each one's ratio to ``--no-out``. On a shared machine wall
-times move with the load; the CPU ratios move less.
+included) of each, and each one's ratio to ``--no-out``, then how many PDF
+itineraries and pages a run printed and the load average before and after. On a
+shared machine wall times move with the load; the CPU ratios move less.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pypdf import PdfReader
 
 EPOCH = "1220256000"
 
@@ -62,6 +65,7 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-outputs-"))
     modes = ["--no-out", "--out", "--out --pdf", "--out --pdf, unchanged"]
     times: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+    load_before = os.getloadavg()
     try:
         for n in range(options.runs):
             times["--no-out"].append(run([*scenario, "--no-out"]))
@@ -71,6 +75,8 @@ def main() -> None:
             times["--out --pdf, unchanged"].append(
                 run([*scenario, "--out", folder, "--pdf"])
             )
+        printed = sorted((root / "p0" / "latest" / "itineraries").glob("*.pdf"))
+        pages = sum(len(PdfReader(path).pages) for path in printed)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     base_wall = statistics.median(w for w, _ in times["--no-out"])
@@ -86,6 +92,9 @@ def main() -> None:
             f"{mode:<24} {wall:>8.2f} {wall / base_wall:>6.2f}"
             f" {cpu:>8.2f} {cpu / base_cpu:>6.2f}"
         )
+    load = " ".join(f"{n:.2f}" for n in (*load_before, *os.getloadavg()))
+    print(f"--pdf printed {len(printed)} itineraries, {pages} pages")
+    print(f"load average (1, 5, 15 min) before, after: {load}")
 
 
 if __name__ == "__main__":
