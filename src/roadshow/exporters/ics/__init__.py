@@ -1,9 +1,12 @@
 """iCalendar (RFC 5545) calendars of a plan, for subscription feeds and imports.
 
-Every byte of iCalendar text is produced by the ``icalendar`` package (escaping,
-75-octet folding, CRLF); this module only decides what goes in. The output is a
-pure function of the scenario, the plan and the :class:`PlanVersion` it was issued
-as, so the same plan version always renders to the same bytes.
+Every line of iCalendar text is made by the ``icalendar`` package's own functions
+(value types, escaping, 75-octet folding); this package decides what goes in and,
+for speed, joins an entry's lines itself in the order ``Event.to_ical`` gives them,
+each distinct line made once (``_lines``; tests compare every file with icalendar's
+whole-calendar output). The output is a pure function of the scenario, the plan
+and the :class:`PlanVersion` it was issued as, so the same plan version always
+renders to the same bytes.
 
 What clients need to update events in place, and how this module provides it:
 
