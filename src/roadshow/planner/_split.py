@@ -45,6 +45,7 @@ class DayTimer:
         self.nights = [ctx.night_place(person_id, v) for v in self.venues]
         self._shape: dict[int, tuple[int, int]] = {}
         self._shapes: dict[tuple[int, ...], int] = {}
+        self._starts: dict[tuple[int, int], tuple[int, ...]] = {}
         self._days: dict[
             tuple[int, str, tuple[int, ...]], tuple[list[Item], int] | None
         ] = {}
@@ -102,7 +103,9 @@ class DayTimer:
         warp = 0
         for k in visits:
             group, venue = self.groups[k], self.venues[k]
-            starts = ctx.starts(group, day)
+            starts = self._starts.get((k, day))
+            if starts is None:
+                starts = self._starts[(k, day)] = ctx.starts(group, day)
             if not starts:
                 return None
             before, after = group.spans[pid]

@@ -49,6 +49,8 @@ W_WARP = W_IDLE
 """A minute of time warp outweighs any travel; a visit left out outweighs both."""
 
 Days = dict[int, tuple[int, ...]]
+State = tuple[str, int]
+"""(where the night before a day is spent, nights away in a row by then)."""
 
 
 class DayPlan:
@@ -79,6 +81,8 @@ class DayPlan:
             for v in visits:
                 self.where[v] = day
         self._cache: dict[tuple[int, tuple[tuple[int, ...], ...]], int] = {}
+        self._kept: dict[int, list[dict[State, int]]] = {}
+        self._rest: dict[tuple[int, int, State], int | None] = {}
         self._days: dict[object, list[tuple[str, int]]] = {}
         self.strict = True
         """False: a day may warp time, at a cost above travel (see DayTimer.timed)."""
@@ -94,13 +98,85 @@ class DayPlan:
         return sum(self.block_cost) + left * W_UNPLACED
 
     def _block(self, b: int, plan: Days) -> int:
-        """The cheapest choice of nights through block *b* (huge when none works)."""
+        """The cheapest choice of nights through block *b* (huge when none works).
+
+        Only the changed days (and the day before, whose night depends on the
+        next day's first visit) are routed again: the current plan's costs to
+        reach each state before a day, and from it to the block's end, are kept
+        (:meth:`_ahead`, :meth:`_behind`), as the planner's Timeline does.
+        """
         block = self.blocks[b]
         key = (b, tuple(plan[d] for d in block))
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._nights(block, plan)
+            changed = [k for k, d in enumerate(block) if plan[d] != self.plan[d]]
+            if not changed:
+                found = self._nights(block, plan)
+            else:
+                first, last = max(changed[0] - 1, 0), changed[-1]
+                states = self._ahead(b)[first]
+                for k in range(first, last + 1):
+                    states = self._step(block, k, plan, states)
+                costs = [
+                    c + rest
+                    for s, c in states.items()
+                    if (rest := self._behind(b, last + 1, s)) is not None
+                ]
+                found = min(costs) if costs else _INFEASIBLE
+            self._cache[key] = found
         return found
+
+    def _step(
+        self, block: list[int], k: int, plan: Days, states: dict[State, int]
+    ) -> dict[State, int]:
+        """The cheapest cost of each state after day *k* of *block*."""
+        day, home = block[k], self.timer.home
+        visits = plan[day]
+        tomorrow = plan[block[k + 1]] if k + 1 < len(block) else ()
+        out: dict[State, int] = {}
+        for (place, away), cost in states.items():
+            if not visits:
+                # A day away with nothing in it is no option.
+                if away == 0 and cost < out.get((home, 0), cost + 1):
+                    out[(home, 0)] = cost
+                continue
+            for state, extra in self._day(day, place, away, visits, tomorrow):
+                total = cost + extra
+                if total < out.get(state, total + 1):
+                    out[state] = total
+        return out
+
+    def _forget(self, b: int) -> None:
+        self._kept.pop(b, None)
+        for key in [key for key in self._rest if key[0] == b]:
+            del self._rest[key]
+
+    def _ahead(self, b: int) -> list[dict[State, int]]:
+        """For the current plan: the cost of each state before each day of *b*."""
+        found = self._kept.get(b)
+        if found is None:
+            block, home = self.blocks[b], self.timer.home
+            found = [{(home, 0): 0}]
+            for k in range(len(block)):
+                found.append(self._step(block, k, self.plan, found[-1]))
+            self._kept[b] = found
+        return found
+
+    def _behind(self, b: int, k: int, state: State) -> int | None:
+        """For the current plan: the cost from *state* before day *k* of *b* on."""
+        block = self.blocks[b]
+        if k == len(block):
+            return 0 if state == (self.timer.home, 0) else None
+        key = (b, k, state)
+        if key not in self._rest:
+            ends = self._step(block, k, self.plan, {state: 0})
+            costs = [
+                c + rest
+                for s, c in ends.items()
+                if (rest := self._behind(b, k + 1, s)) is not None
+            ]
+            self._rest[key] = min(costs) if costs else None
+        return self._rest[key]
 
     def _nights(
         self, block: list[int], plan: Days, path: list[str] | None = None
@@ -216,6 +292,8 @@ class DayPlan:
         self.strict = not allow
         self._cache.clear()
         self._days.clear()
+        self._kept.clear()
+        self._rest.clear()
         self.block_cost = [self._block(b, self.plan) for b in range(len(self.blocks))]
         for b, block in enumerate(self.blocks):
             while self.block_cost[b] >= _INFEASIBLE:
@@ -233,6 +311,8 @@ class DayPlan:
             list(saved[1]),
             list(saved[2]),
         )
+        self._kept.clear()
+        self._rest.clear()
 
     def delta(self, changes: Days) -> int:
         """The cost change if the days in *changes* held those visits instead."""
@@ -253,6 +333,7 @@ class DayPlan:
             for v in visits:
                 self.where[v] = day
         for b in {self.block_of[d] for d in changes}:
+            self._forget(b)
             self.block_cost[b] = self._block(b, self.plan)
 
     # --- neighbourhoods ---------------------------------------------------------
