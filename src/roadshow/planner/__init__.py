@@ -71,8 +71,9 @@ class PlanParams:
         tour_seed: Place the visits of a person with many in the order of a
             short tour through their venues (else in a sweep around their home).
         cut_tours: Where all of a person's visits share one window, cut their
-            tour into days in order before the construction (see
-            :func:`roadshow.planner._routes.seed_days`).
+            tour into days in order before the construction; with at least as
+            many visits as days, by an exact split and a search of the days
+            (see :func:`roadshow.planner._routes.seed_days`).
     """
 
     max_passes: int = 8

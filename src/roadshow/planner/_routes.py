@@ -5,7 +5,10 @@ for a person with many visits spread over weeks, the order of a short tour
 through all their venues (:mod:`roadshow.planner._tsp`) makes better days:
 visits that follow each other on the tour land on the same or following days.
 Where all of a person's visits share one window, the tour is also cut into days
-directly (:func:`seed_days`), trying a few starts and both directions.
+directly (:func:`seed_days`): greedily from a few starts both ways round, and,
+when the person has at least as many visits as days (so how they share days
+decides the travel), by the exact split of :mod:`roadshow.planner._split` and
+the day search of :mod:`roadshow.planner._trips`; the cheaper placement is kept.
 """
 
 from __future__ import annotations
@@ -75,7 +78,9 @@ def seed_days(
     visits, then the next day goes on from there. Where the tour starts decides
     which visits meet the week ends and which are left when the days run out, so
     the tour is cut from :data:`STARTS` places each way round and the cut that
-    places most, then costs least, is kept. Visits it cannot place are left for
+    places most, then costs least, is kept; for a person with at least as many
+    visits as days, so are the searched days (:func:`_best_seed`) if they place
+    more or cost less. Visits it cannot place are left for
     the general construction. People whose visits have different windows keep
     the tour only as the construction's order. Returns the people whose tour
     was cut.
