@@ -245,6 +245,9 @@ class Timeline:
         """The person's routing cost over the whole window."""
         self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
         self._night_options: dict[int, tuple[str, ...]] = {}
+        self._options_by_ends: dict[
+            tuple[int, Item | None, Item | None], tuple[str, ...]
+        ] = {}
         for day in sorted(ctx.fixed.get(person_id, {})):
             items = list(commitment_items(ctx, person_id, day))
             # A commitment nobody can reach stays busy time only (the checker says so).
@@ -271,13 +274,14 @@ class Timeline:
         changed = night in items_of or night + 1 in items_of
         if not changed and night in self._night_options:
             return self._night_options[night]
-        found = night_options(
-            self.ctx,
-            self.person_id,
-            self._get(night, items_of),
-            self._get(night + 1, items_of),
-            night,
-        )
+        today, tomorrow = self._get(night, items_of), self._get(night + 1, items_of)
+        # The options read only today's last and tomorrow's first item: trials
+        # that change the middle of a day, and undone changes, find them here.
+        key = (night, today[-1] if today else None, tomorrow[0] if tomorrow else None)
+        found = self._options_by_ends.get(key)
+        if found is None:
+            found = night_options(self.ctx, self.person_id, today, tomorrow, night)
+            self._options_by_ends[key] = found
         if not changed:
             self._night_options[night] = found
         return found
@@ -415,13 +419,18 @@ class Timeline:
                 out = self._reset
             else:
                 self._set_anchor_cost(d, 0)
+            # Past hi, days and nights are as before: a table that comes out as
+            # before leaves every later table (and anchor cost) as it was.
+            unchanged = d >= hi and out == self.forward[d + 1]
             self.forward[d + 1] = out
-            if d >= hi and self.is_anchor(d):
+            if unchanged or (d >= hi and self.is_anchor(d)):
                 break  # tables after an anchor do not depend on what came before
         for d in range(hi, -1, -1):
             after = self._reset if self.is_anchor(d) else self.backward[d + 1]
-            self.backward[d] = self._step_back(d, after)
-            if d <= lo and self.is_anchor(d - 1):
+            out = self._step_back(d, after)
+            unchanged = d <= lo and out == self.backward[d]
+            self.backward[d] = out
+            if unchanged or (d <= lo and self.is_anchor(d - 1)):
                 break
 
     def snapshot(self) -> Saved:
