@@ -96,44 +96,50 @@ class DayTimer:
     def _time(
         self, day: int, start_at: str, visits: tuple[int, ...]
     ) -> tuple[list[Item], int] | None:
-        ctx, pid, p = self.ctx, self.person_id, self.person
-        t_start, t_end = p.travel_start[day], p.travel_end[day]
-        items: list[Item] = []
-        here = start_at
-        warp = 0
-        for k in visits:
-            group, venue = self.groups[k], self.venues[k]
-            starts = self._starts.get((k, day))
-            if starts is None:
-                starts = self._starts[(k, day)] = ctx.starts(group, day)
-            if not starts:
+        # Visits are timed one after another: a run extends its (cached) run
+        # less the last visit, as the split asks for each run and then a longer.
+        if not visits:
+            return [], 0
+        if len(visits) > 1:
+            found = self.timed(day, start_at, visits[:-1])
+            if found is None:
                 return None
-            before, after = group.spans[pid]
-            lead = group.leads[pid]
-            if here == venue:
-                earliest = items[-1].end if items else starts[0] + before
-            else:
-                free = max(items[-1].end, t_start) if items else t_start
-                earliest = free + ctx.minutes(pid, here, venue) + lead
-                if earliest - lead > t_end:
-                    return None
-            at = bisect.bisect_left(starts, earliest - before)
-            if at == len(starts):
-                warp += earliest - before - starts[-1]
-                at -= 1
-            start = starts[at]
-            items.append(
-                Item(
-                    start + before,
-                    start + after,
-                    venue,
-                    group.index,
-                    start + group.finishes[pid],
-                    lead,
-                )
-            )
-            here = venue
-        return items, warp
+            items, warp = found
+        else:
+            items, warp = [], 0
+        ctx, pid, p = self.ctx, self.person_id, self.person
+        k = visits[-1]
+        group, venue = self.groups[k], self.venues[k]
+        starts = self._starts.get((k, day))
+        if starts is None:
+            starts = self._starts[(k, day)] = ctx.starts(group, day)
+        if not starts:
+            return None
+        before, after = group.spans[pid]
+        lead = group.leads[pid]
+        here = items[-1].venue if items else start_at
+        if here == venue:
+            earliest = items[-1].end if items else starts[0] + before
+        else:
+            t_start = p.travel_start[day]
+            free = max(items[-1].end, t_start) if items else t_start
+            earliest = free + ctx.minutes(pid, here, venue) + lead
+            if earliest - lead > p.travel_end[day]:
+                return None
+        at = bisect.bisect_left(starts, earliest - before)
+        if at == len(starts):
+            warp += earliest - before - starts[-1]
+            at -= 1
+        start = starts[at]
+        item = Item(
+            start + before,
+            start + after,
+            venue,
+            group.index,
+            start + group.finishes[pid],
+            lead,
+        )
+        return [*items, item], warp
 
     def end(self, day: int, items: list[Item], end_at: str) -> tuple[int, bool] | None:
         """Travel minutes from the last item to *end_at*, and whether it ends late."""
