@@ -134,6 +134,8 @@ class PersonDays:
         self, earliest: int, arrive_by: int, minutes: int
     ) -> int | None:
         """Leave as soon as possible after *earliest*, around commitments."""
+        if not self.busy:  # the common case, without the search
+            return earliest if earliest + minutes <= arrive_by else None
         depart = earliest
         while depart + minutes <= arrive_by:
             busy = self.busy_overlapping(depart, depart + minutes)
@@ -147,6 +149,8 @@ class PersonDays:
     ) -> int | None:
         """Leave as late as possible to arrive by *arrive_by*, around commitments."""
         depart = arrive_by - minutes
+        if not self.busy:  # the common case, without the search
+            return depart if depart >= earliest else None
         while depart >= earliest:
             busy = self.busy_overlapping(depart, depart + minutes)
             if not busy:
@@ -244,6 +248,13 @@ class Context:
             )
             table[(from_id, to_id)] = found
         return found
+
+    def minutes_table(self, person_id: str) -> dict[tuple[str, str], int]:
+        """The minutes :meth:`minutes` has found for *person_id*'s mode so far.
+
+        Hot loops look a journey up here first and call :meth:`minutes` on a miss.
+        """
+        return self._tables[person_id]
 
     def can_stay(self, person_id: str, venue: str) -> bool:
         """Tell whether *person_id* may sleep near *venue* (far enough from home)."""

@@ -57,7 +57,7 @@ def commitment_items(ctx: Context, person_id: str, day: int) -> tuple[Item, ...]
     )
 
 
-def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept flat
+def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0915, PLR0917 - the hot path, kept flat
     ctx: Context,
     person_id: str,
     day: int,
@@ -75,12 +75,15 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
     """
     person = ctx.people[person_id]
     t_start, t_end = person.travel_start[day], person.travel_end[day]
+    table = ctx.minutes_table(person_id)  # looked up first: most journeys are known
     travel = 0
     tight = 0
     if items:
         first = items[0]
         if start_at != first.venue:
-            minutes = ctx.minutes(person_id, start_at, first.venue)
+            minutes = table.get((start_at, first.venue))
+            if minutes is None:
+                minutes = ctx.minutes(person_id, start_at, first.venue)
             depart = person.latest_departure(t_start, first.start - first.lead, minutes)
             if depart is None:
                 return None
@@ -93,7 +96,9 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
                 return None
             spare = item.start - previous.end
             if previous.venue != item.venue:
-                minutes = ctx.minutes(person_id, previous.venue, item.venue)
+                minutes = table.get((previous.venue, item.venue))
+                if minutes is None:
+                    minutes = ctx.minutes(person_id, previous.venue, item.venue)
                 spare -= minutes
                 depart = person.earliest_departure(
                     max(previous.end, t_start),
@@ -116,7 +121,9 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
             else max(item.finish for item in items)
         )
         if end_at != previous.venue:
-            minutes = ctx.minutes(person_id, previous.venue, end_at)
+            minutes = table.get((previous.venue, end_at))
+            if minutes is None:
+                minutes = ctx.minutes(person_id, previous.venue, end_at)
             depart = person.earliest_departure(previous.end, t_end, minutes)
             if depart is None:
                 return None
@@ -125,7 +132,9 @@ def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0917 - the hot path, kept fla
             if legs is not None:
                 legs.append(Leg(previous.venue, end_at, depart, end))
     elif start_at != end_at:
-        minutes = ctx.minutes(person_id, start_at, end_at)
+        minutes = table.get((start_at, end_at))
+        if minutes is None:
+            minutes = ctx.minutes(person_id, start_at, end_at)
         depart = person.earliest_departure(t_start, t_end, minutes)
         if depart is None:
             return None
@@ -293,17 +302,32 @@ class Timeline:
     def _route(
         self, day: int, start_at: str, end_at: str, items_of: dict[int, Sequence[Item]]
     ) -> int | None:
-        if day in items_of:  # a trial: never cached
-            items = items_of[day]
-            route = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
-            return self._idle(route, start_at, items, end_at)
-        cache = self._routes.setdefault(day, {})
+        items, cache = self._day_routes(day, items_of)
         key = (start_at, end_at)
         if key not in cache:
-            items = self.items.get(day, ())
-            route = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
-            cache[key] = self._idle(route, start_at, items, end_at)
+            cache[key] = self._cost(day, start_at, items, end_at)
         return cache[key]
+
+    def _day_routes(
+        self, day: int, items_of: dict[int, Sequence[Item]]
+    ) -> tuple[Sequence[Item], dict[tuple[str, str], int | None]]:
+        """The day's items and its cache of route costs by (start, end) place.
+
+        A trial's items get a fresh cache, kept only for the one step.
+        """
+        items = items_of.get(day)
+        if items is not None:
+            return items, {}
+        cache = self._routes.get(day)
+        if cache is None:
+            cache = self._routes[day] = {}
+        return self.items.get(day, ()), cache
+
+    def _cost(
+        self, day: int, start_at: str, items: Sequence[Item], end_at: str
+    ) -> int | None:
+        route = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
+        return self._idle(route, start_at, items, end_at)
 
     def _idle(
         self, cost: int | None, start_at: str, items: Sequence[Item], end_at: str
@@ -318,46 +342,58 @@ class Timeline:
     ) -> Table:
         """Advance a table of states at night ``day - 1`` through *day*."""
         options = self._options(day, items_of)
-        max_away = self.ctx.max_away
+        items, routes = self._day_routes(day, items_of)
+        max_away, home = self.ctx.max_away, self.home
         out: Table = {}
-        routes: dict[tuple[str, str], int | None] = {}
         for (slept, away), cost in states.items():
             for place in options:
-                in_row = 0 if place == self.home else away + 1
-                if in_row > max_away:
-                    continue
+                if place == home:
+                    in_row, night = 0, 0
+                else:
+                    in_row, night = away + 1, W_NIGHT
+                    if in_row > max_away:
+                        continue
                 key = (slept, place)
-                if key not in routes:
-                    routes[key] = self._route(day, slept, place, items_of)
-                route = routes[key]
+                if key in routes:
+                    route = routes[key]
+                else:
+                    route = routes[key] = self._cost(day, slept, items, place)
                 if route is None:
                     continue
-                total = cost + route + (0 if in_row == 0 else W_NIGHT)
+                total = cost + route + night
                 state = (place, in_row)
-                if total < out.get(state, total + 1):
+                best = out.get(state)
+                if best is None or total < best:
                     out[state] = total
         return out
 
     def _step_back(self, day: int, after: Table) -> Table:
         """Cost from a state at night ``day - 1`` through *day* to the next anchor."""
         options = self._options(day, {})
-        max_away = self.ctx.max_away
-        starts = [(self.home, 0)]
+        items, routes = self._day_routes(day, {})
+        max_away, home = self.ctx.max_away, self.home
+        starts = [(home, 0)]
         if day > 0:
-            away_places = [p for p in self._options(day - 1, {}) if p != self.home]
+            away_places = [p for p in self._options(day - 1, {}) if p != home]
             starts += [(p, n) for p in away_places for n in range(1, max_away + 1)]
         out: Table = {}
         for slept, away in starts:
             best = None
             for place in options:
-                in_row = 0 if place == self.home else away + 1
-                rest = after.get((place, in_row))
+                if place == home:
+                    rest, night = after.get((home, 0)), 0
+                else:
+                    rest, night = after.get((place, away + 1)), W_NIGHT
                 if rest is None:
                     continue
-                route = self._route(day, slept, place, {})
+                key = (slept, place)
+                if key in routes:
+                    route = routes[key]
+                else:
+                    route = routes[key] = self._cost(day, slept, items, place)
                 if route is None:
                     continue
-                total = route + (0 if in_row == 0 else W_NIGHT) + rest
+                total = route + night + rest
                 if best is None or total < best:
                     best = total
             if best is not None:
