@@ -440,6 +440,11 @@ class Timeline:
 
     def commit(self, day: int, items: list[Item]) -> None:
         """Set *day*'s items and update the tables (the change must be feasible)."""
+        old = self.items.get(day, ())
+        # The night before the day reads only its first item, the night after
+        # only its last: a night whose items stay leaves the tables beyond it.
+        same_first = (old[0] if old else None) == (items[0] if items else None)
+        same_last = (old[-1] if old else None) == (items[-1] if items else None)
         if items:
             self.items[day] = items
         else:
@@ -447,7 +452,8 @@ class Timeline:
         self._routes.pop(day, None)
         self._night_options.pop(day - 1, None)
         self._night_options.pop(day, None)
-        lo, hi = max(day - 1, 0), min(day + 1, self.days - 1)
+        lo = day if same_first else max(day - 1, 0)
+        hi = day if same_last else min(day + 1, self.days - 1)
         for d in range(lo, self.days):
             out = self._step(d, self.forward[d], {})
             if self.is_anchor(d):
