@@ -280,9 +280,11 @@ class Timeline:
     ) -> tuple[str, ...]:
         if night >= self.days - 1:
             return (self.home,)
-        changed = night in items_of or night + 1 in items_of
-        if not changed and night in self._night_options:
-            return self._night_options[night]
+        changed = bool(items_of) and (night in items_of or night + 1 in items_of)
+        if not changed:
+            found = self._night_options.get(night)
+            if found is not None:
+                return found
         today, tomorrow = self._get(night, items_of), self._get(night + 1, items_of)
         # The options read only today's last and tomorrow's first item: trials
         # that change the middle of a day, and undone changes, find them here.
@@ -430,11 +432,13 @@ class Timeline:
             )
         if new is None:
             return None
+        # The nearest anchors around (is_anchor, inlined: segments can be long).
+        days, held = self.days, self.items
         first = lo - 1
-        while not self.is_anchor(first):
+        while 0 <= first < days - 1 and (first in held or first + 1 in held):
             first -= 1
         last = hi
-        while not self.is_anchor(last):
+        while 0 <= last < days - 1 and (last in held or last + 1 in held):
             last += 1
         return new - sum(self.anchor_cost[max(first + 1, 0) : last + 1])
 
