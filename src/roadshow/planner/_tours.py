@@ -25,16 +25,7 @@ def tours(
         and not g.problems
         and len(ctx.candidate_days[g.index]) > 1
     ]
-    components: list[list[Group]] = []
-    for group in sorted(exclusive, key=lambda g: g.index):
-        joined = [
-            c for c in components if any(set(group.people) & set(o.people) for o in c)
-        ]
-        merged = [group]
-        for c in joined:
-            merged += c
-            components.remove(c)
-        components.append(merged)
+    components = _components(sorted(exclusive, key=lambda g: g.index))
     out = []
     for component in components:
         if not _SMALLEST_TOUR <= len(component) <= max_groups:
@@ -52,3 +43,38 @@ def tours(
             continue
         out.append(sorted(component, key=lambda g: g.index))
     return out
+
+
+def _components(groups: list[Group]) -> list[list[Group]]:
+    """Groups (by ascending index) joined while they share an attendee.
+
+    Each group merges the components of its people into one, which then goes
+    last: the order is by the last group each component took in.
+    """
+    # Components of "shares an attendee", kept by key with each person's key,
+    # so a group meets only the components of its own people.
+    owner: dict[str, int] = {}
+    members: dict[int, list[Group]] = {}
+    people: dict[int, set[str]] = {}
+    for group in groups:
+        keys = {owner[p] for p in group.people if p in owner}
+        if keys:  # merge into the component with the most people: fewest moves
+            key = max(keys, key=lambda k: (len(people[k]), k))
+        else:
+            key = group.index
+            members[key], people[key] = [], set()
+        for other in sorted(keys - {key}):
+            members[key] += members.pop(other)
+            for p in people[other]:
+                owner[p] = key
+            people[key] |= people.pop(other)
+        members[key].append(group)
+        for p in group.people:
+            owner[p] = key
+        people[key].update(group.people)
+    # In the order the merging kept them: by the last group each took in, which
+    # comes first in its component (the tour's kind rules are read from it).
+    return sorted(
+        (sorted(c, key=lambda g: -g.index) for c in members.values()),
+        key=lambda c: c[0].index,
+    )
