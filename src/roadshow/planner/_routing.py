@@ -285,7 +285,13 @@ class Timeline:
             found = self._night_options.get(night)
             if found is not None:
                 return found
-        today, tomorrow = self._get(night, items_of), self._get(night + 1, items_of)
+        held = self.items
+        today = items_of.get(night)
+        if today is None:
+            today = held.get(night, ())
+        tomorrow = items_of.get(night + 1)
+        if tomorrow is None:
+            tomorrow = held.get(night + 1, ())
         # The options read only today's last and tomorrow's first item: trials
         # that change the middle of a day, and undone changes, find them here.
         key = (night, today[-1] if today else None, tomorrow[0] if tomorrow else None)
@@ -296,10 +302,6 @@ class Timeline:
         if not changed:
             self._night_options[night] = found
         return found
-
-    def _get(self, day: int, items_of: dict[int, Sequence[Item]]) -> Sequence[Item]:
-        found = items_of.get(day)
-        return found if found is not None else self.items.get(day, ())
 
     def _route(
         self, day: int, start_at: str, end_at: str, items_of: dict[int, Sequence[Item]]

@@ -278,9 +278,14 @@ class Schedule:
             )
         limit = group.kind_rules.neighbour_km
         if limit is not None:
+            placements, is_near, venue = (
+                self.placements,
+                self.ctx.is_near,
+                placement.venue,
+            )
             for other in self.kind_day[(group.kind, placement.day)]:
-                if other != group.index and self.ctx.is_near(
-                    placement.venue, self.placements[other].venue, limit
+                if other != group.index and is_near(
+                    venue, placements[other].venue, limit
                 ):
                     cost += W_NEIGHBOUR
         return cost
