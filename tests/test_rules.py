@@ -12,6 +12,9 @@ from roadshow.checks import check
 from roadshow.model import CalendarRules, Scenario
 from roadshow.planner import plan as make_plan
 from roadshow.rules import (
+    allowed_days,
+    days_between,
+    is_allowed_day,
     is_bank_holiday,
     is_blacked_out,
     is_working_day,
@@ -129,3 +132,23 @@ def test_check_flags_a_friday_event_under_a_friday_weekend() -> None:
     ]
     assert len(found) == 1
     assert "Friday" in found[0].message
+
+
+def test_requests_with_one_rule_share_their_days(nhs2008_scenario: Scenario) -> None:
+    """allowed_days is what the planner reads once per rule: two requests with the
+    same window and slot days are one rule, and it allows exactly the days
+    is_allowed_day allows (Sundays, Saturdays, a bank holiday and the window's
+    ends included)."""
+    s = nhs2008_scenario
+    evening = nhs2008_scenario.requests[-1]
+    later = attrs.evolve(evening, request_id="other", title="Another")
+    assert allowed_days(evening, s) == allowed_days(later, s)
+    calendar = attrs.evolve(s.calendar, extra_holidays={Date(2008, 9, 17)})
+    s = attrs.evolve(s, calendar=calendar)
+    for request in (evening, s.requests[0]):
+        rule = allowed_days(request, s)
+        days = list(days_between(s.start_on.subtract(days=3), s.end_on.add(days=3)))
+        assert [rule.allows(d, s.calendar) for d in days] == [
+            is_allowed_day(d, request, s) for d in days
+        ]
+        assert not rule.allows(Date(2008, 9, 17), s.calendar)

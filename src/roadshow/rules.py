@@ -11,6 +11,7 @@ from functools import cache
 
 import attrs
 import holidays as holidays_lib
+from attrs import frozen
 from pendulum import Date
 
 from roadshow.errors import InvalidModelError
@@ -134,13 +135,37 @@ def is_allowed_day(day: Date, request: EventRequest, scenario: Scenario) -> bool
     Weekends are allowed only when one of the request's slots names them; bank
     holidays never are. People's blackouts are checked separately.
     """
+    return allowed_days(request, scenario).allows(day, scenario.calendar)
+
+
+@frozen
+class AllowedDays:
+    """What the calendar allows a request: a window and weekdays (no holidays).
+
+    Requests with the same window and slot days are allowed the same days, so
+    the planner works them out once per distinct rule (:func:`allowed_days`).
+    """
+
+    first: Date
+    last: Date
+    weekdays: frozenset[int]
+
+    def allows(self, day: Date, calendar: CalendarRules) -> bool:
+        """Tell whether *day* is in the window, on a weekday, and no holiday."""
+        return (
+            self.first <= day <= self.last
+            and day.weekday() in self.weekdays
+            and not is_bank_holiday(day, calendar)
+        )
+
+
+def allowed_days(request: EventRequest, scenario: Scenario) -> AllowedDays:
+    """The days the calendar allows *request*, as a rule (:func:`is_allowed_day`)."""
     first, last = request_window(request, scenario)
-    if not first <= day <= last or is_bank_holiday(day, scenario.calendar):
-        return False
-    slot_days = {
+    weekdays = frozenset(
         d for slot in request_slots(request, scenario.calendar) for d in slot.days
-    }
-    return day.weekday() in slot_days
+    )
+    return AllowedDays(first, last, weekdays)
 
 
 def slot_windows(

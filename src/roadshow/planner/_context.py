@@ -21,7 +21,13 @@ from pendulum import Date
 
 from roadshow.model import EventRequest, KindRules, Person, Scenario
 from roadshow.planner._lodging import best_lodging
-from roadshow.rules import days_between, is_allowed_day, is_blacked_out, slot_windows
+from roadshow.rules import (
+    AllowedDays,
+    allowed_days,
+    days_between,
+    is_blacked_out,
+    slot_windows,
+)
 from roadshow.timeutil import clock_minutes, day_minute, epoch_minute, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
 
@@ -395,21 +401,55 @@ class Context:
         out = {}
         for g in self.groups:
             days = []
+            rules = [self._allowed(m.request) for m in g.members]
+            away = [self._blacked_out(p) for p in g.people]
             for day in self.days if not g.problems else ():
                 if g.pin_day is not None and day.index != g.pin_day:
                     continue
-                if g.pin_day is None and not all(
-                    is_allowed_day(day.date, m.request, self.scenario)
-                    for m in g.members
-                ):
+                if g.pin_day is None and not all(day.index in r for r in rules):
                     continue
-                if any(is_blacked_out(p, day.date, self.scenario) for p in g.people):
+                if any(day.index in b for b in away):
                     continue
                 if self.closed and all(self._closed_all_day(v, day) for v in g.venues):
                     continue
                 days.append(day.index)
             out[g.index] = tuple(days)
         return out
+
+    def _allowed(self, request: EventRequest) -> frozenset[int]:
+        """The days the calendar allows *request*.
+
+        Read once per distinct rule: many requests share a window and slot days.
+        """
+        rule = allowed_days(request, self.scenario)
+        found = self._days_by_rule.get(rule)
+        if found is None:
+            calendar = self.scenario.calendar
+            found = frozenset(
+                d.index for d in self.days if rule.allows(d.date, calendar)
+            )
+            self._days_by_rule[rule] = found
+        return found
+
+    @cached_property
+    def _days_by_rule(self) -> dict[AllowedDays, frozenset[int]]:
+        return {}
+
+    def _blacked_out(self, person_id: str) -> frozenset[int]:
+        """The days *person_id* is blacked out (read once per person)."""
+        found = self._blackout_days.get(person_id)
+        if found is None:
+            found = frozenset(
+                d.index
+                for d in self.days
+                if is_blacked_out(person_id, d.date, self.scenario)
+            )
+            self._blackout_days[person_id] = found
+        return found
+
+    @cached_property
+    def _blackout_days(self) -> dict[str, frozenset[int]]:
+        return {}
 
     def _closed_all_day(self, venue: str, day: Day) -> bool:
         lo = day_minute(day.date, 0, self.tz)
