@@ -57,8 +57,10 @@ def _cuts(n: int, days: int) -> list[list[tuple[int, int]]]:
     return out
 
 
-def test_split_is_the_best_cut_of_the_order(small: Scenario) -> None:
-    """The split's days cost what the cheapest of all cuts of the order costs."""
+def _split_plan(
+    small: Scenario,
+) -> tuple[Context, list[Group], tuple[int, ...], DayPlan]:
+    """The principal's tour order, its days, and the split of the one into the other."""
     ctx = Context(small)
     order = _order(ctx)
     days = ctx.candidate_days[order[0].index]
@@ -71,6 +73,12 @@ def test_split_is_the_best_cut_of_the_order(small: Scenario) -> None:
         days,
         {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
     )
+    return ctx, order, days, plan
+
+
+def test_split_is_the_best_cut_of_the_order(small: Scenario) -> None:
+    """The split's days cost what the cheapest of all cuts of the order costs."""
+    ctx, order, days, plan = _split_plan(small)
     best = min(
         DayPlan(
             ctx,
@@ -87,18 +95,7 @@ def test_split_is_the_best_cut_of_the_order(small: Scenario) -> None:
 
 def test_search_never_loses_and_the_schedule_agrees(small: Scenario) -> None:
     """The searched days cost no more than the split, and place at that cost."""
-    ctx = Context(small)
-    order = _order(ctx)
-    days = ctx.candidate_days[order[0].index]
-    at = {g.index: k for k, g in enumerate(order)}
-    runs = split(ctx, "principal", order, days)
-    plan = DayPlan(
-        ctx,
-        "principal",
-        order,
-        days,
-        {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
-    )
+    ctx, order, days, plan = _split_plan(small)
     before = plan.cost
     place_left(plan)
     descend(plan)

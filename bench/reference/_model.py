@@ -122,7 +122,7 @@ class _Part:
         hi = self.days[-1]
         last_day = len(cal.dates) - 1
         for p in people:
-            self._person(p, nodes, hi, last_day, day_set, keep)
+            add_paths(self, p, nodes, hi, last_day, day_set, keep)
 
     def _group(self, index: int) -> _Group:
         return self.by_index[index]
@@ -280,17 +280,6 @@ class _Part:
                         clash = m.NewBoolVar("")
                         m.AddBoolOr([x1.Not(), x2.Not(), clash])
                         self.terms["neighbours"].append((clash, 1))
-
-    def _person(
-        self,
-        p: str,
-        nodes: dict[tuple[str, int], list[tuple[_Group, str]]],
-        hi: int,
-        last_day: int,
-        day_set: set[int],
-        keep: dict[tuple[str, str], set[str]] | None,
-    ) -> None:
-        add_paths(self, p, nodes, hi, last_day, day_set, keep)
 
     # --- solving ----------------------------------------------------------------------
 
