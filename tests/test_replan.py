@@ -267,3 +267,28 @@ def test_make_room_moves_a_chain_of_two_kept_events() -> None:
     assert by_id["b"].made_room_for == "a"
     assert "make room for Visit a (a)" in by_id["b"].reason
     assert hard(changed, result.plan) == []
+
+
+def test_fresh_plan_that_drops_a_published_event_says_why_it_could_not_be_placed() -> (
+    None
+):
+    """A fresh plan gives a published event's only days to two pinned newcomers:
+    its change is 'unplaced' with the planner's own reason, not the generic
+    're-planned from scratch'; its old slot itself is still valid."""
+    one_a_day = kind_rules("visit", max_per_person_per_day=1)
+    monday, tuesday = DAYS[0], DAYS[1]
+    a = visit("a", "london", earliest_on=monday, latest_on=tuesday)
+    published = solve(scenario([a], end=tuesday, rules=one_a_day)).plan
+    assert [e.request_id for e in published.events] == ["a"]
+    crowded = scenario(
+        [a, visit("n", "london", pin_on=monday), visit("m", "london", pin_on=tuesday)],
+        end=tuesday,
+        rules=one_a_day,
+    )
+    fresh = solve(crowded, baseline=published, fresh=True)
+    assert {u.request_id for u in fresh.plan.unplaced} == {"a"}
+    (change,) = [c for c in fresh.changes if c.request_id == "a"]
+    (unplaced,) = fresh.plan.unplaced
+    assert (change.change, change.cause) == ("unplaced", "fresh")
+    assert change.reason == unplaced.reason
+    assert change.reason != "re-planned from scratch (--fresh)"
