@@ -244,3 +244,57 @@ def test_roadshow_plan_scores_the_same_in_the_reference(
     assert theirs.events
     assert score == evaluate(s, theirs)
     assert len(plan.events) == len(theirs.events)
+
+
+_BOARD_IN_LEEDS = """
+[[commitments]]
+person = "ann"
+start = 2008-09-10T11:00:00
+end = 2008-09-10T13:00:00
+label = "Board"
+place = "leeds"
+"""
+
+
+def test_a_part_without_solution_still_keeps_the_diary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When CP-SAT finds nothing in a part's budget, its events are left out with
+    that reason, and Ann still gets to her Leeds commitment, in her travel
+    hours, and home again."""
+    from bench.reference import _model
+
+    text = _HEAD.format(
+        id="ref", rules="", mode="car", hours="09:00-18:00", late="19:00"
+    )
+    text += "".join(
+        _VENUE.format(id=v, lat=_PLACES[v][0], lon=_PLACES[v][1])
+        for v in ("chelmsford", "home", "leeds", "reading")
+    )
+    text += "".join(_REQUEST.format(id=i, venue=v, when=w) for i, v, w in _MEETINGS)
+    s = parse_scenario(text + _BOARD_IN_LEEDS)
+    monkeypatch.setattr(_model._Part, "solve", lambda _part, _budget: ("UNKNOWN", []))
+
+    result = reference.solve(s, reference.ReferenceParams(deterministic_s=2.0))
+
+    assert result.plan.events == ()
+    assert {u.request_id for u in result.plan.unplaced} == {"reading", "chelmsford"}
+    assert sorted(u.reason for u in result.plan.unplaced) == [
+        "chelmsford: the reference found no solution (UNKNOWN)",
+        "reading: the reference found no solution (UNKNOWN)",
+    ]
+    assert not result.optimal
+    # 343 minutes from London by car: leaving at 05:17 would break her travel
+    # hours (07:00-22:00), so she goes the evening before and sleeps in Leeds.
+    out, back = result.plan.legs
+    assert [(out.from_id, out.to_id), (back.from_id, back.to_id)] == [
+        ("home", "leeds"),
+        ("leeds", "home"),
+    ]
+    board = s.commitments[0]
+    assert out.arrive == board.start.subtract(days=1).replace(hour=19, minute=0)
+    assert [(n.night_of.isoformat(), n.venue_id) for n in result.plan.stays] == [
+        ("2008-09-09", "leeds")
+    ]
+    assert back.depart == board.end
+    assert {v.rule for v in check(s, result.plan) if v.is_hard} == {"unplaced"}

@@ -91,7 +91,8 @@ kept only to each node's ``neighbours`` nearest venues (a restriction; reported)
 Each part gets a share of the budget in proportion to its size (a fixed share
 of the deterministic budget; of the wall time left with a wall-clock limit).
 A part with no solution in its budget leaves its events out; its people still
-go to their diary commitments (from home, in turn, and home again).
+go to their diary commitments (from home, in turn, and home again; the evening
+before or the morning after, with a night there, where travel hours need it).
 
 The modules: ``_groups`` (groups, diary nodes, the calendar), ``_parts``
 (decomposition), ``_model`` (one part's variables and rules), ``_paths`` (each

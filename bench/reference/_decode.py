@@ -174,27 +174,62 @@ def _legs(
     return out
 
 
-def _diary_legs(cal: _Calendar, groups: list[_Group]) -> list[TravelLeg]:
-    """Legs to and from the diary commitments of a part the reference could not solve.
+def _diary_legs(
+    cal: _Calendar, groups: list[_Group]
+) -> tuple[list[TravelLeg], list[OvernightStay]]:
+    """Legs and nights to the diary commitments of a part with no solution.
 
     Its events are left out, but the people still keep their commitments: each
     day, from home to each one in turn, arriving as it starts, and home again.
+    A journey that would fall outside the person's travel hours goes the evening
+    before (or comes back the morning after) with a night there, when that day
+    has no diary of its own.
     """
     by_day: dict[tuple[str, int], list[_Diary]] = defaultdict(list)
     for g in groups:
         if isinstance(g, _Diary):
             by_day[(g.people[0], cal.index[g.day])].append(g)
-    legs = []
+    legs, stays = [], []
     for (p, d), found in sorted(by_day.items()):
         home = cal.people[p].home_venue_id
+        t0, t1 = cal.travel_window(p)
+        arrive_by = min(t1, cal.late(p))
+
         here, free = home, None
         trips = []
         for c in sorted(found, key=lambda c: c.start):
-            t = cal.minutes(p, here, c.venues[0])
+            venue = c.venues[0]
+            t = cal.minutes(p, here, venue)
             depart = c.start - t if free is None else free
-            trips.append((here, c.venues[0], d, depart, t))
-            here, free = c.venues[0], c.start + c.finish[p]
+            if free is None and depart < t0 and _spare(cal, by_day, p, d - 1, venue):
+                trips.append((home, venue, d - 1, max(t0, arrive_by - t), t))
+                stays.append(_stay(cal, p, d - 1, venue))
+            else:
+                trips.append((here, venue, d, depart, t))
+            here, free = venue, c.start + c.finish[p]
         if free is not None:
-            trips.append((here, home, d, free, cal.minutes(p, here, home)))
+            t = cal.minutes(p, here, home)
+            if free + t > t1 and _spare(cal, by_day, p, d + 1, here):
+                stays.append(_stay(cal, p, d, here))
+                trips.append((here, home, d + 1, t0, t))
+            else:
+                trips.append((here, home, d, free, t))
         legs += _legs(cal, p, trips)
-    return legs
+    return legs, stays
+
+
+def _spare(
+    cal: _Calendar,
+    by_day: dict[tuple[str, int], list[_Diary]],
+    p: str,
+    day: int,
+    venue: str,
+) -> bool:
+    """Whether *p* can travel on *day* (no diary that day) and sleep at *venue*."""
+    return (
+        0 <= day < len(cal.dates) and (p, day) not in by_day and cal.can_stay(p, venue)
+    )
+
+
+def _stay(cal: _Calendar, p: str, d: int, venue: str) -> OvernightStay:
+    return OvernightStay(person_id=p, night_of=cal.dates[d], venue_id=venue)

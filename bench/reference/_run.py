@@ -124,7 +124,9 @@ def solve(scenario: Scenario, params: ReferenceParams | None = None) -> Referenc
             optimal = False
             for g in members:
                 unplaced += _unplaced(g, f"the reference found no solution ({status})")
-            legs += _diary_legs(cal, members)
+            diary_legs, diary_stays = _diary_legs(cal, members)
+            legs += diary_legs
+            stays += diary_stays
             bounds.append([])
             continue
         if status != "OPTIMAL" or len(stage_report) < len(part.stages):
