@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from html.parser import HTMLParser
 
 import pytest
@@ -150,6 +152,34 @@ def test_a_regional_journey_is_shown_zoomed_in() -> None:
     assert width / height == pytest.approx(560 / 610, rel=0.01)
     assert route_map.scale < 0.4
     assert route_map.font_size == pytest.approx(11 * route_map.scale, abs=0.01)
+
+
+@pytest.mark.parametrize("region", [f"Q{n}" for n in range(30, 40)])
+def test_numbered_stops_never_cover_each_other(region: str) -> None:
+    """On each 2008 chair's map every stop's number reads: dots too close to
+    tell apart (Newcastle and Gateshead) are nudged apart by at most a dot's
+    width, and the route's lines follow them."""
+    scenario = nhs2008.scenario()
+    venues = [
+        scenario.venue_by_id[a.venue_id]
+        for a in scenario.areas
+        if a.region_id == region
+    ]
+    home = Venue.at("home", "Home", 52.5, -1.5, address="Home")
+    route_map = build_route_map(
+        [(v, "event") for v in venues],
+        [(home, v, "car") for v in venues],
+        title="t",
+        dates={v.venue_id: "1 Sep" for v in venues},
+    )
+    stops = route_map.stops
+    assert len(stops) == len(venues)
+    radius = 6.5 * route_map.scale
+    for a, b in itertools.combinations(stops, 2):
+        assert math.dist((a.x, a.y), (b.x, b.y)) >= 2 * radius * (1 - 1e-9), (a, b)
+    for stop, venue in zip(stops, venues, strict=True):
+        assert math.dist((stop.x, stop.y), project(venue.lat, venue.lon)) <= 2 * radius
+    assert {(leg.x2, leg.y2) for leg in route_map.legs} == {(p.x, p.y) for p in stops}
 
 
 def test_a_national_journey_is_shown_on_all_england() -> None:

@@ -15,6 +15,7 @@ The outline is Natural Earth's 1:50m England, bundled as ``data/england.json``
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -37,8 +38,9 @@ PIXELS_PER_DEGREE: Final = 100.0
 
 _WEST, _NORTH = -6.0, 56.0  # the projection's origin (top left)
 _FRAME: Final = (0.0, 0.0, 560.0, 610.0)  # the whole of England, with label room
-_MIN_WIDTH = 110.0  # the closest zoom: about 3 degrees of longitude, 200 km
+_MIN_WIDTH = 55.0  # the closest zoom: about 60 km across, so a city's stops stand apart
 _MARGIN = 0.12  # room around the journey, as a share of the view on each side
+_SPREAD_PASSES = 8  # enough for the tightest 2008 cluster
 _ZOOM_LIMIT = 0.6  # a journey needing more of the frame than this gets all of it
 # Sizes on the whole-England view; a zoomed view scales them down so they print
 # at the same size.
@@ -219,6 +221,7 @@ def build_route_map(
         )
         for venue_id, (_, role, _, _) in unique.items()
     }
+    unique = _apart(unique, radii, numbers)
     dots = {
         venue_id: (
             x - radii[venue_id],
@@ -267,8 +270,8 @@ def build_route_map(
         )
     drawn = []
     for origin, destination, mode in legs:
-        x1, y1 = project(origin.lat, origin.lon)
-        x2, y2 = project(destination.lat, destination.lon)
+        x1, y1 = _where(unique, origin)
+        x2, y2 = _where(unique, destination)
         drawn.append(MapLeg(x1=x1, y1=y1, x2=x2, y2=y2, mode=mode))
     return RouteMap(
         title=title,
@@ -277,6 +280,51 @@ def build_route_map(
         points=points,
         legs=drawn,
     )
+
+
+def _apart(
+    places: dict[str, tuple[Venue, str, float, float]],
+    radii: Mapping[str, float],
+    numbered: Mapping[str, int],
+) -> dict[str, tuple[Venue, str, float, float]]:
+    """Nudge numbered stops that would cover each other just far enough apart.
+
+    Some areas sit closer than a dot's width even on a regional view (Newcastle
+    and Gateshead, across the Tyne): each of the two moves half the overlap
+    along the line between them, so both numbers read and the route keeps its
+    shape. A few passes settle a cluster of three or more.
+    """
+    xy = {venue_id: [x, y] for venue_id, (_, _, x, y) in places.items()}
+    stops = sorted(numbered, key=numbered.__getitem__)
+    for _ in range(_SPREAD_PASSES):
+        moved = False
+        for a, b in itertools.combinations(stops, 2):
+            dx, dy = xy[b][0] - xy[a][0], xy[b][1] - xy[a][1]
+            gap, need = math.hypot(dx, dy), radii[a] + radii[b]
+            if gap >= need:
+                continue
+            if gap == 0:  # one spot: side by side, in route order
+                dx, dy, gap = 1.0, 0.0, 1.0
+            push = (need - gap) / 2 / gap
+            xy[a][0] -= dx * push
+            xy[a][1] -= dy * push
+            xy[b][0] += dx * push
+            xy[b][1] += dy * push
+            moved = True
+        if not moved:
+            break
+    return {
+        venue_id: (venue, role, xy[venue_id][0], xy[venue_id][1])
+        for venue_id, (venue, role, _, _) in places.items()
+    }
+
+
+def _where(
+    places: Mapping[str, tuple[Venue, str, float, float]], venue: Venue
+) -> tuple[float, float]:
+    """A venue's point as drawn (nudged apart if a stop), else its projection."""
+    found = places.get(venue.venue_id)
+    return (found[2], found[3]) if found else project(venue.lat, venue.lon)
 
 
 def _label_spots(
