@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from geopy.distance import geodesic
 
 from roadshow.errors import InputError
-from roadshow.model import Scenario, TravelOverride
-from roadshow.travel import EstimatedTravel, find_venue
+from roadshow.model import Scenario, TravelOverride, Venue
+from roadshow.travel import EstimatedTravel, distance_km, find_venue
 
 
 def model(scenario: Scenario) -> EstimatedTravel:
@@ -20,6 +21,21 @@ def test_london_newcastle_by_rail_takes_hours(nhs2008_scenario: Scenario) -> Non
     assert journey.mode == "rail"
     assert 390 < journey.distance_km < 410
     assert 3 * 60 <= journey.minutes <= 5 * 60
+
+
+def test_distance_is_geopys_geodesic(nhs2008_scenario: Scenario) -> None:
+    """distance_km is geopy's geodesic distance to the last bit (plans depend on it)."""
+    far = [
+        Venue(venue_id=f"far-{i}", name="Far", lat=lat, lon=lon)
+        for i, (lat, lon) in enumerate(
+            [(-89.5, -180.0), (0.0, 0.0), (0.5, 179.7), (-33.9, 151.2), (90.0, 45.0)]
+        )
+    ]
+    venues = [*sorted(nhs2008_scenario.venues, key=lambda v: v.venue_id)[:40], *far]
+    for a in venues:
+        for b in venues:
+            expected = geodesic((a.lat, a.lon), (b.lat, b.lon)).km
+            assert distance_km(a, b) == expected, (a.venue_id, b.venue_id)
 
 
 def test_modes_by_distance(nhs2008_scenario: Scenario) -> None:

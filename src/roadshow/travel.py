@@ -1,16 +1,17 @@
 """The travel model: how long it takes a person to get from one place to another.
 
-Distance is geodesic (WGS84, via :mod:`geopy.distance`). Time by mode is
-``circuity x distance / speed + overhead``; the mode is chosen by distance (walk,
-then car, then rail) unless the scenario or the person fixes it. A table of known
-door-to-door times overrides the estimate pair by pair (in both directions unless
-the reverse pair has its own row). Everything is cached per pair.
+Distance is geodesic (geopy's WGS84 ellipsoid, solved by geographiclib). Time by
+mode is ``circuity x distance / speed + overhead``; the mode is chosen by distance
+(walk, then car, then rail) unless the scenario or the person fixes it. A table of
+known door-to-door times overrides the estimate pair by pair (in both directions
+unless the reverse pair has its own row). Everything is cached per pair.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Protocol
+from typing import Any, Protocol
 
 from attrs import frozen
 
@@ -41,10 +42,22 @@ class TravelModel(Protocol):
 
 
 def distance_km(a: Venue, b: Venue) -> float:
-    """Return the geodesic distance between two venues in kilometres."""
-    from geopy.distance import geodesic  # noqa: PLC0415 - geopy loads slowly; not needed for --help
+    """Return the geodesic distance between two venues in kilometres.
 
-    return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
+    The same float as geopy's ``geodesic((a.lat, a.lon), (b.lat, b.lon)).km``:
+    geopy's WGS-84 ellipsoid in kilometres, solved by geographiclib (which geopy
+    calls), without geopy's per-call set-up and its slow import.
+    """
+    geod = _wgs84_km()
+    return float(geod.Inverse(a.lat, a.lon, b.lat, b.lon, geod.DISTANCE)["s12"])
+
+
+@functools.cache
+def _wgs84_km() -> Any:  # geographiclib ships no type information
+    # geopy's ELLIPSOIDS["WGS-84"]: major semi-axis in km, and the flattening.
+    from geographiclib.geodesic import Geodesic  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    return Geodesic(6378.137, 1 / 298.257223563)
 
 
 class EstimatedTravel:
