@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from itertools import pairwise
 
 from roadshow.objective import W_LATE, W_NIGHT, W_TRAVEL, W_UNPLACED
 from roadshow.planner._context import Context, Group
@@ -43,6 +42,8 @@ class DayTimer:
         self.venues = [g.venues[0] for g in groups]
         self.home = ctx.home[person_id]
         self.nights = [ctx.night_place(person_id, v) for v in self.venues]
+        self._table = ctx.minutes_table(person_id)
+        self._legs: dict[tuple[str, tuple[int, ...]], int] = {}
         self._shape: dict[int, tuple[int, int]] = {}
         self._shapes: dict[tuple[int, ...], int] = {}
         self._starts: dict[tuple[int, int], tuple[int, ...]] = {}
@@ -123,7 +124,7 @@ class DayTimer:
         else:
             t_start = p.travel_start[day]
             free = max(items[-1].end, t_start) if items else t_start
-            earliest = free + ctx.minutes(pid, here, venue) + lead
+            earliest = free + self.minutes(here, venue) + lead
             if earliest - lead > p.travel_end[day]:
                 return None
         at = bisect.bisect_left(starts, earliest - before)
@@ -146,18 +147,38 @@ class DayTimer:
         last = items[-1]
         if last.venue == end_at:
             return 0, last.finish > self.person.late[day]
-        minutes = self.ctx.minutes(self.person_id, last.venue, end_at)
+        minutes = self.minutes(last.venue, end_at)
         arrive = last.end + minutes
         if arrive > self.person.travel_end[day]:
             return None
         return minutes, arrive > self.person.late[day]
 
+    def minutes(self, from_id: str, to_id: str) -> int:
+        """Door-to-door minutes between two places (the context's, looked up first)."""
+        found = self._table.get((from_id, to_id))
+        if found is None:
+            found = self.ctx.minutes(self.person_id, from_id, to_id)
+        return found
+
     def travel(self, start_at: str, visits: tuple[int, ...]) -> int:
-        """Travel minutes from *start_at* through *visits* (their legs only)."""
-        stops = [start_at, *(self.venues[k] for k in visits)]
-        return sum(
-            self.ctx.minutes(self.person_id, a, b) for a, b in pairwise(stops) if a != b
-        )
+        """Travel minutes from *start_at* through *visits* (their legs only, cached)."""
+        key = (start_at, visits)
+        found = self._legs.get(key)
+        if found is None:
+            found = self._legs[key] = self._travel(start_at, visits)
+        return found
+
+    def _travel(self, start_at: str, visits: tuple[int, ...]) -> int:
+        if not visits:
+            return 0
+        # A run extends its (cached) run less the last visit, as in _time.
+        if len(visits) > 1:
+            here = self.venues[visits[-2]]
+            before = self.travel(start_at, visits[:-1])
+        else:
+            here, before = start_at, 0
+        there = self.venues[visits[-1]]
+        return before + (0 if here == there else self.minutes(here, there))
 
 
 State = tuple[int, int]
@@ -180,7 +201,19 @@ def split(
     Returns:
         The runs by day; visits in no run are left for the general construction.
     """
-    timer = DayTimer(ctx, person_id, order)
+    runs = split_runs(DayTimer(ctx, person_id, order), range(len(order)), days)
+    return {day: [order[k] for k in run] for day, run in runs.items()}
+
+
+def split_runs(
+    timer: DayTimer, order: Sequence[int], days: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
+    """:func:`split` of *order* (indices into *timer*'s groups), timed by *timer*.
+
+    A search that cuts many orders of the same visits passes its own timer, so
+    that days timed once are not timed again.
+    """
+    ctx = timer.ctx
     n = len(order)
     allowed = set(days)
     states: dict[State, int] = {(0, 0): 0}
@@ -193,7 +226,9 @@ def split(
                 _offer(out, ptr, (i, 0), cost, ((i, 0), 0))  # a day at home
             if day in allowed and i < n:
                 may_stay = away < ctx.max_away and day + 1 in allowed
-                for state, extra, count in _days_from(timer, day, i, away, may_stay):
+                for state, extra, count in _days_from(
+                    timer, order, day, i, away, may_stay=may_stay
+                ):
                     _offer(out, ptr, state, cost + extra, ((i, away), count))
         # Leaving a visit out costs the most: only when no cut covers it.
         for i in range(n):
@@ -218,19 +253,21 @@ def _offer(
 
 def _days_from(
     timer: DayTimer,
+    order: Sequence[int],
     day: int,
     i: int,
     away: int,
-    may_stay: bool,  # noqa: FBT001 - internal
+    *,
+    may_stay: bool,
 ) -> list[tuple[State, int, int]]:
     """Each run from visit *i* on *day*: the state after it, its cost, its length."""
-    ctx, person_id, n = timer.ctx, timer.person_id, len(timer.groups)
-    start_at = timer.home if away == 0 else timer.nights[i - 1]
+    ctx, person_id, n = timer.ctx, timer.person_id, len(order)
+    start_at = timer.home if away == 0 else timer.nights[order[i - 1]]
     found: list[tuple[State, int, int]] = []
     if start_at is None:
         return found
     for count in range(1, min(MAX_RUN, n - i) + 1):
-        visits = tuple(range(i, i + count))
+        visits = tuple(order[i : i + count])
         items = timer.items(day, start_at, visits)
         if items is None:
             break  # a longer run fits no better
@@ -241,10 +278,10 @@ def _days_from(
             found.append(
                 ((j, 0), (moved + home[0]) * W_TRAVEL + home[1] * W_LATE, count)
             )
-        night = timer.nights[j - 1]
+        night = timer.nights[order[j - 1]]
         if not may_stay or night is None or j >= n:
             continue
-        tomorrow = timer.items(day + 1, night, (j,))
+        tomorrow = timer.items(day + 1, night, (order[j],))
         if tomorrow is None or not night_needed(ctx, person_id, day, items, tomorrow):
             continue
         stay = timer.end(day, items, night)
@@ -255,10 +292,10 @@ def _days_from(
 
 
 def _runs(
-    back: list[dict[State, Pointer]], first_day: int, n: int, order: Sequence[Group]
-) -> dict[int, list[Group]]:
+    back: list[dict[State, Pointer]], first_day: int, n: int, order: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
     """Follow the back-pointers from the end: each day's run."""
-    runs: dict[int, list[Group]] = {}
+    runs: dict[int, tuple[int, ...]] = {}
     state = (n, 0)
     for offset in range(len(back) - 1, -1, -1):
         ptr = back[offset]
@@ -269,6 +306,6 @@ def _runs(
             state = came
             came, count = ptr[state]
         if count > 0:
-            runs[first_day + offset] = list(order[came[0] : came[0] + count])
+            runs[first_day + offset] = tuple(order[came[0] : came[0] + count])
         state = came
     return runs

@@ -30,7 +30,7 @@ from itertools import permutations
 from roadshow.objective import W_IDLE, W_LATE, W_NIGHT, W_TRAVEL, W_UNPLACED
 from roadshow.planner._context import Context, Group
 from roadshow.planner._routing import night_needed
-from roadshow.planner._split import DayTimer, split
+from roadshow.planner._split import DayTimer, split, split_runs
 
 NEAR = 10
 """Moves put a visit next to one of this many nearest visits."""
@@ -424,10 +424,8 @@ class DayPlan:
             ),
         )
         order.insert(at, v)
-        groups = self.timer.groups
-        runs = split(self.ctx, pid, [groups[u] for u in order], block)
-        index = {groups[u].index: u for u in order}
-        changes = {d: tuple(index[g.index] for g in runs.get(d, ())) for d in block}
+        runs = split_runs(self.timer, order, block)
+        changes = {d: runs.get(d, ()) for d in block}
         if sum(len(c) for c in changes.values()) < len(order):
             return None
         return changes
