@@ -464,22 +464,52 @@ class Timeline:
             out = self._step(d, self.forward[d], {})
             if self.is_anchor(d):
                 self._set_anchor_cost(d, out[(self.home, 0)])
-                out = self._reset
-            else:
-                self._set_anchor_cost(d, 0)
+                self.forward[d + 1] = self._reset
+                if d >= hi:
+                    break  # tables after an anchor do not depend on what came before
+                continue
+            self._set_anchor_cost(d, 0)
             # Past hi, days and nights are as before: a table that comes out as
-            # before leaves every later table (and anchor cost) as it was.
-            unchanged = d >= hi and out == self.forward[d + 1]
+            # before plus a constant (often 0) moves every later table of the
+            # segment, and the cost at its anchor, by that constant.
+            shift = _shift(out, self.forward[d + 1]) if d >= hi else None
             self.forward[d + 1] = out
-            if unchanged or (d >= hi and self.is_anchor(d)):
-                break  # tables after an anchor do not depend on what came before
+            if shift is not None:
+                self._shift_forward(d + 1, shift)
+                break
         for d in range(hi, -1, -1):
             after = self._reset if self.is_anchor(d) else self.backward[d + 1]
             out = self._step_back(d, after)
-            unchanged = d <= lo and out == self.backward[d]
+            shift = _shift(out, self.backward[d]) if d <= lo else None
             self.backward[d] = out
-            if unchanged or (d <= lo and self.is_anchor(d - 1)):
+            if d <= lo and self.is_anchor(d - 1):
                 break
+            if shift is not None:
+                self._shift_backward(d - 1, shift)
+                break
+
+    def _shift_forward(self, day: int, shift: int) -> None:
+        """``forward[day]`` moved by *shift*: move the segment's later tables too.
+
+        And the cost at its anchor. A min-plus step of a table moved by a
+        constant is the step of the table, moved by the same constant.
+        """
+        if not shift:
+            return
+        while not self.is_anchor(day):
+            day += 1
+            self.forward[day] = {s: c + shift for s, c in self.forward[day].items()}
+        self._set_anchor_cost(day, self.anchor_cost[day] + shift)
+
+    def _shift_backward(self, day: int, shift: int) -> None:
+        """``backward[day + 1]`` moved by *shift*: move the segment's earlier tables."""
+        if not shift:
+            return
+        while True:
+            self.backward[day] = {s: c + shift for s, c in self.backward[day].items()}
+            if self.is_anchor(day - 1):
+                return
+            day -= 1
 
     def snapshot(self) -> Saved:
         """Capture the timeline so that :meth:`restore` can undo later commits."""
@@ -548,3 +578,19 @@ class Timeline:
             if legs or places[day + 1] != self.home:
                 out.append((day, legs, places[day + 1]))
         return out
+
+
+def _shift(new: Table, old: Table) -> int | None:
+    """The constant *c* with ``new == old + c`` state by state, or None if none is."""
+    if len(new) != len(old):
+        return None
+    shift = 0
+    for k, (state, cost) in enumerate(new.items()):
+        before = old.get(state)
+        if before is None:
+            return None
+        if k == 0:
+            shift = cost - before
+        elif cost - before != shift:
+            return None
+    return shift
