@@ -8,7 +8,10 @@ Runs the real CLI as a fresh process, one at a time, on the default scenario:
 - ``plan --out DIR``: the same, then a new version with every output but PDFs;
 - ``plan --out DIR --pdf``: the same with PDF itineraries;
 - ``plan --out DIR --pdf`` again on that folder: the plan is unchanged, so the
-  PDFs are kept from the version already there.
+  PDFs are kept from the version already there;
+- then, on the default scenario, a re-plan into that folder after one chair's
+  evening is taken (a diary commitment): a new version in which only that
+  chair's itinerary changes, so only its PDF is printed again.
 
 Each ``--out`` run but the last gets a fresh folder. Prints the median wall time
 and the median CPU time of the process (user + system, worker processes
@@ -35,13 +38,17 @@ from pypdf import PdfReader
 EPOCH = "1220256000"
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Run `roadshow -q ARGS` to the end; return (wall s, CPU s)."""
+ONE_CHAIR_BUSY = "chair-Q36,2008-09-01T17:00,2008-09-01T21:00,Board dinner,home\n"
+"""The London chair's first consultation evening, taken by a diary commitment."""
+
+
+def run(args: list[str], command: str = "plan") -> tuple[float, float]:
+    """Run `roadshow -q COMMAND ARGS` to the end; return (wall s, CPU s)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "roadshow", "-q", "plan", *args],
+        [sys.executable, "-m", "roadshow", "-q", command, *args],
         capture_output=True,
         text=True,
         check=False,
@@ -50,7 +57,7 @@ def run(args: list[str]) -> tuple[float, float]:
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in {0, 1}:
-        sys.exit(f"plan {' '.join(args)} failed:\n{done.stderr}")
+        sys.exit(f"{command} {' '.join(args)} failed:\n{done.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
@@ -64,6 +71,13 @@ def main() -> None:
     scenario = [options.scenario] if options.scenario else []
     root = Path(tempfile.mkdtemp(prefix="bench-outputs-"))
     modes = ["--no-out", "--out", "--out --pdf", "--out --pdf, unchanged"]
+    changed = "--out --pdf, one chair moved"
+    if not scenario:
+        modes.append(changed)
+        busy = root / "busy"
+        run([str(busy)], command="init")
+        with (busy / "commitments.csv").open("a", encoding="utf-8") as diary:
+            diary.write(ONE_CHAIR_BUSY)
     times: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
     load_before = os.getloadavg()
     try:
@@ -75,7 +89,11 @@ def main() -> None:
             times["--out --pdf, unchanged"].append(
                 run([*scenario, "--out", folder, "--pdf"])
             )
-        printed = sorted((root / "p0" / "latest" / "itineraries").glob("*.pdf"))
+            if changed in times:
+                times[changed].append(run([str(busy), "--out", folder, "--pdf"]))
+        printed = sorted(
+            (root / "p0" / "versions" / "0001" / "itineraries").glob("*.pdf")
+        )
         pages = sum(len(PdfReader(path).pages) for path in printed)
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -84,12 +102,12 @@ def main() -> None:
     print(
         f"roadshow plan {' '.join(scenario) or '(nhs-2008)'}, median of {options.runs}"
     )
-    print(f"{'mode':<24} {'wall s':>8} {'x':>6} {'CPU s':>8} {'x':>6}")
+    print(f"{'mode':<30} {'wall s':>8} {'x':>6} {'CPU s':>8} {'x':>6}")
     for mode in modes:
         wall = statistics.median(w for w, _ in times[mode])
         cpu = statistics.median(c for _, c in times[mode])
         print(
-            f"{mode:<24} {wall:>8.2f} {wall / base_wall:>6.2f}"
+            f"{mode:<30} {wall:>8.2f} {wall / base_wall:>6.2f}"
             f" {cpu:>8.2f} {cpu / base_cpu:>6.2f}"
         )
     load = " ".join(f"{n:.2f}" for n in (*load_before, *os.getloadavg()))

@@ -61,7 +61,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
-from attrs import frozen
+import pendulum
+from attrs import evolve, frozen
 from pendulum import DateTime
 
 from roadshow._fs import (
@@ -81,6 +82,7 @@ from roadshow.exporters.choices import FORMATS, INTERNAL, PUBLIC
 from roadshow.exporters.ics import PlanVersion, calendar_files
 from roadshow.exporters.itinerary import (
     EXTENSIONS,
+    Itinerary,
     build_itinerary,
     itinerary_people,
     pdf_from_html,
@@ -138,6 +140,7 @@ would (``tests/kill_at.py``); roadshow itself never sets it.
 _VERSION_DIR = re.compile(r"\d+")
 _OWNED = re.compile(r"\d+(?:\.tmp|\.gone)?")
 _LINK_TARGET = re.compile(rf"{VERSIONS}/(\d+)")
+_STAMP = re.compile(r'<meta name="roadshow-stamp" content="(\d+) ([^"]+)">')
 
 
 def plan_outputs(
@@ -201,12 +204,15 @@ class Published:
         folder: Its folder, ``DIR/versions/NNNN``.
         files: What the folder holds: relative file name to content.
         is_new: False when the plan was unchanged and no version was issued.
+        changed_itineraries: The people whose itinerary differs from the one in
+            the previous version (everyone's, in a first version), by id.
     """
 
     version: PlanVersion
     folder: Path
     files: dict[str, bytes]
     is_new: bool
+    changed_itineraries: tuple[str, ...] = ()
 
 
 class OutputFolder:
@@ -285,6 +291,8 @@ class OutputFolder:
         self._step()  # committed; latest still shows the previous version
         folder = self._version_dir(version.number)
         is_new = bool(written)
+        # Before the latest link moves on: *earlier* may be that link.
+        changed = _changed_itineraries(written, earlier) if is_new else ()
         if not is_new:
             written = outputs(version)
             if not folder.is_dir():
@@ -293,7 +301,13 @@ class OutputFolder:
             self._point_latest(version.number)
         self._prune()
         self.journal.keep(self._unfinished())
-        return Published(version=version, folder=folder, files=written, is_new=is_new)
+        return Published(
+            version=version,
+            folder=folder,
+            files=written,
+            is_new=is_new,
+            changed_itineraries=changed,
+        )
 
     def recover(self) -> None:
         """Undo what a killed run left half done (see the module docstring).
@@ -330,7 +344,7 @@ class OutputFolder:
     # --- inside ----------------------------------------------------------------------
 
     def _version_dir(self, number: int) -> Path:
-        return self.root / VERSIONS / f"{number:04d}"
+        return version_folder(self.root, number)
 
     def _unfinished(self) -> set[str]:
         """The journal's entries in versions/ that are not committed versions."""
@@ -561,7 +575,12 @@ def latest_folder(out_dir: str | Path) -> Path | None:
     root = Path(out_dir)
     if _link_version(root) == number:
         return root / LATEST
-    return root / VERSIONS / f"{number:04d}"
+    return version_folder(root, number)
+
+
+def version_folder(out_dir: str | Path, number: int) -> Path:
+    """The folder of version *number* in a ``plan --out`` folder (it may be gone)."""
+    return Path(out_dir) / VERSIONS / f"{number:04d}"
 
 
 def _link_version(root: Path) -> int | None:
@@ -611,9 +630,11 @@ def itinerary_outputs(
     One itinerary per principal and chair (``itineraries/<person>.<ext>``) as
     text, Markdown and HTML, plus ``programme.csv`` and ``programme.json``. With
     the plan's issued *version* (number 1 or more), every itinerary page names
-    it. With *pdf*, a PDF each too (this needs the ``pdf`` extra): a PDF in the
-    version folder *earlier* is reused while the HTML it was printed from is
-    unchanged, and the others are printed in parallel (:func:`print_pdfs`).
+    it, or for an itinerary that reads the same as in *earlier*, the version
+    there (:func:`as_published`). With *pdf*, a PDF each too (this needs the
+    ``pdf`` extra): a PDF in the version folder *earlier* is reused while the
+    HTML it was printed from is unchanged, and the others are printed in
+    parallel (:func:`print_pdfs`).
 
     Raises:
         MissingDependencyError: *pdf* without WeasyPrint or its libraries.
@@ -625,6 +646,8 @@ def itinerary_outputs(
         itinerary = build_itinerary(
             scenario, plan, person_id, version=number, issued=issued
         )
+        if number is not None and earlier is not None:
+            itinerary = as_published(itinerary, earlier)
         for fmt in FORMATS:
             if fmt == "pdf":
                 continue
@@ -639,6 +662,50 @@ def itinerary_outputs(
     files["programme.csv"] = render_programme_csv(scenario, plan).encode("utf-8")
     files["programme.json"] = render_programme_json(scenario, plan).encode("utf-8")
     return files
+
+
+def _changed_itineraries(
+    files: dict[str, bytes], earlier: Path | None
+) -> tuple[str, ...]:
+    """The people whose itinerary page differs from *earlier*'s (or has none)."""
+    changed = []
+    for name in sorted(files):
+        folder, _, file_name = name.partition("/")
+        if folder != ITINERARIES or not file_name.endswith(".html"):
+            continue
+        try:
+            same = earlier is not None and (earlier / name).read_bytes() == files[name]
+        except OSError:
+            same = False
+        if not same:
+            changed.append(file_name.removesuffix(".html"))
+    return tuple(changed)
+
+
+def as_published(itinerary: Itinerary, folder: Path) -> Itinerary:
+    """The itinerary under the stamp it has in version *folder*, if it reads the same.
+
+    A person whose itinerary did not change keeps the plan version it was
+    issued in, so copies already printed or sent stay current and its PDF is
+    reused; a changed one (or one *folder* lacks) keeps the stamp it was given.
+    """
+    try:
+        before = (folder / ITINERARIES / f"{itinerary.person_id}.html").read_text(
+            encoding="utf-8"
+        )
+    except (OSError, UnicodeDecodeError):
+        return itinerary
+    found = _STAMP.search(before)
+    try:
+        issued = pendulum.parse(found[2]) if found else None
+    except ValueError:
+        return itinerary
+    if found is None or not isinstance(issued, DateTime):
+        return itinerary
+    kept = evolve(
+        itinerary, version=int(found[1]), issued=issued.in_tz(itinerary.timezone)
+    )
+    return kept if render_itinerary([kept], "html") == before else itinerary
 
 
 def _pdfs(html: dict[str, str], earlier: Path | None) -> dict[str, bytes]:

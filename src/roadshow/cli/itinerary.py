@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from roadshow.cli._app import (
@@ -58,8 +60,9 @@ def itinerary(
 ) -> None:
     """Print day-by-day itineraries: travel, events, free time and nights.
 
-    From a plan --out folder, every page names the plan version and its issue
-    time; a plan made on the spot is marked as a draft.
+    From a plan --out folder, every page names the plan version in which that
+    itinerary last changed and its issue time, as the folder's own copies do; a
+    plan made on the spot is marked as a draft.
     """
     from roadshow.exporters.itinerary import (
         EXTENSIONS,
@@ -67,7 +70,12 @@ def itinerary(
         itinerary_people,
         render_itinerary,
     )
-    from roadshow.outputs import page_stamp, write_outputs
+    from roadshow.outputs import (
+        as_published,
+        page_stamp,
+        version_folder,
+        write_outputs,
+    )
 
     if out is not None and out_dir is not None:
         msg = "-o is one file and --out-dir a folder of them"
@@ -83,6 +91,10 @@ def itinerary(
         )
         for person_id in person_ids or itinerary_people(loaded)
     }
+    if number is not None and plan_path is not None and Path(plan_path).is_dir():
+        # As the folder has them: an unchanged itinerary keeps its earlier stamp.
+        published = version_folder(plan_path, number)
+        itineraries = {p: as_published(it, published) for p, it in itineraries.items()}
     if out_dir is not None:
         files = {
             f"{person_id}.{EXTENSIONS[fmt]}": _as_bytes(render_itinerary([one], fmt))

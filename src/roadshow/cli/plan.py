@@ -181,8 +181,23 @@ def plan(
                 f" {latest_folder(out_dir) or done.folder}"
                 f" (plan version {done.version.number})"
             )
+            if done.is_new and done.version.number > 1:
+                app.progress(_itineraries_note(loaded, done.changed_itineraries))
     if not result.plan.is_complete or any(v.is_hard for v in violations):
         click.get_current_context().exit(1)
+
+
+def _itineraries_note(scenario: Scenario, changed: tuple[str, ...]) -> str:
+    """Which itineraries to send again; the others keep their version stamp."""
+    from roadshow.exporters.itinerary import itinerary_people
+
+    people = {p.person_id: p.name for p in scenario.people}
+    names = ", ".join(people.get(p, p) for p in changed) or "none"
+    total = len(itinerary_people(scenario))
+    kept = total - len(changed)
+    return f"Itineraries changed: {names}" + (
+        f" ({kept} unchanged keep their earlier plan version)" if kept else ""
+    )
 
 
 def _need_pdf() -> None:
