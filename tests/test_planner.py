@@ -12,6 +12,7 @@ from pendulum import Date
 
 from builders import kind_rules, person, scenario, slots, visit
 from roadshow.checks import check
+from roadshow.errors import PlanningError
 from roadshow.exporters.plan_file import render_plan_file
 from roadshow.model import Blackout, Commitment, KindRules, PlanningRules, Scenario
 from roadshow.objective import W_TRAVEL, evaluate
@@ -577,3 +578,36 @@ def test_capacity_no_venue_holds_is_unplaced_with_its_reason() -> None:
     assert [(u.request_id, u.reason) for u in result.unplaced] == [
         ("big", "Visit big: no venue holds 100000 people")
     ]
+
+
+def test_rebuilt_week_places_two_short_visits_instead_of_one_long() -> None:
+    """Ruin and recreate swaps one long visit for two that fit the day together."""
+    friday = {"earliest_on": Date(2008, 9, 12), "latest_on": Date(2008, 9, 12)}
+    requests = [
+        visit("london", "london", hours=4, **friday),
+        visit("leeds", "leeds", hours=3, **friday),
+        visit("york", "york", hours=2, **friday),
+    ]
+    s = scenario(requests, end=Date(2008, 9, 12))
+    # Without the rebuild, London goes in first and nothing can join it;
+    # moving one visit at a time (repair) cannot trade one for two.
+    greedy = plan(s, PlanParams(ruin_starts=0))
+    assert {e.request_id for e in greedy.events} == {"london"}
+    result = plan(s)
+    assert {e.request_id for e in result.events} == {"leeds", "york"}
+    assert [u.request_id for u in result.unplaced] == ["london"]
+    assert hard(s, result) == []
+    assert render_plan_file(result) == render_plan_file(plan(s))
+
+
+@given(small_scenarios())
+def test_rebuilt_weeks_never_score_worse(s: Scenario) -> None:
+    """The week rebuild keeps a refill only where it places more or costs less."""
+    without = evaluate(s, plan(s, PlanParams(ruin_starts=0)))
+    assert evaluate(s, plan(s)).key <= without.key
+
+
+def test_ruin_settings_must_not_be_negative() -> None:
+    """A negative ruin setting is a PlanningError naming the settings."""
+    with pytest.raises(PlanningError, match="ruin_starts, ruin_shuffles"):
+        PlanParams(ruin_polish=-1)

@@ -40,6 +40,7 @@ from roadshow.planner._routes import (
     seed_days,
     tour_ranks,
 )
+from roadshow.planner._ruin import RuinParams, recreate
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._search import construct, improve, is_fixed, repair, swap
 from roadshow.planner._tours import tours
@@ -74,6 +75,13 @@ class PlanParams:
             tour into days in order before the construction; with at least as
             many visits as days, by an exact split and a search of the days
             (see :func:`roadshow.planner._routes.seed_days`).
+        ruin_starts: Last, each person's weeks are emptied and refilled
+            (ruin and recreate, :mod:`roadshow.planner._ruin`) from this many
+            starts on a tour through the week's venues, each way round; kept
+            where that places more or costs less. 0 with no shuffles: never.
+        ruin_shuffles: Refills of each week also from this many shuffles
+            (fixed seed) of the construction's order.
+        ruin_polish: The cheapest refills of a week polished by local search.
     """
 
     max_passes: int = 8
@@ -84,6 +92,9 @@ class PlanParams:
     min_pass_gain: float = 0.005
     tour_seed: bool = True
     cut_tours: bool = True
+    ruin_starts: int = 2
+    ruin_shuffles: int = 0
+    ruin_polish: int = 2
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -92,6 +103,9 @@ class PlanParams:
             or self.exact_max_states < 0
         ):
             msg = "max_passes, exact_max_groups and exact_max_states must be 0 or more"
+            raise PlanningError(msg)
+        if min(self.ruin_starts, self.ruin_shuffles, self.ruin_polish) < 0:
+            msg = "ruin_starts, ruin_shuffles and ruin_polish must be 0 or more"
             raise PlanningError(msg)
 
 
@@ -248,6 +262,17 @@ def solve(
             days_to_try=days,
             depth=1 if large else 2,
         )
+    say("Rebuilding each person's weeks")
+    left = recreate(
+        ctx,
+        schedule,
+        movable,
+        left,
+        frozen=proven,
+        skip=set(cut),
+        params=_ruin_params(params),
+        days_to_try=days,
+    )
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)
     if baseline is not None:
@@ -264,6 +289,14 @@ def solve(
         objective=evaluate(scenario, result),
         tours=tuple(reports),
         passes=passes,
+    )
+
+
+def _ruin_params(params: PlanParams) -> RuinParams:
+    return RuinParams(
+        shuffles=params.ruin_shuffles,
+        tour_starts=params.ruin_starts,
+        polish=params.ruin_polish,
     )
 
 

@@ -1,0 +1,264 @@
+"""Ruin and recreate: take out a person's week and put it back in other orders.
+
+Moving one group at a time cannot turn three day trips into a run of nights
+away, nor choose which of a full week's requests to leave out: both need the
+week's groups to move together. So each person's week in turn is emptied of
+their groups (those left unplaced join in) and refilled in several orders: the
+construction's order and shuffles of it from a fixed seed, each group at its
+cheapest placement; and a short tour through the week's venues from a few
+starts, each way round, each group on the first day from the one before it on
+that takes it (so neighbouring venues make trips of consecutive days). The most
+promising refills are polished by local search, and the best is kept if it
+places more requests, or as many at a lower cost; otherwise the week is put
+back as it was.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from functools import partial
+
+from attrs import frozen
+
+from roadshow.planner._context import Context, Group
+from roadshow.planner._routing import Saved
+from roadshow.planner._schedule import Placement, Schedule, Trial
+from roadshow.planner._search import best_placement, difficulty, improve, is_fixed
+from roadshow.planner._tsp import tour
+
+SEED = 2008
+"""The shuffles' seed: fixed, so the same scenario always gives the same plan."""
+
+
+@frozen(kw_only=True)
+class RuinParams:
+    """How hard each week is searched (counts, never times: plans stay the same).
+
+    Attributes:
+        shuffles: Shuffled orders of the construction's order to refill from.
+        tour_starts: Starts on the week's tour to refill from, each way round.
+        polish: Refills (the cheapest) polished by local search.
+        passes: Local-search passes per polished refill.
+    """
+
+    shuffles: int = 2
+    tour_starts: int = 2
+    polish: int = 2
+    passes: int = 2
+
+
+Placed = list[tuple[Group, Placement]]
+Score = tuple[int, int]
+
+
+def recreate(
+    ctx: Context,
+    schedule: Schedule,
+    groups: list[Group],
+    left: list[Group],
+    *,
+    frozen: set[int],
+    skip: set[str],
+    params: RuinParams,
+    days_to_try: int | None = None,
+) -> list[Group]:
+    """Ruin and recreate each person's weeks; return the groups still unplaced.
+
+    Args:
+        ctx: The planning context.
+        schedule: The schedule to improve in place.
+        groups: The groups that may move (fixed and *frozen* ones never do).
+        left: The groups unplaced so far; each joins the weeks it could go in.
+        frozen: Group indexes that must stay where they are.
+        skip: People whose weeks are left alone.
+        params: How many refills to try.
+        days_to_try: As for :func:`roadshow.planner._search.best_placement`.
+    """
+    if not (params.shuffles or params.tour_starts):
+        return left
+    rng = random.Random(SEED)  # noqa: S311 - a search, not a secret
+    pending = {g.index for g in left}
+    for person_id, hood in _weeks(
+        ctx, schedule, groups, left, frozen=frozen, skip=skip
+    ):
+        mine = [g for g in hood if g.index in schedule.placements or g.index in pending]
+        if len(mine) < 2:  # noqa: PLR2004 - one group alone is local search's job
+            continue
+        first = sorted(mine, key=lambda g: difficulty(ctx, g))
+        orders = [(False, first)]
+        for _ in range(params.shuffles):
+            order = list(first)
+            rng.shuffle(order)
+            orders.append((False, order))
+        round_trip = _tour_order(ctx, person_id, mine)
+        for k in range(params.tour_starts):
+            shift = k * len(round_trip) // params.tour_starts
+            order = round_trip[shift:] + round_trip[:shift]
+            orders += [(True, order), (True, order[::-1])]
+        _refill(ctx, schedule, mine, orders, params=params, days_to_try=days_to_try)
+        for group in mine:
+            if group.index in schedule.placements:
+                pending.discard(group.index)
+            else:
+                pending.add(group.index)
+    return [g for g in ctx.groups if g.index in pending]
+
+
+def _weeks(
+    ctx: Context,
+    schedule: Schedule,
+    groups: list[Group],
+    left: list[Group],
+    *,
+    frozen: set[int],
+    skip: set[str],
+) -> list[tuple[str, list[Group]]]:
+    """Each person's weeks: their groups placed there, or unplaced that could go."""
+    hoods: dict[tuple[str, int], dict[int, Group]] = defaultdict(dict)
+    for group in groups:
+        placement = schedule.placements.get(group.index)
+        if placement is None or is_fixed(group) or group.index in frozen:
+            continue
+        for person_id in group.people:
+            hoods[(person_id, ctx.days[placement.day].week)][group.index] = group
+    for group in left:
+        weeks = {ctx.days[d].week for d in ctx.candidate_days[group.index]}
+        for person_id in group.people:
+            for week in weeks:
+                hoods[(person_id, week)][group.index] = group
+    return [
+        (person_id, [found[i] for i in sorted(found)])
+        for (person_id, _), found in sorted(hoods.items())
+        if person_id not in skip
+    ]
+
+
+def _tour_order(ctx: Context, person_id: str, groups: list[Group]) -> list[Group]:
+    """Order *groups* along a short tour from the person's home through their venues."""
+    venues = ctx.scenario.venue_by_id
+
+    def where(venue_id: str) -> tuple[float, float]:
+        return venues[venue_id].lat, venues[venue_id].lon
+
+    home = ctx.home[person_id]
+    order = tour(
+        home,
+        [g.venues[0] for g in groups if g.venues],
+        partial(ctx.minutes, person_id),
+        where,
+    )
+    position = {venue: k for k, venue in enumerate([home, *order])}
+    return sorted(
+        groups,
+        key=lambda g: (position[g.venues[0]] if g.venues else 0, g.group_id),
+    )
+
+
+def _refill(
+    ctx: Context,
+    schedule: Schedule,
+    hood: list[Group],
+    orders: list[tuple[bool, list[Group]]],
+    *,
+    params: RuinParams,
+    days_to_try: int | None,
+) -> None:
+    """Empty *hood*, refill it in each order, keep the best refill if it is better."""
+
+    def score() -> Score:
+        out = sum(len(g.members) for g in hood if g.index not in schedule.placements)
+        return out, schedule.cost
+
+    before = score()
+    undos = [(g, schedule.take_out(g)) for g in hood if g.index in schedule.placements]
+    empty = {p: schedule.timelines[p].snapshot() for g in hood for p in g.people}
+    soft = schedule.soft_cost
+
+    def undo(placed: Placed, *also: Placed) -> None:
+        _rollback(schedule, empty, soft, placed, also)
+
+    refills: list[tuple[Score, int, Placed]] = []
+    for k, (forward, order) in enumerate(orders):
+        placed = _fill(ctx, schedule, order, forward=forward, days_to_try=days_to_try)
+        refills.append((score(), k, placed))
+        undo(placed)
+    refills.sort(key=lambda r: (r[0], r[1]))
+    best: tuple[Score, Placed] | None = None
+    # Local search places nothing new: a refill that left more out cannot win.
+    hopeful = [r for r in refills if r[0][0] <= before[0]]
+    for _, _, filled in hopeful[: params.polish]:
+        for group, placement in filled:
+            schedule.place(group, placement)
+        groups = [g for g, _ in filled]
+        improve(
+            ctx, schedule, groups, max_passes=params.passes, days_to_try=days_to_try
+        )
+        placed = [(g, schedule.placements[g.index]) for g in groups]
+        result = score()
+        if result < before and (best is None or result < best[0]):
+            best = (result, placed)
+        undo(placed, filled)
+    if best is not None:
+        for group, placement in best[1]:
+            schedule.place(group, placement)
+        return
+    for group, taken in reversed(undos):
+        schedule.put_back(group, taken)
+
+
+def _rollback(
+    schedule: Schedule,
+    saved: dict[str, Saved],
+    soft: int,
+    placed: Placed,
+    also: tuple[Placed, ...],
+) -> None:
+    """Take *placed* out at once: the timelines return to *saved*, the counts follow.
+
+    Cheaper than removing the groups one by one, each a re-route. Every day a
+    group was on (*placed*, and where *also* had put it) is marked changed, so
+    that estimates read from those days are made again.
+    """
+    for group, placement in reversed(placed):
+        del schedule.placements[group.index]
+        schedule._count(group, placement.day, -1)  # noqa: SLF001 - undo of place()
+    for person_id, state in saved.items():
+        schedule.timelines[person_id].restore(state)
+    for group, placement in [*placed, *(p for more in also for p in more)]:
+        for person_id in group.people:
+            schedule._touch(person_id, placement.day)  # noqa: SLF001 - see above
+    schedule.soft_cost = soft
+
+
+def _fill(
+    ctx: Context,
+    schedule: Schedule,
+    order: list[Group],
+    *,
+    forward: bool,
+    days_to_try: int | None,
+) -> Placed:
+    """Place *order* one by one at the cheapest placement; return what was placed.
+
+    With *forward*, each group goes on the first day, from the day of the one
+    before it on, that takes it (else at its cheapest placement).
+    """
+    placed: Placed = []
+    day = 0
+    for group in order:
+        found: Trial | None = None
+        if forward:
+            for candidate in ctx.candidate_days[group.index]:
+                if candidate < day or schedule.rules_allow(group, candidate):
+                    continue
+                found = best_placement(ctx, schedule, group, only_day=candidate)
+                if found is not None:
+                    day = candidate
+                    break
+        if found is None:
+            found = best_placement(ctx, schedule, group, days_to_try=days_to_try)
+        if found is not None:
+            schedule.place(group, found.placement)
+            placed.append((group, found.placement))
+    return placed
