@@ -398,21 +398,28 @@ class Context:
     @cached_property
     def candidate_days(self) -> dict[int, tuple[int, ...]]:
         """Days each group may use: calendar, window, pins and blackouts allow it."""
-        out = {}
+        out: dict[int, tuple[int, ...]] = {}
         for g in self.groups:
-            days = []
-            rules = [self._allowed(m.request) for m in g.members]
-            away = [self._blacked_out(p) for p in g.people]
-            for day in self.days if not g.problems else ():
-                if g.pin_day is not None and day.index != g.pin_day:
-                    continue
-                if g.pin_day is None and not all(day.index in r for r in rules):
-                    continue
-                if any(day.index in b for b in away):
-                    continue
-                if self.closed and all(self._closed_all_day(v, day) for v in g.venues):
-                    continue
-                days.append(day.index)
+            if g.problems:
+                out[g.index] = ()
+                continue
+            # Days every member's rule allows (or the pinned day), less any
+            # attendee's blackouts: sets, as most groups share their rules.
+            if g.pin_day is not None:
+                allowed = frozenset((g.pin_day,))
+            else:
+                allowed = frozenset.intersection(
+                    *(self._allowed(m.request) for m in g.members)
+                )
+            for person_id in g.people:
+                allowed -= self._blacked_out(person_id)
+            days = sorted(allowed)
+            if self.closed:
+                days = [
+                    d
+                    for d in days
+                    if not all(self._closed_all_day(v, self.days[d]) for v in g.venues)
+                ]
             out[g.index] = tuple(days)
         return out
 
@@ -470,15 +477,19 @@ class Context:
         return found
 
     @cached_property
-    def _starts(self) -> dict[tuple[object, int], tuple[int, ...]]:
+    def _starts(self) -> dict[tuple[int, int], tuple[int, ...]]:
         return {}
 
-    def _shape(self, group: Group) -> object:
-        """What a group's starts depend on; groups of one shape share them."""
+    def _shape(self, group: Group) -> int:
+        """What a group's starts depend on, numbered: groups of one shape share them.
+
+        A number, not the shape itself: hashing a shape's slots on every
+        lookup costs more than the lookup.
+        """
         found = self._shapes.get(group.index)
         if found is None:
             hours = {p: self.people[p].person.working_hours for p in group.people}
-            found = (
+            shape = (
                 group.pin_minute,
                 tuple(
                     (
@@ -490,11 +501,16 @@ class Context:
                     for m in group.members
                 ),
             )
+            found = self._shape_numbers.setdefault(shape, len(self._shape_numbers))
             self._shapes[group.index] = found
         return found
 
     @cached_property
-    def _shapes(self) -> dict[int, object]:
+    def _shapes(self) -> dict[int, int]:
+        return {}
+
+    @cached_property
+    def _shape_numbers(self) -> dict[object, int]:
         return {}
 
     def _compute_starts(self, group: Group, day: int) -> tuple[int, ...]:
@@ -510,33 +526,54 @@ class Context:
                 first = -(-lo // self.step) * self.step
                 local.extend(range(first, hi - root.length + 1, self.step))
             local = sorted(set(local))
+        if group.pin_minute is not None:
+            return tuple(day_minute(date, minute, self.tz) for minute in local)
+        bounds = self._bounds(group, day)
         starts = []
         for minute in local:
             start = day_minute(date, minute, self.tz)
-            if group.pin_minute is not None or self._fits(group, day, start):
+            if _fits(bounds, start):
                 starts.append(start)
         return tuple(starts)
 
-    def _fits(self, group: Group, day: int, start: int) -> bool:
+    def _bounds(self, group: Group, day: int) -> list[_Bounds]:
+        """Per member: its offsets, slot windows and attendees' hours on *day*."""
         date = self.days[day].date
+        out = []
         for m in group.members:
-            begin, end = start + m.offset, start + m.offset + m.length
             windows = (
                 slot_windows(date, m.request, self.scenario.calendar)
                 if m.request.slots
                 else [(0, 24 * 60)]
             )
-            if not any(
-                day_minute(date, lo, self.tz) <= begin
-                and end <= day_minute(date, hi, self.tz)
-                for lo, hi in windows
-            ):
+            out.append(
+                (
+                    m.offset,
+                    m.offset + m.length,
+                    [
+                        (day_minute(date, lo, self.tz), day_minute(date, hi, self.tz))
+                        for lo, hi in windows
+                    ],
+                    [self.people[p].work_window(day) for p in m.request.attendees],
+                )
+            )
+        return out
+
+
+_Bounds = tuple[int, int, list[tuple[int, int]], list[tuple[int, int]]]
+"""A member's start and end offsets, its slot windows and its attendees' hours."""
+
+
+def _fits(bounds: list[_Bounds], start: int) -> bool:
+    """Tell whether every member starting at *start* fits its windows and hours."""
+    for offset, end_offset, windows, hours in bounds:
+        begin, end = start + offset, start + end_offset
+        if not any(lo <= begin and end <= hi for lo, hi in windows):
+            return False
+        for w0, w1 in hours:
+            if begin < w0 or end > w1:
                 return False
-            for person_id in m.request.attendees:
-                w0, w1 = self.people[person_id].work_window(day)
-                if begin < w0 or end > w1:
-                    return False
-        return True
+    return True
 
 
 def _week_number(day: Date) -> int:
