@@ -203,7 +203,7 @@ class Context:
         self._tables = {
             p.person_id: by_mode.setdefault(p.travel_mode, {}) for p in scenario.people
         }
-        self._near: dict[tuple[str, str, float], bool] = {}
+        self._near: dict[tuple[str, float], dict[str, bool]] = {}
         self._lodging: dict[str, str] = {}
         self.groups = self._build_groups()
 
@@ -288,11 +288,21 @@ class Context:
 
     def is_near(self, a: str, b: str, km: float) -> bool:
         """Tell whether venues *a* and *b* are closer than *km* (cached)."""
-        key = (a, b, km) if a <= b else (b, a, km)
-        found = self._near.get(key)
+        found = self.near_to(a, km).get(b)
         if found is None:
-            places = self.places
-            found = self._near[key] = within_km(places[a], places[b], km)
+            first, second = (a, b) if a <= b else (b, a)
+            found = within_km(self.places[first], self.places[second], km)
+            self.near_to(a, km)[b] = self.near_to(b, km)[a] = found
+        return found
+
+    def near_to(self, venue: str, km: float) -> dict[str, bool]:
+        """What :meth:`is_near` has found so far for *venue*: other venue -> near.
+
+        Hot loops look a venue up here first and call :meth:`is_near` on a miss.
+        """
+        found = self._near.get((venue, km))
+        if found is None:
+            found = self._near[(venue, km)] = {}
         return found
 
     # --- groups -----------------------------------------------------------------------

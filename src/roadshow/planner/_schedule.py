@@ -278,15 +278,16 @@ class Schedule:
             )
         limit = group.kind_rules.neighbour_km
         if limit is not None:
-            placements, is_near, venue = (
-                self.placements,
-                self.ctx.is_near,
-                placement.venue,
-            )
+            placements, venue = self.placements, placement.venue
+            near = self.ctx.near_to(venue, limit)
             for other in self.kind_day[(group.kind, placement.day)]:
-                if other != group.index and is_near(
-                    venue, placements[other].venue, limit
-                ):
+                if other == group.index:
+                    continue
+                there = placements[other].venue
+                found = near.get(there)
+                if found is None:
+                    found = self.ctx.is_near(venue, there, limit)
+                if found:
                     cost += W_NEIGHBOUR
         return cost
 
