@@ -84,6 +84,8 @@ class DayPlan:
         self._kept: dict[int, list[dict[State, int]]] = {}
         self._rest: dict[tuple[int, int, State], int | None] = {}
         self._days: dict[object, list[tuple[str, int]]] = {}
+        self._fit: dict[tuple[int, tuple[int, ...]], bool] = {}
+        self._shape_no = {d: self.timer.shape(d)[1] for d in self.days}
         self.strict = True
         """False: a day may warp time, at a cost above travel (see DayTimer.timed)."""
         self.block_cost = [self._block(b, self.plan) for b in range(len(self.blocks))]
@@ -112,6 +114,8 @@ class DayPlan:
             changed = [k for k, d in enumerate(block) if plan[d] != self.plan[d]]
             if not changed:
                 found = self._nights(block, plan)
+            elif self.strict and not all(self._fits(block[k], plan) for k in changed):
+                found = _INFEASIBLE
             else:
                 first, last = max(changed[0] - 1, 0), changed[-1]
                 states = self._ahead(b)[first]
@@ -126,21 +130,58 @@ class DayPlan:
             self._cache[key] = found
         return found
 
+    def _fits(self, day: int, plan: Days) -> bool:
+        """Tell whether *day*'s visits can be on time from anywhere (cached).
+
+        Most moves a search tries put a visit into a full day; such a day is
+        found out here at once. Starting at the first visit's venue is the
+        earliest any start can be, and the times only grow from there.
+        """
+        visits = plan[day]
+        if not visits:
+            return True
+        key = (self._shape_no[day], visits)
+        found = self._fit.get(key)
+        if found is None:
+            timed = self.timer.timed(day, self.timer.venues[visits[0]], visits)
+            found = self._fit[key] = timed is not None and not timed[1]
+        return found
+
     def _step(
         self, block: list[int], k: int, plan: Days, states: dict[State, int]
     ) -> dict[State, int]:
-        """The cheapest cost of each state after day *k* of *block*."""
+        """The cheapest cost of each state after day *k* of *block*.
+
+        :meth:`_day` inlined: this is the search's innermost loop.
+        """
         day, home = block[k], self.timer.home
         visits = plan[day]
-        tomorrow = plan[block[k + 1]] if k + 1 < len(block) else ()
         out: dict[State, int] = {}
+        if not visits:
+            # A day away with nothing in it is no option.
+            at_home = [cost for (_, away), cost in states.items() if away == 0]
+            if at_home:
+                out[(home, 0)] = min(at_home)
+            return out
+        tomorrow = plan[block[k + 1]] if k + 1 < len(block) else ()
+        shape = self._shape_no[day]
+        first = tomorrow[0] if tomorrow else None
+        later = self._shape_no[day + 1] if tomorrow else None
+        max_away, known = self.ctx.max_away, self._days
         for (place, away), cost in states.items():
-            if not visits:
-                # A day away with nothing in it is no option.
-                if away == 0 and cost < out.get((home, 0), cost + 1):
-                    out[(home, 0)] = cost
-                continue
-            for state, extra in self._day(day, place, away, visits, tomorrow):
+            may_stay = first is not None and away < max_away
+            key = (
+                shape,
+                place,
+                visits,
+                later if may_stay else None,
+                first if may_stay else None,
+            )
+            found = known.get(key)
+            if found is None:
+                found = known[key] = self._ends(day, place, visits, tomorrow, may_stay)
+            for p, extra in found:
+                state = (home, 0) if p == home else (p, away + 1)
                 total = cost + extra
                 if total < out.get(state, total + 1):
                     out[state] = total
@@ -242,10 +283,10 @@ class DayPlan:
         """Where a day from *place* may end, with what it costs (cached)."""
         may_stay = bool(tomorrow) and away < self.ctx.max_away
         key = (
-            self.timer.shape(day)[1],
+            self._shape_no[day],
             place,
             visits,
-            self.timer.shape(day + 1)[1] if may_stay else None,
+            self._shape_no[day + 1] if may_stay else None,
             tomorrow[0] if may_stay else None,
         )
         found = self._days.get(key)
