@@ -78,7 +78,9 @@ class PlanParams:
         ruin_starts: Last, each person's weeks are emptied and refilled
             (ruin and recreate, :mod:`roadshow.planner._ruin`) from this many
             starts on a tour through the week's venues, each way round; kept
-            where that places more or costs less. 0 with no shuffles: never.
+            where that places more or costs less (in programmes of more than
+            ``large_programme`` requests, only weeks with a request left
+            unplaced). 0 with no shuffles: never.
         ruin_shuffles: Refills of each week also from this many shuffles
             (fixed seed) of the construction's order.
         ruin_polish: The cheapest refills of a week polished by local search.
@@ -94,7 +96,7 @@ class PlanParams:
     cut_tours: bool = True
     ruin_starts: int = 2
     ruin_shuffles: int = 0
-    ruin_polish: int = 2
+    ruin_polish: int = 1
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -270,7 +272,7 @@ def solve(
         left,
         frozen=proven,
         skip=set(cut),
-        params=_ruin_params(params),
+        params=_ruin_params(params, large=large),
         days_to_try=days,
     )
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
@@ -292,11 +294,14 @@ def solve(
     )
 
 
-def _ruin_params(params: PlanParams) -> RuinParams:
+def _ruin_params(params: PlanParams, *, large: bool) -> RuinParams:
+    # Large programmes rebuild only the weeks with a request left out: placing
+    # it outweighs any travel, and every week would cost half the planning time.
     return RuinParams(
         shuffles=params.ruin_shuffles,
         tour_starts=params.ruin_starts,
         polish=params.ruin_polish,
+        short_weeks_only=large,
     )
 
 

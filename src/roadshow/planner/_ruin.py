@@ -40,12 +40,15 @@ class RuinParams:
         tour_starts: Starts on the week's tour to refill from, each way round.
         polish: Refills (the cheapest) polished by local search.
         passes: Local-search passes per polished refill.
+        short_weeks_only: Only weeks with a request left unplaced (for large
+            programmes, where placing requests matters most and time counts).
     """
 
-    shuffles: int = 2
+    shuffles: int = 0
     tour_starts: int = 2
-    polish: int = 2
-    passes: int = 2
+    polish: int = 1
+    passes: int = 1
+    short_weeks_only: bool = False
 
 
 Placed = list[tuple[Group, Placement]]
@@ -82,6 +85,8 @@ def recreate(
     for person_id, hood in _weeks(
         ctx, schedule, groups, left, frozen=frozen, skip=skip
     ):
+        if params.short_weeks_only and pending.isdisjoint(g.index for g in hood):
+            continue
         mine = [g for g in hood if g.index in schedule.placements or g.index in pending]
         if len(mine) < 2:  # noqa: PLR2004 - one group alone is local search's job
             continue
