@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from functools import cached_property
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 from pendulum import Date
@@ -30,6 +31,9 @@ from roadshow.rules import (
 )
 from roadshow.timeutil import clock_minutes, day_minute, epoch_minute, minutes_of
 from roadshow.travel import EstimatedTravel, within_km
+
+if TYPE_CHECKING:
+    from roadshow.planner._routing import Item
 
 HOME = -1
 """Index used for 'no group' in day-by-day searches."""
@@ -108,6 +112,10 @@ class PersonDays:
         self.busy = sorted(busy)
         self._busy_starts = [b[0] for b in self.busy]
         self._longest = max((b[1] - b[0] for b in self.busy), default=0)
+        # The latest end among the commitments up to each one (by start): a
+        # range overlaps one iff that of those starting before its end is after
+        # its start.
+        self._ends_so_far = list(accumulate((b[1] for b in self.busy), max))
 
     def travel_window(self, day: int) -> tuple[int, int]:
         """Epoch minutes between which the person may travel on *day*."""
@@ -134,7 +142,8 @@ class PersonDays:
 
     def is_free(self, start: int, end: int) -> bool:
         """Tell whether ``[start, end)`` overlaps no commitment."""
-        return not self.busy_overlapping(start, end)
+        i = bisect.bisect_left(self._busy_starts, end)
+        return i == 0 or self._ends_so_far[i - 1] <= start
 
     def earliest_departure(
         self, earliest: int, arrive_by: int, minutes: int
@@ -144,9 +153,9 @@ class PersonDays:
             return earliest if earliest + minutes <= arrive_by else None
         depart = earliest
         while depart + minutes <= arrive_by:
-            busy = self.busy_overlapping(depart, depart + minutes)
-            if not busy:
+            if self.is_free(depart, depart + minutes):
                 return depart
+            busy = self.busy_overlapping(depart, depart + minutes)
             depart = max(b[1] for b in busy)
         return None
 
@@ -158,9 +167,9 @@ class PersonDays:
         if not self.busy:  # the common case, without the search
             return depart if depart >= earliest else None
         while depart >= earliest:
-            busy = self.busy_overlapping(depart, depart + minutes)
-            if not busy:
+            if self.is_free(depart, depart + minutes):
                 return depart
+            busy = self.busy_overlapping(depart, depart + minutes)
             depart = min(b[0] for b in busy) - minutes
         return None
 
@@ -204,6 +213,12 @@ class Context:
             p.person_id: by_mode.setdefault(p.travel_mode, {}) for p in scenario.people
         }
         self._near: dict[tuple[str, float], dict[str, bool]] = {}
+        # Answers _routing gives again and again, by person, day and the items
+        # either side of a night (pure: the scenario decides them).
+        self.memo_commitment_items: dict[tuple[str, int], tuple[Item, ...]] = {}
+        self.memo_night_needed: dict[
+            tuple[str, int, Item | None, Item | None], bool
+        ] = {}
         self._lodging: dict[str, str] = {}
         self.groups = self._build_groups()
 

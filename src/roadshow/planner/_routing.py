@@ -51,10 +51,14 @@ def commitment_items(ctx: Context, person_id: str, day: int) -> tuple[Item, ...]
     A commitment's finish is 0: it never makes a late finish by itself (the
     objective counts events and journeys), only the journey home after it does.
     """
-    return tuple(
-        Item(start, end, venue, FIXED, 0)
-        for start, end, venue in ctx.fixed.get(person_id, {}).get(day, ())
-    )
+    key = (person_id, day)
+    found = ctx.memo_commitment_items.get(key)
+    if found is None:
+        found = ctx.memo_commitment_items[key] = tuple(
+            Item(start, end, venue, FIXED, 0)
+            for start, end, venue in ctx.fixed.get(person_id, {}).get(day, ())
+        )
+    return found
 
 
 def route_day(  # noqa: C901, PLR0911, PLR0912, PLR0915, PLR0917 - the hot path, kept flat
@@ -188,12 +192,26 @@ def night_needed(
     going home would mean a late finish tonight (home after ``late_after``) or an
     early start tomorrow (leaving home before working hours), or cannot be done
     within travel hours. The checker reads the same rule from a plan
-    (:mod:`roadshow.nights`).
+    (:mod:`roadshow.nights`). Only today's last item and tomorrow's first count,
+    so the answer is kept by them.
     """
+    key = (
+        person_id,
+        day,
+        today[-1] if today else None,
+        tomorrow[0] if tomorrow else None,
+    )
+    found = ctx.memo_night_needed.get(key)
+    if found is None:
+        found = ctx.memo_night_needed[key] = _night_needed(ctx, *key)
+    return found
+
+
+def _night_needed(
+    ctx: Context, person_id: str, day: int, last: Item | None, first: Item | None
+) -> bool:
     person = ctx.people[person_id]
     home = ctx.home[person_id]
-    last = today[-1] if today else None
-    first = tomorrow[0] if tomorrow else None
     if last is not None and first is not None:
         saving = (
             ctx.minutes(person_id, last.venue, home)
