@@ -320,19 +320,20 @@ def improve(
                 and group.region_id not in changed_regions
             ):
                 continue
-            gain = schedule.removal_gain(group)
             undo = schedule.take_out(group)
             best = best_placement(ctx, schedule, group, days_to_try=days_to_try)
+            schedule.put_back(group, undo)
+            # Most groups stay: only a move needs the gain of taking one out,
+            # tried with the group in place.
             if (
                 best is not None
-                and best.delta < gain
                 and best.placement != undo.placement
+                and best.delta < schedule.removal_gain(group)
             ):
+                schedule.remove(group)
                 schedule.place(group, best.placement)
                 touched_people.update(group.people)
                 touched_regions.add(group.region_id)
-            else:
-                schedule.put_back(group, undo)
         if not touched_people or before - schedule.cost < min_gain * before:
             return done
         changed_people, changed_regions = touched_people, touched_regions
