@@ -4,13 +4,13 @@ Moving one group at a time cannot turn three day trips into a run of nights
 away, nor choose which of a full week's requests to leave out: both need the
 week's groups to move together. So each person's week in turn is emptied of
 their groups (those left unplaced join in) and refilled in several orders: the
-construction's order and shuffles of it from a fixed seed, each group at its
+construction's order (and shuffles of it from a fixed seed), each group at its
 cheapest placement; and a short tour through the week's venues from a few
 starts, each way round, each group on the first day from the one before it on
-that takes it (so neighbouring venues make trips of consecutive days). The most
-promising refills are polished by local search, and the best is kept if it
-places more requests, or as many at a lower cost; otherwise the week is put
-back as it was.
+that takes it, or on the last day back from it (so neighbouring venues make
+trips of consecutive days, early or late in the week). The cheapest refills
+are polished by local search, and the best is kept if it places more
+requests, or as many at a lower cost; otherwise the week is put back as it was.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ class RuinParams:
 
     Attributes:
         shuffles: Shuffled orders of the construction's order to refill from.
-        tour_starts: Starts on the week's tour to refill from, each way round.
+        tour_starts: Starts on the week's tour to refill from, each way round,
+            from the first day on and from the last day back.
         polish: Refills (the cheapest) polished by local search.
         passes: Local-search passes per polished refill.
         short_weeks_only: Only weeks with a request left unplaced (for large
@@ -91,16 +92,18 @@ def recreate(
         if len(mine) < 2:  # noqa: PLR2004 - one group alone is local search's job
             continue
         first = sorted(mine, key=lambda g: difficulty(ctx, g))
-        orders = [(False, first)]
+        orders = [(0, first)]
         for _ in range(params.shuffles):
             order = list(first)
             rng.shuffle(order)
-            orders.append((False, order))
+            orders.append((0, order))
         round_trip = _tour_order(ctx, person_id, mine)
         for k in range(params.tour_starts):
             shift = k * len(round_trip) // params.tour_starts
             order = round_trip[shift:] + round_trip[:shift]
-            orders += [(True, order), (True, order[::-1])]
+            # Filled from the first day on and from the last day back, each
+            # way round the tour: which days a trip takes shapes its nights.
+            orders += [(sweep, o) for sweep in (1, -1) for o in (order, order[::-1])]
         _refill(ctx, schedule, mine, orders, params=params, days_to_try=days_to_try)
         for group in mine:
             if group.index in schedule.placements:
@@ -164,7 +167,7 @@ def _refill(
     ctx: Context,
     schedule: Schedule,
     hood: list[Group],
-    orders: list[tuple[bool, list[Group]]],
+    orders: list[tuple[int, list[Group]]],
     *,
     params: RuinParams,
     days_to_try: int | None,
@@ -184,8 +187,8 @@ def _refill(
         _rollback(schedule, empty, soft, placed, also)
 
     refills: list[tuple[Score, int, Placed]] = []
-    for k, (forward, order) in enumerate(orders):
-        placed = _fill(ctx, schedule, order, forward=forward, days_to_try=days_to_try)
+    for k, (sweep, order) in enumerate(orders):
+        placed = _fill(ctx, schedule, order, sweep=sweep, days_to_try=days_to_try)
         refills.append((score(), k, placed))
         undo(placed)
     refills.sort(key=lambda r: (r[0], r[1]))
@@ -241,21 +244,25 @@ def _fill(
     schedule: Schedule,
     order: list[Group],
     *,
-    forward: bool,
+    sweep: int,
     days_to_try: int | None,
 ) -> Placed:
     """Place *order* one by one at the cheapest placement; return what was placed.
 
-    With *forward*, each group goes on the first day, from the day of the one
-    before it on, that takes it (else at its cheapest placement).
+    With *sweep* 1, each group goes on the first day, from the day of the one
+    before it on, that takes it (else at its cheapest placement); with -1, on
+    the last day up to the day of the one before it.
     """
     placed: Placed = []
-    day = 0
+    day = 0 if sweep >= 0 else len(ctx.days)
     for group in order:
         found: Trial | None = None
-        if forward:
-            for candidate in ctx.candidate_days[group.index]:
-                if candidate < day or schedule.rules_allow(group, candidate):
+        if sweep:
+            days = ctx.candidate_days[group.index]
+            for candidate in days if sweep > 0 else reversed(days):
+                if (candidate - day) * sweep < 0 or schedule.rules_allow(
+                    group, candidate
+                ):
                     continue
                 found = best_placement(ctx, schedule, group, only_day=candidate)
                 if found is not None:
