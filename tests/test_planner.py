@@ -600,6 +600,20 @@ def test_rebuilt_week_places_two_short_visits_instead_of_one_long() -> None:
     assert render_plan_file(result) == render_plan_file(plan(s))
 
 
+def test_a_full_day_leaves_out_the_far_request() -> None:
+    """With room for one of two visits, the one far from home is left out."""
+    monday = {"earliest_on": Date(2008, 9, 8), "latest_on": Date(2008, 9, 8)}
+    requests = [visit("far", "newcastle", **monday), visit("near", "oxford", **monday)]
+    rules = kind_rules("visit", max_per_person_per_day=1)
+    s = scenario(requests, end=Date(2008, 9, 12), rules=rules)
+    # The construction places Newcastle first; only the rebuild trades it.
+    assert [e.request_id for e in plan(s, PlanParams(ruin_starts=0)).events] == ["far"]
+    result = plan(s)
+    assert [e.request_id for e in result.events] == ["near"]
+    assert [u.request_id for u in result.unplaced] == ["far"]
+    assert hard(s, result) == []
+
+
 @given(small_scenarios())
 def test_rebuilt_weeks_never_score_worse(s: Scenario) -> None:
     """The week rebuild keeps a refill only where it places more or costs less."""

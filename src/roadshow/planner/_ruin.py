@@ -105,6 +105,7 @@ def recreate(
             # way round the tour: which days a trip takes shapes its nights.
             orders += [(sweep, o) for sweep in (1, -1) for o in (order, order[::-1])]
         _refill(ctx, schedule, mine, orders, params=params, days_to_try=days_to_try)
+        _exchange(ctx, schedule, mine, days_to_try=days_to_try)
         for group in mine:
             if group.index in schedule.placements:
                 pending.discard(group.index)
@@ -213,6 +214,42 @@ def _refill(
         return
     for group, taken in reversed(undos):
         schedule.put_back(group, taken)
+
+
+EXCHANGE_TRIES = 3
+"""A request left out tries to take the place of this many of the week's dearest."""
+
+
+def _exchange(
+    ctx: Context, schedule: Schedule, hood: list[Group], *, days_to_try: int | None
+) -> None:
+    """Leave out the week's dearest groups instead of the ones left out, where cheaper.
+
+    A full week leaves some requests out; which ones decides its travel. Each
+    group left out takes the place of one of the placed groups that save most
+    when taken out (no larger than it), if it costs less there than that one
+    did; the group taken out then goes back in if it still finds a place.
+    """
+    for group in sorted(hood, key=lambda g: difficulty(ctx, g)):
+        if group.index in schedule.placements:
+            continue
+        size = len(group.members)
+        placed = [
+            (schedule.removal_gain(other), other.index, other)
+            for other in hood
+            if other.index in schedule.placements and len(other.members) <= size
+        ]
+        placed.sort(key=lambda t: (-t[0], t[1]))
+        for gain, _, other in placed[:EXCHANGE_TRIES]:
+            undo = schedule.take_out(other)
+            found = best_placement(ctx, schedule, group, days_to_try=days_to_try)
+            if found is not None and (found.delta < gain or len(other.members) < size):
+                schedule.place(group, found.placement)
+                back = best_placement(ctx, schedule, other, days_to_try=days_to_try)
+                if back is not None:
+                    schedule.place(other, back.placement)
+                break
+            schedule.put_back(other, undo)
 
 
 def _rollback(
