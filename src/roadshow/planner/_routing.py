@@ -18,6 +18,9 @@ from roadshow.nights import TIGHT_DAY_MINUTES
 from roadshow.objective import W_IDLE, W_LATE, W_NIGHT, W_TIGHT, W_TRAVEL
 from roadshow.planner._context import FIXED, Context
 
+_UNKNOWN = -1
+"""A route cost not worked out yet (costs are never negative; None is impossible)."""
+
 State = tuple[str, int]
 """(place slept, nights away in a row)."""
 Table = dict[State, int]
@@ -348,14 +351,9 @@ class Timeline:
     def _cost(
         self, day: int, start_at: str, items: Sequence[Item], end_at: str
     ) -> int | None:
-        route = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
-        return self._idle(route, start_at, items, end_at)
-
-    def _idle(
-        self, cost: int | None, start_at: str, items: Sequence[Item], end_at: str
-    ) -> int | None:
-        """A day's cost, plus the idle-day weight for a day away with nothing in it."""
-        if cost is None or items or self.home in {start_at, end_at}:
+        """A day's route cost, plus the idle weight for an empty day away."""
+        cost = route_day(self.ctx, self.person_id, day, start_at, items, end_at)
+        if cost is None or items or self.home in (start_at, end_at):
             return cost
         return cost + W_IDLE if self.ctx.scenario.rules.avoid_idle_days else cost
 
@@ -376,9 +374,8 @@ class Timeline:
                     if in_row > max_away:
                         continue
                 key = (slept, place)
-                if key in routes:
-                    route = routes[key]
-                else:
+                route = routes.get(key, _UNKNOWN)
+                if route == _UNKNOWN:
                     route = routes[key] = self._cost(day, slept, items, place)
                 if route is None:
                     continue
@@ -409,9 +406,8 @@ class Timeline:
                 if rest is None:
                     continue
                 key = (slept, place)
-                if key in routes:
-                    route = routes[key]
-                else:
+                route = routes.get(key, _UNKNOWN)
+                if route == _UNKNOWN:
                     route = routes[key] = self._cost(day, slept, items, place)
                 if route is None:
                     continue
