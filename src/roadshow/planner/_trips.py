@@ -8,9 +8,11 @@ last venue; at most ``max_nights_away_in_row`` away, each allowed by
 ``min_night_saving``), scored in the objective's order: visits left out, travel,
 nights away, late finishes. Moves (granular: only next to a visit's nearest
 visits) are relocate, exchange and 2-opt* between days, and exchanging whole
-days; when none improves, ruin-and-recreate removes a cluster of nearby visits
-(or two days) and re-inserts them cheapest first, under threshold accepting,
-ending on the best plan seen. A visit with no place gets one by reordering a
+days; with days full, exchanges look further than relocations, and the full
+descents before and after the ruins further still. When none improves,
+ruin-and-recreate removes a cluster of nearby visits (or two days) and
+re-inserts them cheapest first, under threshold accepting, ending on the best
+plan seen. A visit with no place gets one by reordering a
 day, cutting a block anew, or an ejection chain; if it still has none, days may
 warp time (a visit starting late, at a cost above any travel) while the search
 makes room, and whatever still warps at the end is left out. A seeded generator
@@ -34,8 +36,15 @@ from roadshow.planner._split import DayTimer, split, split_runs
 
 NEAR = 10
 """Moves put a visit next to one of this many nearest visits."""
+EXCHANGE = 20
+"""Exchanges (and 2-opt*) pair a visit with one of this many nearest visits:
+with days full, an exchange is how a visit changes day, so it looks further."""
+WIDE = 25
+"""Full descents (before and after the ruins) look this far instead."""
 RUINS = 300
 """Ruin-and-recreate rounds once the moves are stuck."""
+CLUSTER = 6
+"""A ruin takes out at most this many of a visit's nearest visits with it."""
 MAX_REORDER = 5
 """A visit left out may reorder a day of fewer visits than this to get in."""
 THRESHOLD = 20
@@ -397,7 +406,7 @@ class DayPlan:
                 ((y - b) ** 2 + (x - a) ** 2, u)
                 for u, (b, a) in enumerate(spots)
                 if u != v
-            )[: 3 * NEAR]
+            )[: 3 * WIDE]
             out.append(
                 [
                     u
@@ -408,7 +417,7 @@ class DayPlan:
                             u,
                         )
                         for _, u in close
-                    )[:NEAR]
+                    )[:WIDE]
                 ]
             )
         return out
@@ -420,12 +429,12 @@ class DayPlan:
             return {}
         return {day: tuple(u for u in self.plan[day] if u != v)}
 
-    def insertions(self, v: int) -> list[Days]:
+    def insertions(self, v: int, width: int = NEAR) -> list[Days]:
         """Days with *v* next to one of its nearest visits, or alone on an empty day."""
         base = self.without(v)
         out: list[Days] = []
         seen: set[tuple[int, int]] = set()
-        for u in self.near[v]:
+        for u in self.near[v][:width]:
             day = self.where[u]
             if day is None:
                 continue
@@ -479,7 +488,7 @@ class DayPlan:
             for pos in range(len(visits) + 1)
         ]
 
-    def exchanges(self, v: int) -> list[Days]:
+    def exchanges(self, v: int, width: int = NEAR) -> list[Days]:
         """Swaps of *v* with a near visit on another day, and 2-opt* between the two."""
         dv = self.where[v]
         out: list[Days] = []
@@ -487,7 +496,7 @@ class DayPlan:
             return out
         a = self.plan[dv]
         i = a.index(v)
-        for u in self.near[v]:
+        for u in self.near[v][:width]:
             du = self.where[u]
             if du is None or du == dv:
                 continue
@@ -514,20 +523,24 @@ class DayPlan:
         return found
 
 
-def descend(plan: DayPlan, todo: set[int] | None = None) -> None:
+def descend(plan: DayPlan, todo: set[int] | None = None, width: int = NEAR) -> None:
     """Apply improving moves until none is left.
 
     Only the visits in *todo* (all when None) are looked at, and then those on
     each day a move changed, until no visit is left to look at. A full descent
-    (no *todo*) also exchanges whole days.
+    (no *todo*) also exchanges whole days. Moves put a visit next to one of its
+    *width* nearest visits.
     """
     work = set(range(len(plan.where))) if todo is None else set(todo)
     days = set(plan.days) if todo is None else set()
     while work or days:
         for v in sorted(work):
             work.discard(v)
-            for options in (plan.insertions, plan.exchanges):
-                found = plan.best(options(v))
+            for options, w in (
+                (plan.insertions, width),
+                (plan.exchanges, max(width, EXCHANGE)),
+            ):
+                found = plan.best(options(v, w))
                 if found is not None:
                     plan.apply(found[1])
                     for day, visits in found[1].items():
@@ -574,7 +587,9 @@ def place_left(plan: DayPlan, depth: int = 1) -> None:
             continue
         if depth == 0:
             continue
-        days = sorted({d for u in plan.near[v] if (d := plan.where[u]) is not None})
+        days = sorted(
+            {d for u in plan.near[v][:NEAR] if (d := plan.where[u]) is not None}
+        )
         # The order of a day's visits may have to change to make room for one more.
         found = plan.best(
             [
@@ -607,7 +622,7 @@ def _eject(plan: DayPlan, v: int, depth: int) -> tuple[int, list[Days]] | None:
     and the changes to make in order, or None.
     """
     best: tuple[int, list[Days]] | None = None
-    days = sorted({d for u in plan.near[v] if (d := plan.where[u]) is not None})
+    days = sorted({d for u in plan.near[v][:NEAR] if (d := plan.where[u]) is not None})
     for day in days:
         visits = plan.plan[day]
         for k, u in enumerate(visits):
@@ -657,7 +672,7 @@ def search(plan: DayPlan, rounds: int = RUINS) -> None:
         descend(plan, set(out))
         if plan.cost >= before + threshold:
             plan.restore(saved)
-        elif plan.cost < best[0]:
+        if plan.cost < best[0]:
             best = (plan.cost, plan.snapshot())
     plan.restore(best[1])
 
@@ -669,13 +684,13 @@ def _ruin(plan: DayPlan, rng: random.Random, n: int) -> list[int]:
     around a visit left out, which then goes back first).
     """
     left = [v for v in range(n) if plan.where[v] is None]
-    seed = rng.choice(plan.near[left[0]]) if left else rng.randrange(n)
+    seed = rng.choice(plan.near[left[0]][:NEAR]) if left else rng.randrange(n)
     day = plan.where[seed]
     if day is not None and rng.random() < DAY_RUINS:
         block = plan.blocks[plan.block_of[day]]
         out = [v for d in (day, day + 1) if d in block for v in plan.plan[d]]
     else:
-        out = [seed, *plan.near[seed][: rng.randint(3, 2 * NEAR // 3)]]
+        out = [seed, *plan.near[seed][: rng.randint(3, CLUSTER)]]
     rng.shuffle(out)
     return [*left, *out]
 
@@ -706,20 +721,26 @@ def propose(
             best = plan
     if best is None:
         return {}
-    place_left(best, depth=2)
-    descend(best)
-    search(best, rounds)
-    if None in best.where:
-        # Room for the last visits: let days warp time, search that away, and
-        # leave out whatever still warps.
-        best.allow_warp(allow=True)
-        place_left(best)
-        search(best, rounds // 2)
-        best.allow_warp(allow=False)
-        place_left(best, depth=2)
-        descend(best)
+    _search_all(best, rounds)
     groups = best.timer.groups
     return {
         day: [(groups[v], start) for v, start in visits]
         for day, visits in best.starts().items()
     }
+
+
+def _search_all(plan: DayPlan, rounds: int) -> None:
+    """Place what is left, descend, ruin and recreate, descend again."""
+    place_left(plan, depth=2)
+    descend(plan, width=WIDE)
+    search(plan, rounds)
+    descend(plan, width=WIDE)
+    if None in plan.where:
+        # Room for the last visits: let days warp time, search that away, and
+        # leave out whatever still warps.
+        plan.allow_warp(allow=True)
+        place_left(plan)
+        search(plan, rounds // 2)
+        plan.allow_warp(allow=False)
+        place_left(plan, depth=2)
+        descend(plan, width=WIDE)
