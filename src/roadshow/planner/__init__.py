@@ -79,9 +79,9 @@ class PlanParams:
             (ruin and recreate, :mod:`roadshow.planner._ruin`) from this many
             starts on a tour through the week's venues, each way round, filled
             from the week's first day on and from its last day back; kept
-            where that places more or costs less. None: 1, or 2 in programmes
-            of more than ``large_programme`` requests, which rebuild only the
-            weeks with a request left unplaced. 0 with no shuffles: never.
+            where that places more or costs less. Programmes of more than
+            ``large_programme`` requests rebuild only the weeks with a request
+            left unplaced. 0 with no shuffles: never.
         ruin_shuffles: Refills of each week also from this many shuffles
             (fixed seed) of the construction's order.
         ruin_polish: The cheapest refills of a week polished by local search.
@@ -95,7 +95,7 @@ class PlanParams:
     min_pass_gain: float = 0.005
     tour_seed: bool = True
     cut_tours: bool = True
-    ruin_starts: int | None = None
+    ruin_starts: int = 1
     ruin_shuffles: int = 0
     ruin_polish: int = 1
 
@@ -107,7 +107,7 @@ class PlanParams:
         ):
             msg = "max_passes, exact_max_groups and exact_max_states must be 0 or more"
             raise PlanningError(msg)
-        if min(self.ruin_starts or 0, self.ruin_shuffles, self.ruin_polish) < 0:
+        if min(self.ruin_starts, self.ruin_shuffles, self.ruin_polish) < 0:
             msg = "ruin_starts, ruin_shuffles and ruin_polish must be 0 or more"
             raise PlanningError(msg)
 
@@ -300,9 +300,7 @@ def _ruin_params(params: PlanParams, *, large: bool) -> RuinParams:
     # it outweighs any travel, and every week would cost half the planning time.
     return RuinParams(
         shuffles=params.ruin_shuffles,
-        tour_starts=(2 if large else 1)
-        if params.ruin_starts is None
-        else params.ruin_starts,
+        tour_starts=params.ruin_starts,
         polish=params.ruin_polish,
         short_weeks_only=large,
     )
