@@ -48,7 +48,7 @@ class DayTimer:
         self._shapes: dict[tuple[int, ...], int] = {}
         self._starts: dict[tuple[int, int], tuple[int, ...]] = {}
         self._days: dict[
-            tuple[int, str, tuple[int, ...]], tuple[list[Item], int] | None
+            tuple[int, str, tuple[int, ...]], tuple[tuple[Item, ...], int] | None
         ] = {}
 
     def shape(self, day: int) -> tuple[int, int]:
@@ -74,14 +74,14 @@ class DayTimer:
 
     def items(
         self, day: int, start_at: str, visits: tuple[int, ...]
-    ) -> list[Item] | None:
+    ) -> tuple[Item, ...] | None:
         """The items of *visits* on *day* from *start_at* (None: they do not fit)."""
         found = self.timed(day, start_at, visits)
         return None if found is None or found[1] else found[0]
 
     def timed(
         self, day: int, start_at: str, visits: tuple[int, ...]
-    ) -> tuple[list[Item], int] | None:
+    ) -> tuple[tuple[Item, ...], int] | None:
         """The items of *visits* on *day* from *start_at*, and their time warp.
 
         A visit that cannot start in time starts at its last start instead, and
@@ -96,18 +96,18 @@ class DayTimer:
 
     def _time(
         self, day: int, start_at: str, visits: tuple[int, ...]
-    ) -> tuple[list[Item], int] | None:
+    ) -> tuple[tuple[Item, ...], int] | None:
         # Visits are timed one after another: a run extends its (cached) run
         # less the last visit, as the split asks for each run and then a longer.
         if not visits:
-            return [], 0
+            return (), 0
         if len(visits) > 1:
             found = self.timed(day, start_at, visits[:-1])
             if found is None:
                 return None
             items, warp = found
         else:
-            items, warp = [], 0
+            items, warp = (), 0
         ctx, pid, p = self.ctx, self.person_id, self.person
         k = visits[-1]
         group, venue = self.groups[k], self.venues[k]
@@ -140,9 +140,11 @@ class DayTimer:
             start + group.finishes[pid],
             lead,
         )
-        return [*items, item], warp
+        return (*items, item), warp
 
-    def end(self, day: int, items: list[Item], end_at: str) -> tuple[int, bool] | None:
+    def end(
+        self, day: int, items: Sequence[Item], end_at: str
+    ) -> tuple[int, bool] | None:
         """Travel minutes from the last item to *end_at*, and whether it ends late."""
         last = items[-1]
         if last.venue == end_at:

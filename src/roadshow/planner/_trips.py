@@ -92,7 +92,7 @@ class DayPlan:
         self._cache: dict[tuple[int, tuple[tuple[int, ...], ...]], int] = {}
         self._kept: dict[int, list[dict[State, int]]] = {}
         self._rest: dict[tuple[int, int, State], int | None] = {}
-        self._days: dict[object, list[tuple[str, int]]] = {}
+        self._days: dict[object, tuple[tuple[str, int], ...]] = {}
         self._fit: dict[tuple[int, tuple[int, ...]], bool] = {}
         self._shape_no = {d: self.timer.shape(d)[1] for d in self.days}
         self.strict = True
@@ -117,7 +117,7 @@ class DayPlan:
         (:meth:`_ahead`, :meth:`_behind`), as the planner's Timeline does.
         """
         block = self.blocks[b]
-        key = (b, tuple(plan[d] for d in block))
+        key = (b, tuple(map(plan.__getitem__, block)))
         found = self._cache.get(key)
         if found is None:
             changed = [k for k, d in enumerate(block) if plan[d] != self.plan[d]]
@@ -310,14 +310,14 @@ class DayPlan:
         visits: tuple[int, ...],
         tomorrow: tuple[int, ...],
         may_stay: bool,  # noqa: FBT001 - internal
-    ) -> list[tuple[str, int]]:
+    ) -> tuple[tuple[str, int], ...]:
         timer = self.timer
         timed = timer.timed(day, place, visits)
         if timed is None or (timed[1] and self.strict):
-            return []
+            return ()
         items, warp = timed
         moved = timer.travel(place, visits) * W_TRAVEL + warp * W_WARP
-        out = []
+        out: list[tuple[str, int]] = []
         home = timer.end(day, items, timer.home)
         if home is not None:
             out.append((timer.home, moved + home[0] * W_TRAVEL + home[1] * W_LATE))
@@ -331,7 +331,9 @@ class DayPlan:
                 if stay is not None:
                     cost = moved + stay[0] * W_TRAVEL + stay[1] * W_LATE + W_NIGHT
                     out.append((night, cost))
-        return out
+        # Tuples, not lists, in the caches: the cyclic collector stops
+        # looking at a tuple of plain values, and the caches grow to millions.
+        return tuple(out)
 
     def allow_warp(self, *, allow: bool) -> None:
         """Let days warp time (at a cost above travel), or no longer.
@@ -366,12 +368,14 @@ class DayPlan:
 
     def delta(self, changes: Days) -> int:
         """The cost change if the days in *changes* held those visits instead."""
+        # Plain loops: this runs for every move the search tries.
         plan = {**self.plan, **changes}
-        blocks = {self.block_of[d] for d in changes}
-        before = sum(self.block_cost[b] for b in blocks)
-        after = sum(self._block(b, plan) for b in blocks)
-        left = sum(len(self.plan[d]) - len(v) for d, v in changes.items())
-        return after - before + left * W_UNPLACED
+        change, left = 0, 0
+        for b in {self.block_of[d] for d in changes}:
+            change += self._block(b, plan) - self.block_cost[b]
+        for d, visits in changes.items():
+            left += len(self.plan[d]) - len(visits)
+        return change + left * W_UNPLACED
 
     def apply(self, changes: Days) -> None:
         """Make *changes* (visits not in any changed day any more are left out)."""
