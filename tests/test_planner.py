@@ -598,6 +598,9 @@ def test_rebuilt_week_places_two_short_visits_instead_of_one_long() -> None:
     assert [u.request_id for u in result.unplaced] == ["london"]
     assert hard(s, result) == []
     assert render_plan_file(result) == render_plan_file(plan(s))
+    # Without the local-search polish, the cheapest refill is kept as it is.
+    unpolished = plan(s, PlanParams(ruin_polish=0))
+    assert {e.request_id for e in unpolished.events} == {"leeds", "york"}
 
 
 def test_a_full_day_leaves_out_the_far_request() -> None:

@@ -193,7 +193,10 @@ def _refill(
         refills.append((score(), k, placed))
         undo(placed)
     refills.sort(key=lambda r: (r[0], r[1]))
-    best: tuple[Score, Placed] | None = None
+    # Unpolished, the cheapest refill may already do (and is all, with no polish).
+    best: tuple[Score, Placed] | None = (
+        (refills[0][0], refills[0][2]) if refills and refills[0][0] < before else None
+    )
     # Local search places nothing new: a refill that left more out cannot win.
     hopeful = [r for r in refills if r[0][0] <= before[0]]
     for _, _, filled in hopeful[: params.polish]:
