@@ -312,9 +312,18 @@ def _commit() -> str:
 
 
 def run(
-    cases: tuple[Case, ...], *, mode: str, calendars_from: str | None, cli: bool = True
+    cases: tuple[Case, ...],
+    *,
+    mode: str,
+    calendars_from: str | None,
+    cli: bool = True,
+    references: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Measure every case, the CLI and the calendar export; return the figures."""
+    """Measure every case, the CLI and the calendar export; return the figures.
+
+    With *references* (earlier rows by instance), the reference is not run
+    again: each row takes the earlier row's reference side and its commit.
+    """
     rows = []
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
@@ -329,7 +338,8 @@ def run(
             rs = measure_roadshow(case, save)
             if save is not None and save.exists():
                 saved[case.name] = save
-            ref = measure_reference(case)
+            earlier = (references or {}).get(case.name)
+            ref = earlier["reference"] if earlier else measure_reference(case)
             row = {
                 "instance": case.name,
                 "events": rs.get("events", (ref or {}).get("events")),
@@ -341,6 +351,10 @@ def run(
                 "reference": ref,
                 "commit": _commit(),
             }
+            if earlier:
+                row["reference_commit"] = earlier.get(
+                    "reference_commit", earlier["commit"]
+                )
             compare(row)
             rows.append(row)
         cal = None
@@ -429,6 +443,12 @@ def main(argv: list[str] | None = None) -> None:
         help="rerun only this instance (repeatable) and replace its row in the "
         "figures already written, which keep their own commit",
     )
+    parser.add_argument(
+        "--keep-reference",
+        action="store_true",
+        help="with --only: rerun roadshow alone and keep each row's reference "
+        "figures (and their commit), when only roadshow changed",
+    )
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "smoke" if args.smoke else "full"
     cases = QUICK if args.quick else SMOKE if args.smoke else FULL
@@ -441,14 +461,20 @@ def main(argv: list[str] | None = None) -> None:
         if unknown:
             parser.error(f"not an instance of the {name} run: {', '.join(unknown)}")
         cases = tuple(c for c in cases if c.name in args.only)
+    earlier = json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
+    if args.keep_reference and not (args.only and earlier):
+        parser.error("--keep-reference needs --only and figures already written")
     figures = run(
         cases,
         mode=name,
         calendars_from=biggest,
         cli=name != "smoke" and not args.only,
+        references={r["instance"]: r for r in earlier["rows"]}
+        if args.keep_reference and earlier
+        else None,
     )
-    if args.only and out.exists():
-        figures = merged(json.loads(out.read_text(encoding="utf-8")), figures)
+    if args.only and earlier:
+        figures = merged(earlier, figures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(

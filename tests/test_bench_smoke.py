@@ -131,3 +131,36 @@ def test_only_replaces_its_rows_and_keeps_the_rest() -> None:
     assert out["calendar_export"] == {"ratio": 2.0}
     assert out["rerun"][0]["instances"] == ["b"]
     assert out["rerun"][0]["commit"] == "bbbbbbb"
+
+
+def test_keep_reference_reruns_roadshow_alone(
+    smoke: tuple[dict[str, Any], str], tmp_path: Path
+) -> None:
+    """``--only X --keep-reference``: roadshow's side is measured again, the
+    reference's figures are the earlier row's, named with the earlier commit."""
+    figures, _ = smoke
+    earlier = json.loads(json.dumps(figures))
+    (row,) = earlier["rows"]
+    row["commit"] = "abcdef0"
+    if row["reference"] is not None:
+        row["reference"]["kept"] = True  # a run of the reference would not say so
+    row["roadshow"]["seconds"] = -1.0
+    out = tmp_path / "figures.json"
+    out.write_text(json.dumps(earlier), encoding="utf-8")
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench", "--smoke", "--json", str(out)),
+            *("--only", "nhs-2008-tour", "--keep-reference"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    (again,) = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert again["reference"] == row["reference"]
+    assert again["reference_commit"] == "abcdef0"
+    assert again["commit"] != "abcdef0"
+    assert again["roadshow"]["seconds"] > 0
