@@ -17,7 +17,8 @@ from roadshow.planner._materialize import materialize
 from roadshow.planner._routes import _place_days, tour_ranks
 from roadshow.planner._schedule import Schedule
 from roadshow.planner._split import split
-from roadshow.planner._trips import DayPlan, descend, place_left, propose, search
+from roadshow.planner._trips import DayPlan
+from roadshow.planner._tripsearch import descend, place_left, propose, search
 from roadshow.planner._tsp import length, tour
 
 

@@ -8,7 +8,7 @@ Where all of a person's visits share one window, the tour is also cut into days
 directly (:func:`seed_days`): greedily from a few starts both ways round, and,
 when the person has at least as many visits as days (so how they share days
 decides the travel), by the exact split of :mod:`roadshow.planner._split` and
-the day search of :mod:`roadshow.planner._trips`; the cheaper placement is kept.
+the day search of :mod:`roadshow.planner._tripsearch`; the cheaper placement is kept.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from functools import partial
 from roadshow.planner._context import Context, Group
 from roadshow.planner._schedule import Placement, Schedule
 from roadshow.planner._search import best_placement, is_fixed
-from roadshow.planner._trips import propose
+from roadshow.planner._tripsearch import propose
 from roadshow.planner._tsp import tour
 
 MIN_TOUR_GROUPS = 12

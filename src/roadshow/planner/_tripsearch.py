@@ -1,0 +1,254 @@
+"""The search over one person's days (:class:`~roadshow.planner._trips.DayPlan`).
+
+Descents apply improving moves until none is left; a visit with no place gets
+one by reordering a day, cutting a block anew, or an ejection chain; when the
+moves are stuck, ruin-and-recreate under threshold accepting takes out a
+cluster of nearby visits (or two days) and puts them back cheapest first,
+ending on the best plan seen. :func:`propose` runs it all from a tour order. A
+seeded generator and round counts (never the clock) make it repeatable.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from itertools import permutations
+
+from roadshow.objective import W_TRAVEL, W_UNPLACED
+from roadshow.planner._context import Context, Group
+from roadshow.planner._split import split
+from roadshow.planner._trips import EXCHANGE, MAX_REORDER, NEAR, WIDE, DayPlan, Days
+
+RUINS = 300
+"""Ruin-and-recreate rounds once the moves are stuck."""
+CLUSTER = 6
+"""A ruin takes out at most this many of a visit's nearest visits with it."""
+THRESHOLD = 20
+"""Minutes of travel a round may add at first (falling to none by the last)."""
+DAY_RUINS = 0.25
+"""The share of rounds that take out a whole day and the next, not a cluster."""
+SEED = 17
+"""The generator's seed: the same proposal on every run."""
+
+
+def descend(plan: DayPlan, todo: set[int] | None = None, width: int = NEAR) -> None:
+    """Apply improving moves until none is left.
+
+    Only the visits in *todo* (all when None) are looked at, and then those on
+    each day a move changed, until no visit is left to look at. A full descent
+    (no *todo*) also exchanges whole days. Moves put a visit next to one of its
+    *width* nearest visits.
+    """
+    work = set(range(len(plan.where))) if todo is None else set(todo)
+    days = set(plan.days) if todo is None else set()
+    while work or days:
+        for v in sorted(work):
+            work.discard(v)
+            for options, w in (
+                (plan.insertions, width),
+                (plan.exchanges, max(width, EXCHANGE)),
+            ):
+                found = plan.best(options(v, w))
+                if found is not None:
+                    plan.apply(found[1])
+                    for day, visits in found[1].items():
+                        # Whole days are exchanged only in a full descent.
+                        if todo is None:
+                            days.add(day)
+                        work.update(visits)
+        for d1 in sorted(days):
+            days.discard(d1)
+            work.update(_exchange_day(plan, d1))
+
+
+def _exchange_day(plan: DayPlan, day: int) -> tuple[int, ...]:
+    """Exchange *day*'s visits with another day's if that helps; return those moved."""
+    if not plan.plan[day]:
+        return ()
+    found = plan.best(
+        [
+            {day: plan.plan[other], other: plan.plan[day]}
+            for other in plan.days
+            if other != day and plan.plan[other] != plan.plan[day]
+        ]
+    )
+    if found is None:
+        return ()
+    plan.apply(found[1])
+    return tuple(v for visits in found[1].values() for v in visits)
+
+
+def place_left(plan: DayPlan, depth: int = 1) -> None:
+    """Put each visit left out at its cheapest place anywhere, if it has one.
+
+    If it has none: a day of one of its nearest visits in another order with
+    it, else the days of the block of one of its nearest visits cut
+    anew with it (:meth:`DayPlan.resplit`), else an ejection chain of up to
+    *depth* links (:func:`_eject`); with *depth* 0, only the first.
+    """
+    for v in range(len(plan.where)):
+        if plan.where[v] is not None:
+            continue
+        found = plan.best(plan.everywhere(v))
+        if found is not None:
+            plan.apply(found[1])
+            continue
+        if depth == 0:
+            continue
+        days = sorted(
+            {d for u in plan.near[v][:NEAR] if (d := plan.where[u]) is not None}
+        )
+        # The order of a day's visits may have to change to make room for one more.
+        found = plan.best(
+            [
+                {day: order}
+                for day in days
+                if len(plan.plan[day]) < MAX_REORDER
+                for order in permutations((*plan.plan[day], v))
+            ]
+        )
+        if found is not None:
+            plan.apply(found[1])
+            continue
+        blocks = sorted({plan.block_of[d] for d in days})
+        found = plan.best([c for b in blocks if (c := plan.resplit(b, v))])
+        if found is not None:
+            plan.apply(found[1])
+            continue
+        chain = _eject(plan, v, depth)
+        if chain is not None:
+            for changes in chain[1]:
+                plan.apply(changes)
+
+
+def _eject(plan: DayPlan, v: int, depth: int) -> tuple[int, list[Days]] | None:
+    """The cheapest chain that places *v* (left out) by moving others along.
+
+    *v* takes the place of a visit *u* on the day of one of its nearest visits,
+    and *u* goes next to one of its own nearest visits, or (with *depth* left)
+    is placed by a chain of its own. Nothing changes; returns the cost change
+    and the changes to make in order, or None.
+    """
+    best: tuple[int, list[Days]] | None = None
+    days = sorted({d for u in plan.near[v][:NEAR] if (d := plan.where[u]) is not None})
+    for day in days:
+        visits = plan.plan[day]
+        for k, u in enumerate(visits):
+            swap = {day: (*visits[:k], v, *visits[k + 1 :])}
+            first = plan.delta(swap)
+            if first >= W_UNPLACED:  # the day cannot take v instead of u
+                continue
+            plan.apply(swap)
+            found = plan.best(plan.insertions(u))
+            then = (
+                (found[0], [found[1]])
+                if found is not None
+                else _eject(plan, u, depth - 1)
+                if depth > 1
+                else None
+            )
+            plan.apply({day: visits})
+            if then is not None and (best is None or first + then[0] < best[0]):
+                best = (first + then[0], [swap, *then[1]])
+    return best
+
+
+def search(plan: DayPlan, rounds: int = RUINS) -> None:
+    """Ruin and recreate *rounds* times; end on the best plan seen.
+
+    Start from a plan that :func:`place_left` and :func:`descend` have been over.
+    A round removes a cluster of nearby visits (or a day and the next) and puts
+    them back cheapest first; a worse plan is kept while it is within a
+    threshold of travel that falls to nothing over the rounds (threshold
+    accepting), which lets the search leave a local optimum.
+    """
+    rng = random.Random(SEED)  # noqa: S311 - a search, not a secret
+    n = len(plan.where)
+    best = (plan.cost, plan.snapshot())
+    for r in range(rounds):
+        threshold = THRESHOLD * (rounds - r) // rounds * W_TRAVEL
+        saved = plan.snapshot()
+        before = plan.cost
+        out = _ruin(plan, rng, n)
+        for v in out:
+            plan.apply(plan.without(v))
+        for v in out:
+            found = plan.best(plan.insertions(v))
+            if found is not None:
+                plan.apply(found[1])
+        place_left(plan)
+        descend(plan, set(out))
+        if plan.cost >= before + threshold:
+            plan.restore(saved)
+        if plan.cost < best[0]:
+            best = (plan.cost, plan.snapshot())
+    plan.restore(best[1])
+
+
+def _ruin(plan: DayPlan, rng: random.Random, n: int) -> list[int]:
+    """Visits to take out, in the order to put them back.
+
+    A day and the next, or a cluster of nearby visits around a random one (or
+    around a visit left out, which then goes back first).
+    """
+    left = [v for v in range(n) if plan.where[v] is None]
+    seed = rng.choice(plan.near[left[0]][:NEAR]) if left else rng.randrange(n)
+    day = plan.where[seed]
+    if day is not None and rng.random() < DAY_RUINS:
+        block = plan.blocks[plan.block_of[day]]
+        out = [v for d in (day, day + 1) if d in block for v in plan.plan[d]]
+    else:
+        out = [seed, *plan.near[seed][: rng.randint(3, CLUSTER)]]
+    rng.shuffle(out)
+    return [*left, *out]
+
+
+def propose(
+    ctx: Context,
+    person_id: str,
+    tour_order: Sequence[Group],
+    days: Sequence[int],
+    rounds: int = RUINS,
+) -> dict[int, list[tuple[Group, int]]]:
+    """Days for *tour_order*'s visits: split the tour, then search (see the module).
+
+    Returns each day's visits with their starts (epoch minutes), in order.
+    """
+    best: DayPlan | None = None
+    for order in (list(tour_order), list(tour_order)[::-1]):
+        runs = split(ctx, person_id, order, days)
+        at = {g.index: k for k, g in enumerate(order)}
+        plan = DayPlan(
+            ctx,
+            person_id,
+            order,
+            days,
+            {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
+        )
+        if best is None or plan.cost < best.cost:
+            best = plan
+    if best is None:
+        return {}
+    _search_all(best, rounds)
+    groups = best.timer.groups
+    return {
+        day: [(groups[v], start) for v, start in visits]
+        for day, visits in best.starts().items()
+    }
+
+
+def _search_all(plan: DayPlan, rounds: int) -> None:
+    """Place what is left, descend, ruin and recreate, descend again."""
+    place_left(plan, depth=2)
+    descend(plan, width=WIDE)
+    search(plan, rounds)
+    descend(plan, width=WIDE)
+    if None in plan.where:
+        # Room for the last visits: let days warp time, search that away, and
+        # leave out whatever still warps.
+        plan.allow_warp(allow=True)
+        place_left(plan)
+        search(plan, rounds // 2)
+        plan.allow_warp(allow=False)
+        place_left(plan, depth=2)
+        descend(plan, width=WIDE)
