@@ -20,7 +20,9 @@ with its reason (see :mod:`roadshow.planner._baseline`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 
 import attrs
 from attrs import frozen
@@ -190,8 +192,41 @@ def solve(
     Raises:
         PlanningError: *params* are invalid.
     """
+    with _collector_paused():
+        return _solve(scenario, params, baseline, now=now, fresh=fresh, say=progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while planning.
+
+    The search fills caches with millions of small tuples that hold no cycles,
+    and the collector kept rescanning them: a third of ``pct-tour``'s CPU. The
+    planner's own garbage is freed by reference counting, so peak memory stays
+    as it was; the collector is switched back on (if it was on) after the call.
+    Every plan is the same either way.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _solve(
+    scenario: Scenario,
+    params: PlanParams | None,
+    baseline: Plan | None,
+    *,
+    now: DateTime | None,
+    fresh: bool,
+    say: Callable[[str], None] | None,
+) -> Result:
+    """:func:`solve`'s work, under :func:`_collector_paused`."""
     params = params or PlanParams()
-    say = progress or (lambda _message: None)
+    say = say or (lambda _message: None)
     ctx = (
         Context(scenario)
         if now is None
