@@ -4,7 +4,7 @@ Written from the module map in docs/ARCHITECTURE.md (and STYLE.md). A module may
 import from its own layer's package and from any layer below it, never above:
 
     cli                                         the command line
-    outputs, history, feeds, publish, geocode, _fs   the shell: files, SQLite, HTTP
+    outputs, itinerary_files, history, feeds, publish, geocode, _fs   the shell
     data                                        the bundled scenarios
     exporters | importers                       formats out, formats in (apart)
     planner | checks                            planning, checking (apart)
@@ -28,7 +28,14 @@ import pytest
 LAYERS: tuple[grimp.Layer, ...] = (
     grimp.Layer("cli"),
     grimp.Layer(
-        "outputs", "history", "feeds", "publish", "geocode", "_fs", independent=False
+        "outputs",
+        "itinerary_files",
+        "history",
+        "feeds",
+        "publish",
+        "geocode",
+        "_fs",
+        independent=False,
     ),
     grimp.Layer("data"),
     grimp.Layer("exporters", "importers"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from roadshow import outputs
+from roadshow import itinerary_files
 from roadshow.cli import cli
 from roadshow.exporters.itinerary import is_pdf_available
 from roadshow.importers.scenario import load_scenario
@@ -77,12 +77,12 @@ def test_an_unchanged_itinerary_keeps_its_earlier_pdf(tmp_path, small_toml):
     scenario = load_scenario(small_toml)
     plan = solve(scenario).plan
     earlier = tmp_path / "earlier"
-    files = outputs.itinerary_outputs(scenario, plan)
+    files = itinerary_files.itinerary_outputs(scenario, plan)
     (earlier / "itineraries").mkdir(parents=True)
     html = files["itineraries/ann.html"]
     (earlier / "itineraries/ann.html").write_bytes(html)
     (earlier / "itineraries/ann.pdf").write_bytes(b"%PDF- kept")
-    again = outputs.itinerary_outputs(scenario, plan, pdf=True, earlier=earlier)
+    again = itinerary_files.itinerary_outputs(scenario, plan, pdf=True, earlier=earlier)
     assert again["itineraries/ann.pdf"] == b"%PDF- kept"
     assert {k: v for k, v in again.items() if not k.endswith(".pdf")} == files
 
@@ -96,7 +96,7 @@ def test_a_changed_itinerary_is_printed_again(tmp_path, small_toml):
     (earlier / "itineraries").mkdir(parents=True)
     (earlier / "itineraries/ann.html").write_text("<p>old</p>", encoding="utf-8")
     (earlier / "itineraries/ann.pdf").write_bytes(b"%PDF- stale")
-    again = outputs.itinerary_outputs(scenario, plan, pdf=True, earlier=earlier)
+    again = itinerary_files.itinerary_outputs(scenario, plan, pdf=True, earlier=earlier)
     assert again["itineraries/ann.pdf"] != b"%PDF- stale"
     assert again["itineraries/ann.pdf"].startswith(b"%PDF-")
 
@@ -105,8 +105,8 @@ def test_a_changed_itinerary_is_printed_again(tmp_path, small_toml):
 def test_parallel_printing_gives_the_same_bytes(monkeypatch):
     """A worker process and this one, sharing the list, print what this one does."""
     pages = [f"<h1>Page {n}</h1><p>{'x' * n}</p>" for n in range(1, 7)]
-    monkeypatch.setattr(outputs, "_cpus", lambda: 2)
-    parallel = outputs.print_pdfs(pages)
-    monkeypatch.setattr(outputs, "_cpus", lambda: 1)
-    assert parallel == outputs.print_pdfs(pages)
+    monkeypatch.setattr(itinerary_files, "_cpus", lambda: 2)
+    parallel = itinerary_files.print_pdfs(pages)
+    monkeypatch.setattr(itinerary_files, "_cpus", lambda: 1)
+    assert parallel == itinerary_files.print_pdfs(pages)
     assert all(p.startswith(b"%PDF-") for p in parallel)

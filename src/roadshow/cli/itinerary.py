@@ -70,12 +70,8 @@ def itinerary(
         itinerary_people,
         render_itinerary,
     )
-    from roadshow.outputs import (
-        as_published,
-        page_stamp,
-        version_folder,
-        write_outputs,
-    )
+    from roadshow.itinerary_files import as_published, page_stamp
+    from roadshow.outputs import version_folder, write_outputs
 
     if out is not None and out_dir is not None:
         msg = "-o is one file and --out-dir a folder of them"

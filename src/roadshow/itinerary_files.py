@@ -1,0 +1,200 @@
+"""The itinerary files of a plan version: pages, PDFs, and the stamp they carry.
+
+Each person's itinerary as text, Markdown and HTML (and PDF on request) with the
+programme table beside them, for :mod:`roadshow.outputs` to write. An itinerary
+that reads the same as in the previous version keeps that version's stamp, so
+copies already printed or sent stay current and its PDF is not printed again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pendulum
+from attrs import evolve
+from pendulum import DateTime
+
+from roadshow.exporters.choices import FORMATS
+from roadshow.exporters.ics import PlanVersion
+from roadshow.exporters.itinerary import (
+    EXTENSIONS,
+    Itinerary,
+    build_itinerary,
+    itinerary_people,
+    pdf_from_html,
+    render_itinerary,
+)
+from roadshow.exporters.programme import render_programme_csv, render_programme_json
+from roadshow.model import Plan, Scenario
+
+ITINERARIES = "itineraries"
+"""The folder (inside a version folder) that holds the itineraries."""
+
+_STAMP = re.compile(r'<meta name="roadshow-stamp" content="(\d+) ([^"]+)">')
+
+
+def page_stamp(version: PlanVersion | None) -> tuple[int | None, DateTime | None]:
+    """The version number and issue time printed on pages; (None, None): a draft.
+
+    Version 0 is a plan exported without a history, so it is a draft too.
+    """
+    if version is None or not version.number:
+        return None, None
+    return version.number, version.issued_at
+
+
+def itinerary_outputs(
+    scenario: Scenario,
+    plan: Plan,
+    version: PlanVersion | None = None,
+    *,
+    pdf: bool = False,
+    earlier: Path | None = None,
+) -> dict[str, bytes]:
+    """Return the itinerary files and the programme table of a plan.
+
+    One itinerary per principal and chair (``itineraries/<person>.<ext>``) as
+    text, Markdown and HTML, plus ``programme.csv`` and ``programme.json``. With
+    the plan's issued *version* (number 1 or more), every itinerary page names
+    it, or for an itinerary that reads the same as in *earlier*, the version
+    there (:func:`as_published`). With *pdf*, a PDF each too (this needs the
+    ``pdf`` extra): a PDF in the version folder *earlier* is reused while the
+    HTML it was printed from is unchanged, and the others are printed in
+    parallel (:func:`print_pdfs`).
+
+    Raises:
+        MissingDependencyError: *pdf* without WeasyPrint or its libraries.
+    """
+    number, issued = page_stamp(version)
+    files: dict[str, bytes] = {}
+    html: dict[str, str] = {}
+    for person_id in itinerary_people(scenario):
+        itinerary = build_itinerary(
+            scenario, plan, person_id, version=number, issued=issued
+        )
+        if number is not None and earlier is not None:
+            itinerary = as_published(itinerary, earlier)
+        for fmt in FORMATS:
+            if fmt == "pdf":
+                continue
+            rendered = render_itinerary([itinerary], fmt)
+            text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
+            files[f"{ITINERARIES}/{person_id}.{EXTENSIONS[fmt]}"] = text.encode("utf-8")
+            if fmt == "html":
+                html[person_id] = text
+    if pdf:
+        for person_id, data in sorted(_pdfs(html, earlier).items()):
+            files[f"{ITINERARIES}/{person_id}.{EXTENSIONS['pdf']}"] = data
+    files["programme.csv"] = render_programme_csv(scenario, plan).encode("utf-8")
+    files["programme.json"] = render_programme_json(scenario, plan).encode("utf-8")
+    return files
+
+
+def changed_itineraries(
+    files: dict[str, bytes], earlier: Path | None
+) -> tuple[str, ...]:
+    """The people whose itinerary page differs from *earlier*'s (or has none)."""
+    changed = []
+    for name in sorted(files):
+        folder, _, file_name = name.partition("/")
+        if folder != ITINERARIES or not file_name.endswith(".html"):
+            continue
+        try:
+            same = earlier is not None and (earlier / name).read_bytes() == files[name]
+        except OSError:
+            same = False
+        if not same:
+            changed.append(file_name.removesuffix(".html"))
+    return tuple(changed)
+
+
+def as_published(itinerary: Itinerary, folder: Path) -> Itinerary:
+    """The itinerary under the stamp it has in version *folder*, if it reads the same.
+
+    A person whose itinerary did not change keeps the plan version it was
+    issued in, so copies already printed or sent stay current and its PDF is
+    reused; a changed one (or one *folder* lacks) keeps the stamp it was given.
+    """
+    try:
+        before = (folder / ITINERARIES / f"{itinerary.person_id}.html").read_text(
+            encoding="utf-8"
+        )
+    except (OSError, UnicodeDecodeError):
+        return itinerary
+    found = _STAMP.search(before)
+    try:
+        issued = pendulum.parse(found[2]) if found else None
+    except ValueError:
+        return itinerary
+    if found is None or not isinstance(issued, DateTime):
+        return itinerary
+    kept = evolve(
+        itinerary, version=int(found[1]), issued=issued.in_tz(itinerary.timezone)
+    )
+    return kept if render_itinerary([kept], "html") == before else itinerary
+
+
+def _pdfs(html: dict[str, str], earlier: Path | None) -> dict[str, bytes]:
+    """Each person's PDF: kept from *earlier* if its HTML is unchanged, else printed."""
+    found: dict[str, bytes] = {}
+    todo: dict[str, str] = {}
+    for person_id, text in html.items():
+        kept = _earlier_pdf(earlier, person_id, text) if earlier else None
+        if kept is None:
+            todo[person_id] = text
+        else:
+            found[person_id] = kept
+    found.update(zip(todo, print_pdfs(list(todo.values())), strict=True))
+    return found
+
+
+def _earlier_pdf(earlier: Path, person_id: str, text: str) -> bytes | None:
+    folder = earlier / ITINERARIES
+    try:
+        same = (folder / f"{person_id}.html").read_bytes() == text.encode("utf-8")
+        return (folder / f"{person_id}.pdf").read_bytes() if same else None
+    except OSError:
+        return None
+
+
+def print_pdfs(pages: list[str]) -> list[bytes]:
+    """Print each HTML document in *pages* as PDF, in parallel where it pays.
+
+    With more than one document and more than one usable CPU, fresh worker
+    processes (sharing nothing with this one; one fewer than the CPUs) print
+    documents from the back of the list while this process prints from the
+    front, so no CPU waits and no more worker processes start (each costs about
+    a second of imports) than can run at once. The bytes are the same as
+    printing them here one after another.
+
+    Raises:
+        MissingDependencyError: WeasyPrint or its system libraries are missing.
+    """
+    workers = min(len(pages), _cpus()) - 1
+    if workers < 1:
+        return [pdf_from_html(page) for page in pages]
+    printed = {0: pdf_from_html(pages[0])}  # here: a missing WeasyPrint fails plainly
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # Submitted last first, so the workers start from the back; a document
+        # still waiting in the pool's queue is taken back and printed here.
+        waiting = {
+            n: pool.submit(pdf_from_html, pages[n])
+            for n in reversed(range(1, len(pages)))
+        }
+        for n in range(1, len(pages)):
+            if waiting[n].cancel():
+                printed[n] = pdf_from_html(pages[n])
+        for n, future in waiting.items():
+            if not future.cancelled():
+                printed[n] = future.result()
+    return [printed[n] for n in range(len(pages))]
+
+
+def _cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
