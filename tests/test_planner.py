@@ -628,3 +628,14 @@ def test_ruin_settings_must_not_be_negative() -> None:
     """A negative ruin setting is a PlanningError naming the settings."""
     with pytest.raises(PlanningError, match="ruin_starts, ruin_shuffles"):
         PlanParams(ruin_polish=-1)
+
+
+def test_the_week_rebuild_is_announced_only_when_it_runs() -> None:
+    """Progress says "Rebuilding each person's weeks" only with the stage on."""
+    s = scenario([visit("a", "leeds"), visit("b", "york")])
+    said: list[str] = []
+    solve(s, PlanParams(ruin_starts=0), progress=said.append)
+    assert "Rebuilding each person's weeks" not in said
+    said.clear()
+    solve(s, progress=said.append)
+    assert said[-1] == "Rebuilding each person's weeks"

@@ -300,7 +300,6 @@ def _solve(
             days_to_try=days,
             depth=1 if large else 2,
         )
-    say("Rebuilding each person's weeks")
     left = recreate(
         ctx,
         schedule,
@@ -310,6 +309,7 @@ def _solve(
         skip=set(cut),
         params=_ruin_params(params, large=large),
         days_to_try=days,
+        say=say,
     )
     unplaced = [u for g in left for u in explain(ctx, schedule, g)]
     result = materialize(ctx, schedule, unplaced)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from functools import partial
 
 from attrs import frozen
@@ -66,6 +67,7 @@ def recreate(
     skip: set[str],
     params: RuinParams,
     days_to_try: int | None = None,
+    say: Callable[[str], None] = lambda _message: None,
 ) -> list[Group]:
     """Ruin and recreate each person's weeks; return the groups still unplaced.
 
@@ -78,9 +80,11 @@ def recreate(
         skip: People whose weeks are left alone.
         params: How many refills to try.
         days_to_try: As for :func:`roadshow.planner._search.best_placement`.
+        say: Told when the stage starts (it says nothing when it is off).
     """
     if not (params.shuffles or params.tour_starts):
         return left
+    say("Rebuilding each person's weeks")
     rng = random.Random(SEED)  # noqa: S311 - a search, not a secret
     pending = {g.index for g in left}
     for person_id, hood in _weeks(
