@@ -266,3 +266,31 @@ end = 2008-09-22
     assert "outside the planning window" in shown.stderr
     assert shown.stderr.startswith("Warning: ")
     assert "0 blackouts, 2 venue closures; 1 venues" in shown.stdout
+
+
+def test_a_closure_covers_the_arrival_ahead_of_the_event() -> None:
+    """Oxford closed until 13:00 and Ann arrives 30 minutes ahead: a 13:00 start
+    would have her at a closed venue, so the planner starts at 13:30 or later,
+    and the checker reports a 13:00 start as 'closed'."""
+    mornings = tuple(
+        Closure(
+            venue_id="oxford",
+            start=pendulum.datetime(d.year, d.month, d.day, 0, tz=TZ),
+            end=pendulum.datetime(d.year, d.month, d.day, 13, tz=TZ),
+            reason="exams",
+        )
+        for d in (Date(2008, 9, 8).add(days=n) for n in range(12))
+    )
+    early = (person("ann", arrive_before=pendulum.duration(minutes=30)),)
+    tour = scenario([visit("v-oxford", "oxford")], people=early)
+    tour = attrs.evolve(tour, closures=mornings)
+    result = solve(tour)
+    (event,) = result.plan.events
+    local = event.start.in_tz(TZ)
+    assert (local.hour, local.minute) >= (13, 30)
+    assert not [v for v in check(tour, result.plan) if v.is_hard]
+
+    at_one = attrs.evolve(event, start=local.replace(hour=13, minute=0))
+    at_one = attrs.evolve(at_one, end=at_one.start.add(hours=2))
+    moved = attrs.evolve(result.plan, events=(at_one,), legs=())
+    assert "closed" in {v.rule for v in check(tour, moved)}

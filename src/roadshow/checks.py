@@ -203,7 +203,17 @@ class _Checker:
             one_of = "one of " if len(candidates) > 1 else ""
             text = f"at {self.place(e.venue_id)}, expected {one_of}{allowed}"
             yield "venue", text, None
-        closed = self.s.closure_of(e.venue_id, e.start, e.end)
+        # Its people are there from their arrival (or the set-up gap) until
+        # the gap after: the venue must be open for all of it.
+        ahead = max(
+            [minutes_of(r.gap_before)]
+            + [self.s.arrive_before(p, e.kind) for p in e.attendees]
+        )
+        closed = self.s.closure_of(
+            e.venue_id,
+            e.start.subtract(minutes=ahead),
+            e.end.add(minutes=minutes_of(r.gap_after)),
+        )
         if closed is not None:
             yield "closed", f"at a closed venue: {closed}", None
         venue = self.s.venue_by_id.get(e.venue_id)

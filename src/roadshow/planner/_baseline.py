@@ -291,12 +291,12 @@ class Replanner:
 
     def _closure(self, group: Group, placement: Placement) -> str:
         """The closure of its venue the old slot runs into, in words."""
-        end = placement.start + max(m.offset + m.length for m in group.members)
+        before, after = group.at_venue
         tz = self.ctx.tz
         found = self.ctx.scenario.closure_of(
             placement.venue,
-            from_epoch_minute(placement.start, tz),
-            from_epoch_minute(end, tz),
+            from_epoch_minute(placement.start + before, tz),
+            from_epoch_minute(placement.start + after, tz),
         )
         return found or f"{_venue_name(self.ctx.scenario, placement.venue)} closed"
 

@@ -79,6 +79,21 @@ class Group:
     problems: tuple[str, ...]
     """Reasons the group can never be placed (e.g. no venue is big enough)."""
 
+    @property
+    def at_venue(self) -> tuple[int, int]:
+        """When anyone of the group is at the venue, in minutes from its start.
+
+        From the earliest arrival (``arrive_before``, or a gap before) to the
+        last session's end and its gap after: a closure must leave all of it free.
+        """
+        return (
+            min((self.spans[p][0] - self.leads[p] for p in self.people), default=0),
+            max(
+                (self.spans[p][1] for p in self.people),
+                default=max(m.offset + m.length for m in self.members),
+            ),
+        )
+
 
 @frozen
 class Day:
@@ -247,12 +262,13 @@ class Context:
         return {p: {d: sorted(v) for d, v in days.items()} for p, days in out.items()}
 
     def is_closed(self, group: Group, venue: str, start: int) -> bool:
-        """Tell whether *venue* is closed while *group* would be there from *start*."""
+        """Tell whether *venue* is closed while *group* is there (``at_venue``)."""
         closures = self.closed.get(venue)
         if not closures:
             return False
-        end = start + max(m.offset + m.length for m in group.members)
-        return any(lo < end and start < hi for lo, hi in closures)
+        before, after = group.at_venue
+        begin, end = start + before, start + after
+        return any(lo < end and begin < hi for lo, hi in closures)
 
     # --- travel -----------------------------------------------------------------------
 
