@@ -76,12 +76,17 @@ def itinerary_outputs(
         itinerary = build_itinerary(
             scenario, plan, person_id, version=number, issued=issued
         )
+        page: str | None = None  # the HTML, when the earlier page already is it
         if number is not None and earlier is not None:
-            itinerary = as_published(itinerary, earlier)
+            itinerary, page = _as_published(itinerary, earlier)
         for fmt in FORMATS:
             if fmt == "pdf":
                 continue
-            rendered = render_itinerary([itinerary], fmt)
+            rendered = (
+                page
+                if fmt == "html" and page is not None
+                else render_itinerary([itinerary], fmt)
+            )
             text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
             files[f"{ITINERARIES}/{person_id}.{EXTENSIONS[fmt]}"] = text.encode("utf-8")
             if fmt == "html":
@@ -119,23 +124,30 @@ def as_published(itinerary: Itinerary, folder: Path) -> Itinerary:
     issued in, so copies already printed or sent stay current and its PDF is
     reused; a changed one (or one *folder* lacks) keeps the stamp it was given.
     """
+    return _as_published(itinerary, folder)[0]
+
+
+def _as_published(itinerary: Itinerary, folder: Path) -> tuple[Itinerary, str | None]:
+    """:func:`as_published`, with the HTML page when it is the earlier one."""
     try:
         before = (folder / ITINERARIES / f"{itinerary.person_id}.html").read_text(
             encoding="utf-8"
         )
     except (OSError, UnicodeDecodeError):
-        return itinerary
+        return itinerary, None
     found = _STAMP.search(before)
     try:
         issued = pendulum.parse(found[2]) if found else None
     except ValueError:
-        return itinerary
+        return itinerary, None
     if found is None or not isinstance(issued, DateTime):
-        return itinerary
+        return itinerary, None
     kept = evolve(
         itinerary, version=int(found[1]), issued=issued.in_tz(itinerary.timezone)
     )
-    return kept if render_itinerary([kept], "html") == before else itinerary
+    if render_itinerary([kept], "html") != before:
+        return itinerary, None
+    return kept, before
 
 
 def _pdfs(html: dict[str, str], earlier: Path | None) -> dict[str, bytes]:
