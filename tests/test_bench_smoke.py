@@ -21,11 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HAS_ORTOOLS = importlib.util.find_spec("ortools") is not None
 
 
-@pytest.fixture(scope="module")
-def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+def _bench_smoke(out: Path, *more: str) -> str:
+    """Run ``python -m bench --smoke --json OUT MORE...`` as a user does; its stdout."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--json", str(out)],
+        [sys.executable, "-m", "bench", "--smoke", "--json", str(out), *more],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -33,7 +32,14 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    return json.loads(out.read_text(encoding="utf-8")), done.stdout
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    stdout = _bench_smoke(out)
+    return json.loads(out.read_text(encoding="utf-8")), stdout
 
 
 def test_roadshow_figures(smoke: tuple[dict[str, Any], str]) -> None:
@@ -147,18 +153,7 @@ def test_keep_reference_reruns_roadshow_alone(
     row["roadshow"]["seconds"] = -1.0
     out = tmp_path / "figures.json"
     out.write_text(json.dumps(earlier), encoding="utf-8")
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "bench", "--smoke", "--json", str(out)),
-            *("--only", "nhs-2008-tour", "--keep-reference"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
+    _bench_smoke(out, "--only", "nhs-2008-tour", "--keep-reference")
     (again,) = json.loads(out.read_text(encoding="utf-8"))["rows"]
     assert again["reference"] == row["reference"]
     assert again["reference_commit"] == "abcdef0"

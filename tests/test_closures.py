@@ -26,6 +26,19 @@ def closed(venue: str, first: Date, last: Date, reason: str = "") -> Closure:
     return Closure.days(venue, first, last, tz=TZ, reason=reason)
 
 
+def oxford_mornings_closed() -> tuple[Closure, ...]:
+    """Oxford closed until 13:00 every day of the two weeks (exams)."""
+    return tuple(
+        Closure(
+            venue_id="oxford",
+            start=pendulum.datetime(d.year, d.month, d.day, 0, tz=TZ),
+            end=pendulum.datetime(d.year, d.month, d.day, 13, tz=TZ),
+            reason="exams",
+        )
+        for d in (Date(2008, 9, 8).add(days=n) for n in range(12))
+    )
+
+
 def at_venue(plan_: Plan, venue: str) -> list[pendulum.DateTime]:
     return [e.start for e in plan_.events if e.venue_id == venue]
 
@@ -72,15 +85,7 @@ def test_planner_never_uses_a_closed_venue() -> None:
 
 def test_part_day_closure_moves_the_event_out_of_those_hours() -> None:
     """A venue closed every morning: the visit is placed in an afternoon."""
-    mornings = tuple(
-        Closure(
-            venue_id="oxford",
-            start=pendulum.datetime(d.year, d.month, d.day, 0, tz=TZ),
-            end=pendulum.datetime(d.year, d.month, d.day, 13, tz=TZ),
-            reason="exams",
-        )
-        for d in (Date(2008, 9, 8).add(days=n) for n in range(12))
-    )
+    mornings = oxford_mornings_closed()
     tour = attrs.evolve(scenario([visit("v-oxford", "oxford")]), closures=mornings)
     result = solve(tour)
     (start,) = at_venue(result.plan, "oxford")
@@ -272,15 +277,7 @@ def test_a_closure_covers_the_arrival_ahead_of_the_event() -> None:
     """Oxford closed until 13:00 and Ann arrives 30 minutes ahead: a 13:00 start
     would have her at a closed venue, so the planner starts at 13:30 or later,
     and the checker reports a 13:00 start as 'closed'."""
-    mornings = tuple(
-        Closure(
-            venue_id="oxford",
-            start=pendulum.datetime(d.year, d.month, d.day, 0, tz=TZ),
-            end=pendulum.datetime(d.year, d.month, d.day, 13, tz=TZ),
-            reason="exams",
-        )
-        for d in (Date(2008, 9, 8).add(days=n) for n in range(12))
-    )
+    mornings = oxford_mornings_closed()
     early = (person("ann", arrive_before=pendulum.duration(minutes=30)),)
     tour = scenario([visit("v-oxford", "oxford")], people=early)
     tour = attrs.evolve(tour, closures=mornings)
