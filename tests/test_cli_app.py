@@ -76,6 +76,23 @@ def test_help_pages_load_no_engine() -> None:
     assert "roadshow.data" not in loaded  # package data only when a command runs
 
 
+def test_plan_without_out_loads_no_writer() -> None:
+    """`plan --no-out` loads no output writer and no other country's holidays."""
+    loaded = _modules_after(
+        """
+        import contextlib, io
+        from roadshow.cli import cli
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(["-q", "plan", "--no-out", "--only", "national"],
+                     prog_name="roadshow", standalone_mode=False)
+        """
+    )
+    assert {"roadshow.planner", "holidays.countries.united_kingdom"} <= loaded
+    writers = {"roadshow.outputs", "icalendar", "jinja2", "sqlite3"}
+    assert sorted(loaded & writers) == []
+    assert "holidays.countries" not in loaded  # the package runs all 250 countries
+
+
 def test_every_command_is_listed_and_loads() -> None:
     """Each COMMANDS entry names a click command of that name, listed in --help."""
     ctx = click.Context(cli)

@@ -46,6 +46,22 @@ def test_bank_holidays(day: Date, holiday: bool) -> None:
     assert is_bank_holiday(day, ENGLAND) is holiday
 
 
+@pytest.mark.parametrize("spec", ["GB-ENG", "GB-SCT", "GB", "DE-BY", "US-CA", "NYSE"])
+def test_holidays_match_the_package(spec: str) -> None:
+    """Each year's holidays are the holidays package's, loaded country by country."""
+    import holidays
+
+    country, _, subdiv = spec.partition("-")
+    for year in (1990, 2008, 2026, 2040):
+        theirs = holidays.country_holidays(country, subdiv=subdiv or None, years=year)
+        ours = [
+            d
+            for d in days_between(Date(year, 1, 1), Date(year, 12, 31))
+            if is_bank_holiday(d, CalendarRules(holidays=spec))
+        ]
+        assert [d.isoformat() for d in ours] == sorted(d.isoformat() for d in theirs)
+
+
 def test_weekends_and_extra_holidays() -> None:
     """Weekends are not working days; extra holidays are honoured."""
     assert not is_working_day(Date(2008, 9, 13), ENGLAND)

@@ -21,6 +21,7 @@ from roadshow.errors import InputError, closest
 
 if TYPE_CHECKING:
     from roadshow.model import Plan, Scenario
+    from roadshow.outputs import OutputFolder
     from roadshow.planner import Result
 
 
@@ -110,7 +111,6 @@ def plan(
     from roadshow.checks import check as check_plan
     from roadshow.cli import _replan
     from roadshow.exporters.summary import render_plan_summary
-    from roadshow.outputs import OutputFolder, latest_folder
     from roadshow.planner import solve
 
     loaded = _only(app.load(scenario), kinds)
@@ -119,11 +119,7 @@ def plan(
         _need_pdf()
     with contextlib.ExitStack() as stack:
         # Lock OUT before planning, so a second run fails at once, not after it.
-        folder = (
-            None
-            if no_out or dry_run
-            else stack.enter_context(OutputFolder.open(out_dir))
-        )
+        folder = None if no_out or dry_run else stack.enter_context(_open(out_dir))
         published = None if no_out else _replan.published_plan(out_dir, loaded)
         _replan.check_allowed(allow_cancel, published)
         if pins_path is not None:
@@ -176,6 +172,8 @@ def plan(
                 problems=violations,  # checked above for the summary
             )
             what = "Wrote" if done.is_new else "Plan unchanged, kept"
+            from roadshow.outputs import latest_folder
+
             app.progress(
                 f"{what} {len(done.files)} files in"
                 f" {latest_folder(out_dir) or done.folder}"
@@ -185,6 +183,13 @@ def plan(
                 app.progress(_itineraries_note(loaded, done.changed_itineraries))
     if not result.plan.is_complete or any(v.is_hard for v in violations):
         click.get_current_context().exit(1)
+
+
+def _open(out_dir: Path) -> contextlib.AbstractContextManager[OutputFolder]:
+    """Open and lock OUT; the writers are imported only when a plan is written."""
+    from roadshow.outputs import OutputFolder
+
+    return OutputFolder.open(out_dir)
 
 
 def _itineraries_note(scenario: Scenario, changed: tuple[str, ...]) -> str:

@@ -27,7 +27,6 @@ from typing import Final
 from attrs import field, frozen
 from markupsafe import Markup
 
-from roadshow.exporters._templates import html_environment
 from roadshow.model import Venue
 
 REFERENCE_LATITUDE: Final = 53.0
@@ -399,5 +398,8 @@ def render_route_map(route_map: RouteMap, *, map_id: str) -> Markup:
         route_map: The projected journey.
         map_id: A document-unique id prefix for the SVG's title element.
     """
+    # jinja2 loads here, not with town_label (the plan summary's only need).
+    from roadshow.exporters._templates import html_environment  # noqa: PLC0415
+
     template = html_environment().get_template("routemap.svg.j2")
     return Markup(template.render(map=route_map, map_id=map_id))  # noqa: S704 - rendered by an auto-escaping template
