@@ -23,9 +23,15 @@ def _event_bytes(properties: list[Property]) -> bytes:
     return bytes(event.to_ical())
 
 
-@pytest.mark.parametrize("char", ["a", "é", "€", "𝄞", ",", "\n"], ids=repr)
+@pytest.mark.parametrize(
+    "char", ["a", "é", "€", "𝄞", ",", "\n", "\\", "^", "a\\", "ab^", "a;\\"], ids=repr
+)
 def test_lines_of_every_length_fold_as_icalendar_folds_them(char: str) -> None:
-    """Values of 1 to 200 characters (1 to 4 octets, or escaped) around the fold."""
+    """Values of 1 to 200 characters (1 to 4 octets, or escaped) around the fold.
+
+    Escapes (``\\,``, ``\\\\``, a parameter's ``^^``) fall on every place near the fold,
+    where icalendar keeps an escape's backslash or caret with what it escapes.
+    """
     lines = Lines()
     for length in range(1, 200):
         value = "Sir " + char * length

@@ -64,10 +64,33 @@ class Lines:
             line = Contentline.from_parts(name, typed.params, typed)
             text = line.encode(DEFAULT_ENCODING)
             if len(text) >= _FOLD_AT:
-                text = line.to_ical()
+                text = _folded(line)
             tzid = typed.params.get("TZID") if name in _TIMED else None
             made = self._made[key] = (text + b"\r\n", tzid)
         return made
+
+
+def _folded(line: Contentline) -> bytes:
+    """``line.to_ical()``: the line folded as icalendar folds it, ASCII in slices.
+
+    icalendar's folder goes a character at a time, counting each one's octets.
+    An ASCII line has one octet a character, so its pieces are slices of 74
+    characters, one shorter where the last would be a backslash or a caret
+    (icalendar keeps an escape with the character it escapes). Lines with other
+    characters go to icalendar itself.
+    """
+    if not line.isascii():
+        return bytes(line.to_ical())  # type: ignore[no-untyped-call]
+    pieces = []
+    start, width = 0, _FOLD_AT - 1
+    while len(line) - start > width:
+        cut = start + width
+        if line[cut - 1] in "\\^":
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces).encode("ascii")
 
 
 def _order(names: tuple[str, ...]) -> list[int]:
