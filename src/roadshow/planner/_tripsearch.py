@@ -4,7 +4,8 @@ Descents apply improving moves until none is left; a visit with no place gets
 one by reordering a day, cutting a block anew, or an ejection chain; when the
 moves are stuck, ruin-and-recreate under threshold accepting takes out a
 cluster of nearby visits (or two days) and puts them back cheapest first,
-ending on the best plan seen. :func:`propose` runs it all from a tour order. A
+ending on the best plan seen; last, whole weeks are toured and cut again
+(:mod:`roadshow.planner._weeks`). :func:`propose` runs it all from a tour order. A
 seeded generator and round counts (never the clock) make it repeatable.
 """
 
@@ -18,6 +19,7 @@ from roadshow.objective import W_TRAVEL, W_UNPLACED
 from roadshow.planner._context import Context, Group
 from roadshow.planner._split import split
 from roadshow.planner._trips import EXCHANGE, MAX_REORDER, NEAR, WIDE, DayPlan, Days
+from roadshow.planner._weeks import recut_weeks
 
 RUINS = 300
 """Ruin-and-recreate rounds once the moves are stuck."""
@@ -238,7 +240,7 @@ def propose(
 
 
 def _search_all(plan: DayPlan, rounds: int) -> None:
-    """Place what is left, descend, ruin and recreate, descend again."""
+    """Place what is left, descend, ruin and recreate, recut weeks, descend again."""
     place_left(plan, depth=2)
     descend(plan, width=WIDE)
     search(plan, rounds)
@@ -252,3 +254,8 @@ def _search_all(plan: DayPlan, rounds: int) -> None:
         plan.allow_warp(allow=False)
         place_left(plan, depth=2)
         descend(plan, width=WIDE)
+    # The moves above shift a few visits at a time; whole weeks toured and cut
+    # again move a dozen between two weeks at once.
+    moved = recut_weeks(plan)
+    if moved:
+        descend(plan, set(moved))
