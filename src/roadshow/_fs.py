@@ -28,11 +28,15 @@ def _current_umask() -> int:
     return mask
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> None:
+def write_atomic(
+    path: str | Path, data: bytes | str, *, sync_folder: bool = True
+) -> None:
     """Write *data* to *path* atomically (temp file, fsync, rename).
 
     A new file gets the usual mode (0644 under the common umask); a file written
-    over keeps its own (an owner-only 0600 file stays 0600).
+    over keeps its own (an owner-only 0600 file stays 0600). With
+    ``sync_folder=False`` the caller makes the rename durable, once for many
+    files in one folder (:func:`fsync_folder`).
 
     Raises:
         OutputError: the folder is missing, read-only or full.
@@ -60,7 +64,8 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
             Path(temp).unlink()
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
-    _fsync_folder(path.parent)
+    if sync_folder:
+        _fsync_folder(path.parent)
 
 
 def write_new(path: Path, data: bytes) -> None:
@@ -230,6 +235,11 @@ def refuse_link(path: Path, what: str) -> None:
 
 def _error(what: str, exc: OSError) -> OutputError:
     return OutputError(f"{what}: {exc.strerror or exc}")
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the renames done in *folder* durable (after ``sync_folder=False``)."""
+    _fsync_folder(folder)
 
 
 def _fsync_folder(folder: Path) -> None:
