@@ -37,7 +37,9 @@ def test_lines_of_every_length_fold_as_icalendar_folds_them(char: str) -> None:
         value = "Sir " + char * length
         properties: list[Property] = [
             ("SUMMARY", value, None),
+            ("DESCRIPTION", f"{value}\nTo: a; b, c", None),
             ("X-ROADSHOW-NOTE", vText(value[::-1]), None),
+            ("X-ROADSHOW-RAW", value.replace("\n", " "), None),  # not TEXT: raw
             # No line break in a parameter: icalendar refuses one either way.
             ("X-APPLE-STRUCTURED-LOCATION", "geo:1,2", {"X-TITLE": value.strip()}),
         ]

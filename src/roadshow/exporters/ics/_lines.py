@@ -5,12 +5,14 @@ calendar export (issue 17): each ``add`` looks up the value type and builds
 parameter dictionaries, and ``to_ical`` folds every line a character at a time.
 Here each property goes through the same steps icalendar takes, called directly:
 the value is typed by ``Component._encode`` (what ``add`` does), the line is made
-by ``Contentline.from_parts`` and folded by ``Contentline.to_ical`` (what
-``to_ical`` does), and the lines are put in ``VEVENT`` order by icalendar's
-``canonsort_keys``. Each distinct line is made once: a stamp, a venue's location
-or a category is the same line in thousands of entries. A line shorter than the
-75 octets RFC 5545 folds at is not given to the folder, which goes a character
-at a time and would return it unchanged.
+by ``Contentline.from_parts`` and folded as ``Contentline.to_ical`` folds it
+(:func:`_folded`), and the lines are put in ``VEVENT`` order by icalendar's
+``canonsort_keys``. A TEXT value without parameters (UIDs, summaries and
+descriptions: most of the distinct lines) skips the type lookup: its line is the
+name, a colon and the value as icalendar's ``vText`` escapes it, which is what
+``from_parts`` makes of it. Each distinct line is made once: a stamp, a venue's
+location or a category is the same line in thousands of entries. A line shorter
+than the 75 octets RFC 5545 folds at is not folded.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable
 
-from icalendar import Event
+from icalendar import Event, vText
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
-from icalendar.parser_tools import DEFAULT_ENCODING
+from icalendar.parser_tools import DEFAULT_ENCODING, to_unicode
 
 from roadshow.exporters.ics._writer import Property
 
@@ -40,6 +42,8 @@ class Lines:
         self._made: dict[Hashable, tuple[bytes, str | None]] = {}
         # For each list of property names, their positions in VEVENT order.
         self._orders: dict[tuple[str, ...], list[int]] = {}
+        # Property name -> whether icalendar types a str value as TEXT.
+        self._text: dict[str, bool] = {}
 
     def component(self, properties: list[Property]) -> tuple[bytes, frozenset[str]]:
         """Return a ``VEVENT``'s bytes and the time zones its times name."""
@@ -58,16 +62,35 @@ class Lines:
         key = _key(name, value, parameters)
         made = self._made.get(key)
         if made is None:
-            # What Event.add does to a value (a copy: it may add VALUE=...).
-            params = dict(parameters) if parameters else None
-            typed = Event._encode(name, value, params)  # type: ignore[no-untyped-call]  # noqa: SLF001
-            line = Contentline.from_parts(name, typed.params, typed)
-            text = line.encode(DEFAULT_ENCODING)
-            if len(text) >= _FOLD_AT:
-                text = _folded(line)
-            tzid = typed.params.get("TZID") if name in _TIMED else None
-            made = self._made[key] = (text + b"\r\n", tzid)
+            text = None if parameters else self._text_value(name, value)
+            if text is not None:
+                # What from_parts makes of a TEXT value without parameters, the
+                # value escaped by icalendar's vText (most of the unique lines).
+                line = Contentline(f"{name}:{to_unicode(text.to_ical())}")  # type: ignore[no-untyped-call]
+                tzid = None
+            else:
+                # What Event.add does to a value (a copy: it may add VALUE=...).
+                params = dict(parameters) if parameters else None
+                typed = Event._encode(name, value, params)  # type: ignore[no-untyped-call]  # noqa: SLF001
+                line = Contentline.from_parts(name, typed.params, typed)
+                tzid = typed.params.get("TZID") if name in _TIMED else None
+            data = line.encode(DEFAULT_ENCODING)
+            if len(data) >= _FOLD_AT:
+                data = _folded(line)
+            made = self._made[key] = (data + b"\r\n", tzid)
         return made
+
+    def _text_value(self, name: str, value: object) -> vText | None:
+        """The vText ``Event.add(name, value)`` keeps or makes, if it is one."""
+        if type(value) is vText:
+            return value if not value.params else None
+        if type(value) is not str:
+            return None
+        is_text = self._text.get(name)
+        if is_text is None:
+            is_text = Event.types_factory.for_property(name) is vText
+            self._text[name] = is_text
+        return vText(value) if is_text else None
 
 
 def _folded(line: Contentline) -> bytes:
