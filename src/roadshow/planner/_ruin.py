@@ -27,6 +27,7 @@ from roadshow.planner._routing import Saved
 from roadshow.planner._schedule import Placement, Schedule, Trial
 from roadshow.planner._search import best_placement, difficulty, improve, is_fixed
 from roadshow.planner._tsp import tour
+from roadshow.planner._weeksearch import search_week
 
 SEED = 2008
 """The shuffles' seed: fixed, so the same scenario always gives the same plan."""
@@ -44,6 +45,8 @@ class RuinParams:
         passes: Local-search passes per polished refill.
         short_weeks_only: Only weeks with a request left unplaced (for large
             programmes, where placing requests matters most and time counts).
+        week_passes: Passes at most of the search of each week two days at a
+            time after its refill (:mod:`roadshow.planner._weeksearch`).
     """
 
     shuffles: int = 0
@@ -51,6 +54,7 @@ class RuinParams:
     polish: int = 1
     passes: int = 1
     short_weeks_only: bool = False
+    week_passes: int = 0
 
 
 Placed = list[tuple[Group, Placement]]
@@ -87,8 +91,8 @@ def recreate(
     say("Rebuilding each person's weeks")
     rng = random.Random(SEED)  # noqa: S311 - a search, not a secret
     pending = {g.index for g in left}
-    for person_id, hood in _weeks(
-        ctx, schedule, groups, left, frozen=frozen, skip=skip
+    for number, (person_id, week, hood) in enumerate(
+        _weeks(ctx, schedule, groups, left, frozen=frozen, skip=skip)
     ):
         if params.short_weeks_only and pending.isdisjoint(g.index for g in hood):
             continue
@@ -110,6 +114,16 @@ def recreate(
             orders += [(sweep, o) for sweep in (1, -1) for o in (order, order[::-1])]
         _refill(ctx, schedule, mine, orders, params=params, days_to_try=days_to_try)
         _exchange(ctx, schedule, mine, days_to_try=days_to_try)
+        search_week(
+            ctx,
+            schedule,
+            [d.index for d in ctx.days if d.week == week],
+            mine,
+            # Each week its own generator: one week's search leaves the next
+            # week's shuffles as they were.
+            random.Random(SEED + number),  # noqa: S311 - a search, not a secret
+            passes=params.week_passes,
+        )
         for group in mine:
             if group.index in schedule.placements:
                 pending.discard(group.index)
@@ -126,7 +140,7 @@ def _weeks(
     *,
     frozen: set[int],
     skip: set[str],
-) -> list[tuple[str, list[Group]]]:
+) -> list[tuple[str, int, list[Group]]]:
     """Each person's weeks: their groups placed there, or unplaced that could go."""
     hoods: dict[tuple[str, int], dict[int, Group]] = defaultdict(dict)
     for group in groups:
@@ -141,8 +155,8 @@ def _weeks(
             for week in weeks:
                 hoods[(person_id, week)][group.index] = group
     return [
-        (person_id, [found[i] for i in sorted(found)])
-        for (person_id, _), found in sorted(hoods.items())
+        (person_id, week, [found[i] for i in sorted(found)])
+        for (person_id, week), found in sorted(hoods.items())
         if person_id not in skip
     ]
 

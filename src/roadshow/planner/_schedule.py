@@ -220,6 +220,21 @@ class Schedule:
             self._touch(person_id, placement.day)
         return placement
 
+    def remove_all(self, groups: list[Group]) -> None:
+        """Remove placed *groups* at once: one re-route per person and day touched."""
+        days: dict[tuple[str, int], set[int]] = defaultdict(set)
+        for group in groups:
+            placement = self.placements.pop(group.index)
+            self._count(group, placement.day, -1)
+            self.soft_cost -= self.soft_cost_of(group, placement)
+            for person_id in group.spans:
+                days[(person_id, placement.day)].add(group.index)
+        for (person_id, day), gone in sorted(days.items()):
+            timeline = self.timelines[person_id]
+            items = [i for i in timeline.day_items(day) if i.group not in gone]
+            timeline.commit(day, items)
+            self._touch(person_id, day)
+
     def take_out(self, group: Group) -> Undo:
         """Remove *group*, keeping what :meth:`put_back` needs to undo that cheaply."""
         saved = {p: self.timelines[p].snapshot() for p in group.spans}
