@@ -8,8 +8,8 @@ puts them back, with the week's groups left out, in a shuffled order, each at
 its cheapest placement on any day of the week. A pass tries every pair of
 days once, in a shuffled order. A round is kept when the week places more
 requests, or as many at less cost, and undone otherwise; the search of a
-week ends after a pass that kept nothing. Passes are counted and the shuffles seeded, never
-timed: the same scenario always gives the same plan.
+week ends after a pass that kept nothing. Passes are counted and the
+shuffles seeded, never timed: the same scenario always gives the same plan.
 """
 
 from __future__ import annotations
