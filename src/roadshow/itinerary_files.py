@@ -28,7 +28,7 @@ from roadshow.exporters.itinerary import (
     pdf_from_html,
     render_itinerary,
 )
-from roadshow.exporters.programme import render_programme_csv, render_programme_json
+from roadshow.exporters.programme import render_programme_tables
 from roadshow.model import Plan, Scenario
 
 ITINERARIES = "itineraries"
@@ -94,8 +94,9 @@ def itinerary_outputs(
     if pdf:
         for person_id, data in sorted(_pdfs(html, earlier).items()):
             files[f"{ITINERARIES}/{person_id}.{EXTENSIONS['pdf']}"] = data
-    files["programme.csv"] = render_programme_csv(scenario, plan).encode("utf-8")
-    files["programme.json"] = render_programme_json(scenario, plan).encode("utf-8")
+    table, listing = render_programme_tables(scenario, plan)
+    files["programme.csv"] = table.encode("utf-8")
+    files["programme.json"] = listing.encode("utf-8")
     return files
 
 

@@ -207,7 +207,8 @@ def _times(start: DateTime, end: DateTime, tz: str) -> dict[str, Any]:
 
 
 def _utc(value: DateTime) -> str:
-    return value.in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss") + "Z"
+    # strftime, not pendulum's format(): the same text, without parsing tokens.
+    return value.in_tz("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _place(venue: Venue) -> dict[str, Any]:
@@ -246,10 +247,14 @@ def render_programme_csv(scenario: Scenario, plan: Plan) -> str:
     Raises:
         UnknownReferenceError: the plan names a venue the scenario lacks.
     """
+    return _csv(programme_rows(scenario, plan))
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in programme_rows(scenario, plan):
+    for row in rows:
         writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
     return "\ufeff" + out.getvalue()
 
@@ -260,10 +265,24 @@ def render_programme_json(scenario: Scenario, plan: Plan) -> str:
     Raises:
         UnknownReferenceError: the plan names a venue the scenario lacks.
     """
+    return _json(scenario, programme_rows(scenario, plan))
+
+
+def render_programme_tables(scenario: Scenario, plan: Plan) -> tuple[str, str]:
+    """Return the programme as CSV and as JSON, from one pass over the plan.
+
+    Raises:
+        UnknownReferenceError: the plan names a venue the scenario lacks.
+    """
+    rows = programme_rows(scenario, plan)
+    return _csv(rows), _json(scenario, rows)
+
+
+def _json(scenario: Scenario, rows: list[dict[str, Any]]) -> str:
     data = {
         "schema": SCHEMA,
         "scenario": scenario.scenario_id,
         "timezone": scenario.timezone,
-        "items": programme_rows(scenario, plan),
+        "items": rows,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
