@@ -8,10 +8,8 @@ copies already printed or sent stay current and its PDF is not printed again.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pendulum
@@ -191,6 +189,10 @@ def print_pdfs(pages: list[str]) -> list[bytes]:
     if workers < 1:
         return [pdf_from_html(page) for page in pages]
     printed = {0: pdf_from_html(pages[0])}  # here: a missing WeasyPrint fails plainly
+    # Loaded only for PDFs: a plan --out without them starts no worker.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # Submitted last first, so the workers start from the back; a document
