@@ -30,6 +30,8 @@ from roadshow.exporters.ics._writer import Property
 _BEGIN = b"BEGIN:VEVENT\r\n"
 _END = b"END:VEVENT\r\n"
 _TIMED = ("DTSTART", "DTEND")
+_PLAIN = frozenset({str, int, vText})
+"""Value types that are their own line key (with the name and type)."""
 _FOLD_AT = 75
 """Octets from which ``Contentline.to_ical`` folds; shorter lines stay as they are."""
 
@@ -47,7 +49,20 @@ class Lines:
 
     def component(self, properties: list[Property]) -> tuple[bytes, frozenset[str]]:
         """Return a ``VEVENT``'s bytes and the time zones its times name."""
-        made = [self._line(name, value, params) for name, value, params in properties]
+        lines = self._made
+        made = []
+        for name, value, params in properties:
+            kind = type(value)
+            # The key _key gives these, without the call (most lines are found).
+            key = (
+                (name, kind, value)
+                if params is None and kind in _PLAIN
+                else _key(name, value, params)
+            )
+            found = lines.get(key)
+            made.append(
+                found if found is not None else self._line(key, name, value, params)
+            )
         names = tuple(name for name, _, _ in properties)
         order = self._orders.get(names)
         if order is None:
@@ -57,27 +72,29 @@ class Lines:
         return _BEGIN + body + _END, zones
 
     def _line(
-        self, name: str, value: object, parameters: dict[str, str] | None
+        self,
+        key: Hashable,
+        name: str,
+        value: object,
+        parameters: dict[str, str] | None,
     ) -> tuple[bytes, str | None]:
-        key = _key(name, value, parameters)
-        made = self._made.get(key)
-        if made is None:
-            text = None if parameters else self._text_value(name, value)
-            if text is not None:
-                # What from_parts makes of a TEXT value without parameters, the
-                # value escaped by icalendar's vText (most of the unique lines).
-                line = Contentline(f"{name}:{to_unicode(text.to_ical())}")  # type: ignore[no-untyped-call]
-                tzid = None
-            else:
-                # What Event.add does to a value (a copy: it may add VALUE=...).
-                params = dict(parameters) if parameters else None
-                typed = Event._encode(name, value, params)  # type: ignore[no-untyped-call]  # noqa: SLF001
-                line = Contentline.from_parts(name, typed.params, typed)
-                tzid = typed.params.get("TZID") if name in _TIMED else None
-            data = line.encode(DEFAULT_ENCODING)
-            if len(data) >= _FOLD_AT:
-                data = _folded(line)
-            made = self._made[key] = (data + b"\r\n", tzid)
+        """Make the line of one property, and keep it under *key*."""
+        text = None if parameters else self._text_value(name, value)
+        if text is not None:
+            # What from_parts makes of a TEXT value without parameters, the
+            # value escaped by icalendar's vText (most of the unique lines).
+            line = Contentline(f"{name}:{to_unicode(text.to_ical())}")  # type: ignore[no-untyped-call]
+            tzid = None
+        else:
+            # What Event.add does to a value (a copy: it may add VALUE=...).
+            params = dict(parameters) if parameters else None
+            typed = Event._encode(name, value, params)  # type: ignore[no-untyped-call]  # noqa: SLF001
+            line = Contentline.from_parts(name, typed.params, typed)
+            tzid = typed.params.get("TZID") if name in _TIMED else None
+        data = line.encode(DEFAULT_ENCODING)
+        if len(data) >= _FOLD_AT:
+            data = _folded(line)
+        made = self._made[key] = (data + b"\r\n", tzid)
         return made
 
     def _text_value(self, name: str, value: object) -> vText | None:
