@@ -68,22 +68,30 @@ def recut(plan: DayPlan, blocks: Sequence[int]) -> tuple[int, Days] | None:
     return best
 
 
-def recut_weeks(plan: DayPlan, *, pairs: bool = True) -> list[int]:
-    """Recut each block, then (with *pairs*) each pair of blocks, while that saves.
+def recut_weeks(plan: DayPlan, *, size: int = 2) -> list[int]:
+    """Recut each block, then each set of up to *size* blocks, while that saves.
 
-    Passes over all of them until one changes nothing. Returns the visits of
-    the days changed (for a descent to look at).
+    Passes over all of them until one changes nothing; a set whose days are
+    as they were when it was last tried is not tried again (it would find the
+    same). Returns the visits of the days changed (for a descent to look at).
     """
     moved: set[int] = set()
-    sets: list[tuple[int, ...]] = [(b,) for b in range(len(plan.blocks))]
-    if pairs:
-        sets += list(combinations(range(len(plan.blocks)), 2))
+    sets = [
+        blocks
+        for k in range(1, size + 1)
+        for blocks in combinations(range(len(plan.blocks)), k)
+    ]
+    tried: dict[tuple[int, ...], tuple[tuple[int, ...], ...]] = {}
     improved = True
     while improved:
         improved = False
         for blocks in sets:
+            now = tuple(plan.plan[d] for b in blocks for d in plan.blocks[b])
+            if tried.get(blocks) == now:
+                continue
             found = recut(plan, blocks)
             if found is None:
+                tried[blocks] = now
                 continue
             plan.apply(found[1])
             moved.update(v for visits in found[1].values() for v in visits)
