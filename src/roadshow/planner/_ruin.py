@@ -11,6 +11,8 @@ that takes it, or on the last day back from it (so neighbouring venues make
 trips of consecutive days, early or late in the week). The cheapest refills
 are polished by local search, and the best is kept if it places more
 requests, or as many at a lower cost; otherwise the week is put back as it was.
+Then the week is searched two days at a time (:mod:`roadshow.planner._weeksearch`)
+and a request still left out may again trade places with the week's dearest.
 """
 
 from __future__ import annotations
@@ -124,6 +126,9 @@ def recreate(
             random.Random(SEED + number),  # noqa: S311 - a search, not a secret
             passes=params.week_passes,
         )
+        if params.week_passes:
+            # The search moves which placed groups are dearest: trade again.
+            _exchange(ctx, schedule, mine, days_to_try=days_to_try)
         for group in mine:
             if group.index in schedule.placements:
                 pending.discard(group.index)
