@@ -55,6 +55,10 @@ class _Writer:
         self.zone = zoneinfo.ZoneInfo(scenario.timezone)
         self.stamp = dt.datetime.fromtimestamp(version.issued_at.timestamp(), tz=_UTC)
         self._texts: dict[str, vText] = {}
+        # Instants are shared by many entries (an event's start, the legs'
+        # times around it): each is converted and formatted once.
+        self._locals: dict[DateTime, dt.datetime] = {}
+        self._clocks: dict[DateTime, str] = {}
         self._timelines: dict[
             str, tuple[tuple[TravelLeg, ...], list[DateTime], list[DateTime]]
         ] = {}
@@ -285,7 +289,10 @@ class _Writer:
         return f"{leg.mode} {end} {place}, {span} ({length})"
 
     def clock(self, value: DateTime) -> str:
-        return self.local(value).strftime("%H:%M")
+        found = self._clocks.get(value)
+        if found is None:
+            found = self._clocks[value] = self.local(value).strftime("%H:%M")
+        return found
 
     def local(self, value: DateTime) -> dt.datetime:
         """The instant as a stdlib datetime in the scenario's zone (TZID=<IANA id>).
@@ -294,9 +301,14 @@ class _Writer:
         on 26 Oct 2008) means its first occurrence (RFC 5545, 3.3.5), so an
         instant in the second occurrence is written in UTC instead.
         """
+        # One instant is one answer, whatever zone it came in: found by value.
+        found = self._locals.get(value)
+        if found is not None:
+            return found
         local = dt.datetime.fromtimestamp(value.timestamp(), tz=self.zone)
         if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
-            return local.astimezone(_UTC)
+            local = local.astimezone(_UTC)
+        self._locals[value] = local
         return local
 
     def person_name(self, person_id: str) -> str:
