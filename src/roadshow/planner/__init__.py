@@ -87,10 +87,11 @@ class PlanParams:
         ruin_shuffles: Refills of each week also from this many shuffles
             (fixed seed) of the construction's order.
         ruin_polish: The cheapest refills of a week polished by local search.
-        week_passes: After its refill, each person's week (in programmes of
-            up to ``large_programme`` requests) is searched two days at a time
-            (:mod:`roadshow.planner._weeksearch`) for at most this many passes
-            over its pairs of days, stopping after a pass that gains nothing.
+        week_passes: After its refill, each person's week is searched two
+            days at a time (:mod:`roadshow.planner._weeksearch`) for at most
+            this many passes over its pairs of days, stopping after a pass that
+            gains nothing (programmes of more than ``large_programme``
+            requests: one pass, in the weeks they rebuild). 0: never.
     """
 
     max_passes: int = 8
@@ -346,12 +347,14 @@ def _solve(
 def _ruin_params(params: PlanParams, *, large: bool) -> RuinParams:
     # Large programmes rebuild only the weeks with a request left out: placing
     # it outweighs any travel, and every week would cost half the planning time.
+    # One pass of the week search there places more (synthetic-1000: 49 -> 48
+    # unplaced) for about a sixth more time; more passes add little.
     return RuinParams(
         shuffles=params.ruin_shuffles,
         tour_starts=params.ruin_starts,
         polish=params.ruin_polish,
         short_weeks_only=large,
-        week_passes=0 if large else params.week_passes,
+        week_passes=min(params.week_passes, 1) if large else params.week_passes,
     )
 
 
@@ -367,10 +370,11 @@ def _rebuild_for(
 ) -> list[Group]:
     """Rebuild the days near left-over visits (:func:`rebuild_for`).
 
-    Where the week search runs, it refills the weeks of everyone but the
-    people with cut tours, left-over visits included, so only their visits
-    are rebuilt here: on ``synthetic-200`` the rebuild placed none of the
-    others and took a fifth of the planning time.
+    Where the week search runs on every week (programmes up to
+    ``large_programme``), it refills the weeks of everyone but the people with
+    cut tours, left-over visits included, so only their visits are rebuilt
+    here: on ``synthetic-200`` the rebuild placed none of the others and took
+    a fifth of the planning time.
     """
     if (
         large
