@@ -238,3 +238,25 @@ def test_without_symlinks_a_stale_link_is_removed(
     assert not (out / "latest").is_symlink()
     assert latest_version(out) == 2
     assert snapshot(out / "versions" / "0002")["plan.json"].find(b"15:00") > 0
+
+
+@pytest.mark.parametrize("syncfs", ["works", "missing"])
+def test_sync_files_flushes_every_file(tmp_path, monkeypatch, syncfs: str) -> None:
+    """sync_files flushes a folder's files: one syncfs, or each file without it."""
+    from roadshow import _fs
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(_fs, "_syncfs", lambda fd: 0 if syncfs == "works" else -1)
+
+    def fsync(fd: int) -> None:
+        synced.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    (tmp_path / "people").mkdir()
+    _fs.write_new(tmp_path / "a.ics", b"a", sync=False)
+    _fs.write_new(tmp_path / "people" / "b.ics", b"b", sync=False)
+    _fs.sync_files(tmp_path)
+    expected = [] if syncfs == "works" else ["a.ics", "people/b.ics"]
+    assert sorted(Path(p).relative_to(tmp_path).as_posix() for p in synced) == expected

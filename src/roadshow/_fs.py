@@ -68,12 +68,14 @@ def write_atomic(
         _fsync_folder(path.parent)
 
 
-def write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write *data* to a new file *path* (never an existing one) and fsync it.
 
     For files inside a folder that is renamed into place whole once written (a
     version's ``NNNN.tmp``): no temporary file or rename per file is needed, and
     the folder is flushed once (:func:`fsync_tree`), so each file costs one fsync.
+    With ``sync=False`` the caller flushes all the files at once before the
+    rename (:func:`sync_files`).
 
     Raises:
         OutputError: the file exists, or the folder is read-only or full.
@@ -84,10 +86,48 @@ def write_new(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
     except OSError as exc:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
+
+
+def sync_files(folder: Path) -> None:
+    """Make every file written under *folder* durable, as one fsync each would.
+
+    On Linux one ``syncfs`` of the folder's file system does it (0.1 s against
+    0.4-0.8 s for the 379 files of a default plan --out); elsewhere, or if it
+    fails, each file is fsynced.
+
+    Raises:
+        OutputError: a file cannot be flushed.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            try:
+                with path.open("rb") as handle:
+                    os.fsync(handle.fileno())
+            except OSError as exc:
+                msg = f"cannot write {path}"
+                raise _error(msg, exc) from None
+
+
+def _syncfs(fd: int) -> int:
+    """``syncfs(fd)`` where the C library has it (Linux); -1 elsewhere."""
+    import ctypes  # noqa: PLC0415 - only when a version is written
+
+    call = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    return -1 if call is None else int(call(fd))
 
 
 def _mode_for(path: Path) -> int:

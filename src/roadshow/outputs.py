@@ -70,6 +70,7 @@ from roadshow._fs import (
     refuse_link,
     remove_tree,
     rename,
+    sync_files,
     write_atomic,
     write_new,
 )
@@ -395,8 +396,9 @@ class OutputFolder:
             for name in sorted(files):
                 path = temp / name
                 ensure_folder(path.parent)
-                write_new(path, files[name])  # the folder is renamed whole
+                write_new(path, files[name], sync=False)  # renamed whole, below
                 self._step()
+            sync_files(temp)  # one flush for all the files, before the rename
             fsync_tree(temp)
         except OutputError as exc:
             with contextlib.suppress(OutputError):
