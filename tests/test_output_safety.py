@@ -260,3 +260,23 @@ def test_sync_files_flushes_every_file(tmp_path, monkeypatch, syncfs: str) -> No
     _fs.sync_files(tmp_path)
     expected = [] if syncfs == "works" else ["a.ics", "people/b.ics"]
     assert sorted(Path(p).relative_to(tmp_path).as_posix() for p in synced) == expected
+
+
+def test_write_files_replaces_whole_files_and_keeps_their_mode(tmp_path) -> None:
+    """write_files writes new files, replaces old ones (mode kept), leaves no temp."""
+    from roadshow import _fs
+
+    _fs.write_files(tmp_path, {"programme.ics": b"old", "people/a.ics": b"a"})
+    (tmp_path / "programme.ics").chmod(0o600)
+    _fs.write_files(tmp_path, {"programme.ics": b"new", "people/b.ics": b"b"})
+    found = {
+        p.relative_to(tmp_path).as_posix(): p.read_bytes()
+        for p in tmp_path.rglob("*")
+        if p.is_file()
+    }
+    assert found == {
+        "programme.ics": b"new",
+        "people/a.ics": b"a",
+        "people/b.ics": b"b",
+    }
+    assert stat.S_IMODE((tmp_path / "programme.ics").stat().st_mode) == 0o600

@@ -63,7 +63,6 @@ from pendulum import DateTime
 
 from roadshow._fs import (
     ensure_folder,
-    fsync_folder,
     fsync_tree,
     lock_folder,
     point_link,
@@ -72,6 +71,7 @@ from roadshow._fs import (
     rename,
     sync_files,
     write_atomic,
+    write_files,
     write_new,
 )
 from roadshow.checks import Violation, check
@@ -588,13 +588,4 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> None:
     Raises:
         OutputError: a folder or file cannot be written.
     """
-    root = ensure_folder(out_dir)
-    folders: dict[Path, None] = {}
-    for name in sorted(files):
-        path = root / name
-        if path.parent not in folders:
-            folders[ensure_folder(path.parent)] = None
-        write_atomic(path, files[name], sync_folder=False)
-    # One flush a folder, not one a file (263 files for ics --split all).
-    for folder in folders:
-        fsync_folder(folder)
+    write_files(ensure_folder(out_dir), files)
