@@ -356,6 +356,10 @@ class DayPlan:
         self._kept.clear()
         self._rest.clear()
 
+    def block_days_cost(self, b: int, days: Days) -> int:
+        """What block *b* would cost with *days* (all its days) instead."""
+        return self._block(b, {**self.plan, **days})
+
     def delta(self, changes: Days) -> int:
         """The cost change if the days in *changes* held those visits instead."""
         # Plain loops: this runs for every move the search tries.

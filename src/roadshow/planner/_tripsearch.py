@@ -20,6 +20,7 @@ from roadshow.planner._context import Context, Group
 from roadshow.planner._split import split
 from roadshow.planner._trips import EXCHANGE, MAX_REORDER, NEAR, WIDE, DayPlan, Days
 from roadshow.planner._weeks import recut_weeks
+from roadshow.planner._weekswap import reassign
 
 RUINS = 300
 """Ruin-and-recreate rounds once the moves are stuck."""
@@ -256,6 +257,6 @@ def _search_all(plan: DayPlan, rounds: int) -> None:
         descend(plan, width=WIDE)
     # The moves above shift a few visits at a time; whole weeks toured and cut
     # again move a dozen between two weeks at once.
-    moved = recut_weeks(plan)
+    moved = {*reassign(plan), *recut_weeks(plan)}
     if moved:
         descend(plan, set(moved))
