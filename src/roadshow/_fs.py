@@ -166,9 +166,12 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 
 def _syncfs(fd: int) -> int:
     """``syncfs(fd)`` where the C library has it (Linux); -1 elsewhere."""
-    import ctypes  # noqa: PLC0415 - only when a version is written
+    import ctypes  # noqa: PLC0415 - only when files are written
 
-    call = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    try:
+        call = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    except (OSError, TypeError):  # no C library to open by None (Windows)
+        return -1
     return -1 if call is None else int(call(fd))
 
 
