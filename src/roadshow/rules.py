@@ -6,16 +6,11 @@ not a hand list), blackouts, and the days and clock windows a request may use.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
-from typing import cast
 
 import attrs
+import holidays as holidays_lib
 from attrs import frozen
 from pendulum import Date
 
@@ -47,7 +42,9 @@ def days_between(start_on: Date, end_on: Date) -> Iterator[Date]:
 def _holiday_dates(spec: str, year: int) -> frozenset[Date]:
     country, _, subdiv = spec.partition("-")
     try:
-        table = _country(country)(subdiv=subdiv or None, years=year)
+        table = holidays_lib.country_holidays(
+            country, subdiv=subdiv or None, years=year
+        )
     except NotImplementedError:
         raise InvalidModelError(
             obj="calendar",
@@ -56,41 +53,6 @@ def _holiday_dates(spec: str, year: int) -> frozenset[Date]:
             got=spec,
         ) from None
     return frozenset(as_date(day) for day in table)
-
-
-def _country(code: str) -> Callable[..., Iterable[date]]:
-    """The ``holidays`` class for a country code, loading that country alone.
-
-    Importing ``holidays.countries`` runs all its 250 modules (0.1 s, a tenth of
-    a default plan). The package's lazy loader for the code names the one module
-    needed, and only that file is run. Other codes keep the package's own lookup
-    (``country_holidays`` raises NotImplementedError for an unknown one).
-    """
-    import holidays  # noqa: PLC0415 - loaded by the first calendar that names one
-    from holidays.registry import EntityLoader  # noqa: PLC0415
-
-    loader = getattr(holidays, code, None)
-    if not isinstance(loader, EntityLoader):
-        return functools.partial(holidays.country_holidays, code)
-    name = loader.module_name
-    if name not in sys.modules:
-        path = (
-            Path(holidays.__file__).parent / "countries" / f"{name.rsplit('.')[-1]}.py"
-        )
-        spec = importlib.util.spec_from_file_location(name, path)
-        if not name.startswith("holidays.countries.") or not path.is_file():
-            return loader
-        if spec is None or spec.loader is None:
-            return loader
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
-    return cast(
-        "Callable[..., Iterable[date]]", getattr(sys.modules[name], loader.entity_name)
-    )
 
 
 def check_holiday_spec(spec: str) -> str:
