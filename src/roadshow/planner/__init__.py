@@ -86,7 +86,9 @@ class PlanParams:
             left unplaced. 0 with no shuffles: never.
         ruin_shuffles: Refills of each week also from this many shuffles
             (fixed seed) of the construction's order.
-        ruin_polish: The cheapest refills of a week polished by local search.
+        ruin_polish: The cheapest refills of a week polished by local search
+            (programmes of more than ``large_programme`` requests: the
+            cheapest only).
         week_passes: After its refill, each person's week is searched two
             days at a time (:mod:`roadshow.planner._weeksearch`) for at most
             this many passes over its pairs of days, stopping after a pass that
@@ -104,7 +106,7 @@ class PlanParams:
     cut_tours: bool = True
     ruin_starts: int = 1
     ruin_shuffles: int = 0
-    ruin_polish: int = 1
+    ruin_polish: int = 3
     week_passes: int = 5
 
     def __attrs_post_init__(self) -> None:
@@ -348,11 +350,12 @@ def _ruin_params(params: PlanParams, *, large: bool) -> RuinParams:
     # Large programmes rebuild only the weeks with a request left out: placing
     # it outweighs any travel, and every week would cost half the planning time.
     # One pass of the week search there places more (synthetic-1000: 49 -> 48
-    # unplaced) for about a sixth more time; more passes add little.
+    # unplaced) for about a sixth more time; more passes add little. The
+    # same goes for polishing more than the cheapest refill.
     return RuinParams(
         shuffles=params.ruin_shuffles,
         tour_starts=params.ruin_starts,
-        polish=params.ruin_polish,
+        polish=min(params.ruin_polish, 1) if large else params.ruin_polish,
         short_weeks_only=large,
         week_passes=min(params.week_passes, 1) if large else params.week_passes,
     )
