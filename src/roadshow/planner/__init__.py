@@ -107,7 +107,7 @@ class PlanParams:
     ruin_starts: int = 1
     ruin_shuffles: int = 0
     ruin_polish: int = 3
-    week_passes: int = 5
+    week_passes: int = 2
 
     def __attrs_post_init__(self) -> None:
         if (

@@ -34,7 +34,8 @@ IDLE_PASSES = 2
 
 One idle pass ended it before; on ``synthetic-200`` a second pass, with the
 sideways steps of the first, lowers travel further (8,291 -> 8,144 minutes
-with five passes at most).
+with five passes at most). With three refills polished, two passes reach
+8,154 minutes and four 8,094, but four cost about 30% more planning time.
 """
 
 
