@@ -22,7 +22,7 @@ from roadshow.planner._trips import EXCHANGE, MAX_REORDER, NEAR, WIDE, DayPlan, 
 from roadshow.planner._weeks import recut_weeks
 from roadshow.planner._weekswap import reassign
 
-RUINS = 300
+RUINS = 200
 """Ruin-and-recreate rounds once the moves are stuck."""
 CLUSTER = 6
 """A ruin takes out at most this many of a visit's nearest visits with it."""
@@ -241,7 +241,10 @@ def propose(
 
 
 def _search_all(plan: DayPlan, rounds: int) -> None:
-    """Place what is left, descend, ruin and recreate, recut weeks, descend again."""
+    """Place what is left, descend, ruin and recreate, recut weeks, descend again.
+
+    With every visit placed, a shorter search and the weeks again follow.
+    """
     place_left(plan, depth=2)
     descend(plan, width=WIDE)
     search(plan, rounds)
@@ -255,8 +258,19 @@ def _search_all(plan: DayPlan, rounds: int) -> None:
         plan.allow_warp(allow=False)
         place_left(plan, depth=2)
         descend(plan, width=WIDE)
-    # The moves above shift a few visits at a time; whole weeks toured and cut
-    # again move a dozen between two weeks at once.
+    # The moves above shift a few visits at a time; visits moved between weeks,
+    # and whole weeks toured and cut again, move many at once.
+    _weeks_again(plan)
+    if None not in plan.where:
+        # New weeks open new moves between days: search once more, shorter,
+        # and move between weeks again (the search ends on its best plan).
+        search(plan, rounds * 2 // 3)
+        descend(plan, width=WIDE)
+        _weeks_again(plan)
+
+
+def _weeks_again(plan: DayPlan) -> None:
+    """Move visits between weeks, recut the weeks, descend where that changed days."""
     moved = {*reassign(plan), *recut_weeks(plan)}
     if moved:
-        descend(plan, set(moved))
+        descend(plan, moved)
