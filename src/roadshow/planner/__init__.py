@@ -91,8 +91,8 @@ class PlanParams:
             cheapest only).
         week_passes: After its refill, each person's week is searched two
             days at a time (:mod:`roadshow.planner._weeksearch`) for at most
-            this many passes over its pairs of days, stopping after a pass that
-            gains nothing (programmes of more than ``large_programme``
+            this many passes over its pairs of days, stopping after two passes
+            in a row that lower nothing (programmes of more than ``large_programme``
             requests: one pass, in the weeks they rebuild). 0: never.
     """
 
