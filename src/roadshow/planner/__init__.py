@@ -13,6 +13,17 @@ relocates groups while that lowers the cost (see :mod:`roadshow.objective` for
 the order of criteria). Requests that cannot be placed are listed in
 ``Plan.unplaced`` with the rules that block them, by date.
 
+Two kinds of programme get more. Where one person visits many places (as many
+visits as days, such as a tour of all 152 PCT areas), their visits are cut from
+a tour into days and nights (:mod:`~roadshow.planner._split`), searched day
+against day (:mod:`~roadshow.planner._tripsearch`), then week against week
+(:mod:`~roadshow.planner._weeks`, :mod:`~roadshow.planner._weekswap`). Last,
+each person's weeks are emptied and refilled in other orders
+(:mod:`~roadshow.planner._ruin`) and searched two days at a time
+(:mod:`~roadshow.planner._weeksearch`), kept only where they place more or cost
+less. Every stage counts its rounds and seeds its shuffles, so it stays
+deterministic.
+
 Given a *baseline* (the published plan), the planner re-plans instead: it keeps
 every baseline event that is still valid and moves as few as it can, each change
 with its reason (see :mod:`roadshow.planner._baseline`).
