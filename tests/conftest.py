@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
@@ -32,6 +33,16 @@ def runner() -> CliRunner:
 def nhs2008_scenario() -> Scenario:
     """The bundled default scenario."""
     return nhs2008.scenario()
+
+
+@pytest.fixture(scope="session")
+def two_weeks() -> Scenario:
+    """One principal visits the PCT areas of three regions in two weeks."""
+    from bench.synthetic import pct_tour
+
+    full = pct_tour(weeks=2)
+    areas = {a.area_id for a in full.areas if a.region_id in {"Q32", "Q35", "Q36"}}
+    return attrs.evolve(full, requests=[r for r in full.requests if r.area_id in areas])
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

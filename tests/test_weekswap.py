@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import attrs
-import pytest
-from bench.synthetic import pct_tour
-
 from roadshow.model import Scenario
 from roadshow.planner._context import Context
 from roadshow.planner._trips import DayPlan
 from roadshow.planner._weekswap import Weeks, reassign
-
-
-@pytest.fixture(scope="module")
-def two_weeks() -> Scenario:
-    """One principal visits the PCT areas of three regions in two weeks."""
-    full = pct_tour(weeks=2)
-    areas = {a.area_id for a in full.areas if a.region_id in {"Q32", "Q35", "Q36"}}
-    return attrs.evolve(full, requests=[r for r in full.requests if r.area_id in areas])
 
 
 def _mixed(s: Scenario) -> tuple[Context, DayPlan]:
