@@ -39,28 +39,46 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    temp = _write_temp(path, payload, sync=True)
     try:
-        fd, temp = tempfile.mkstemp(
+        temp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise OutputError(msg) from None
+    _fsync_folder(path.parent)
+
+
+def _write_temp(path: Path, data: bytes, *, sync: bool) -> Path:
+    """Write *data* to a new temporary file beside *path*, fsynced if *sync*.
+
+    Raises:
+        OutputError: the folder is missing, read-only or full (no temp file is left).
+    """
+    try:
+        fd, made = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
     except OSError as exc:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
+    temp = Path(made)
     try:
         # mkstemp makes owner-only files; new outputs get the usual mode so a web
         # server or a colleague can read them, and a file written over keeps its.
         os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).replace(path)
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
     except OSError as exc:
         with contextlib.suppress(OSError):
-            Path(temp).unlink()
+            temp.unlink()
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise OutputError(msg) from None
-    _fsync_folder(path.parent)
+    return temp
 
 
 def write_new(path: Path, data: bytes, *, sync: bool = True) -> None:
@@ -134,21 +152,7 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         for name in sorted(files):
             path = root / name
             ensure_folder(path.parent)
-            try:
-                fd, made = tempfile.mkstemp(
-                    dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-                )
-            except OSError as exc:
-                msg = f"cannot write {path}: {exc.strerror or exc}"
-                raise OutputError(msg) from None
-            temps.append((Path(made), path))
-            try:
-                os.fchmod(fd, _mode_for(path))
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(files[name])
-            except OSError as exc:
-                msg = f"cannot write {path}: {exc.strerror or exc}"
-                raise OutputError(msg) from None
+            temps.append((_write_temp(path, files[name], sync=False), path))
         sync_files(root, [temp for temp, _ in temps])
         for temp, path in temps:
             try:
