@@ -421,19 +421,16 @@ class Timeline:
     def trial(self, day: int, items: Sequence[Item]) -> int | None:
         """Return the cost change if *day* held *items* instead (None: infeasible)."""
         changed = {day: items}
-        # A neighbouring day needs re-routing only if a night next to it can be
-        # spent somewhere new: the day's first or last venue changed.
         old = self.items.get(day, ())
-        first_old, first_new = (
-            old[0].venue if old else None,
-            items[0].venue if items else None,
-        )
-        last_old, last_new = (
-            old[-1].venue if old else None,
-            items[-1].venue if items else None,
-        )
-        lo = day - 1 if day > 0 and first_old != first_new else day
-        hi = day + 1 if day < self.days - 1 and last_old != last_new else day
+        lo, hi = day, day
+        if day > 0 and self._night_moves(
+            day - 1, old[0] if old else None, items[0] if items else None, changed
+        ):
+            lo = day - 1
+        if day < self.days - 1 and self._night_moves(
+            day, old[-1] if old else None, items[-1] if items else None, changed
+        ):
+            hi = day + 1
         states = self.forward[lo]
         for d in range(lo, hi + 1):
             states = self._step(d, states, changed)
@@ -457,6 +454,26 @@ class Timeline:
         while 0 <= last < days - 1 and (last in held or last + 1 in held):
             last += 1
         return new - sum(self.anchor_cost[max(first + 1, 0) : last + 1])
+
+    def _night_moves(
+        self,
+        night: int,
+        old: Item | None,
+        new: Item | None,
+        changed: dict[int, Sequence[Item]],
+    ) -> bool:
+        """Tell whether *night* may be spent somewhere new when *old* becomes *new*.
+
+        A neighbouring day needs re-routing only then: the item next to the
+        night is at another venue, or at the same venue at other times that
+        change which nights are allowed (an early start or a late finish is a
+        reason for a night away).
+        """
+        if old == new:
+            return False
+        if old is None or new is None or old.venue != new.venue:
+            return True
+        return self._options(night, {}) != self._options(night, changed)
 
     def commit(self, day: int, items: list[Item]) -> None:
         """Set *day*'s items and update the tables (the change must be feasible)."""

@@ -14,7 +14,7 @@ from attrs import frozen
 
 from roadshow.objective import W_NEIGHBOUR, W_PREFERENCE
 from roadshow.planner._context import Context, Group
-from roadshow.planner._routing import Item, Saved, Timeline, night_options
+from roadshow.planner._routing import Item, Saved, Timeline
 from roadshow.timeutil import day_minute
 
 
@@ -188,7 +188,7 @@ class Schedule:
             timeline = self.timelines[person_id]
             items = list(timeline.day_items(placement.day))
             bisect.insort(items, item)
-            change = day_trial(timeline, placement.day, items)
+            change = timeline.trial(placement.day, items)
             if change is None:
                 return None
             delta += change
@@ -264,7 +264,7 @@ class Schedule:
             items = [
                 i for i in timeline.day_items(placement.day) if i.group != group.index
             ]
-            change = day_trial(timeline, placement.day, items)
+            change = timeline.trial(placement.day, items)
             if change is None:  # taking an event out never strands anyone; stay safe
                 return 0
             gain -= change
@@ -322,55 +322,3 @@ class Schedule:
             members.append(group.index)
         else:
             members.remove(group.index)
-
-
-def day_trial(timeline: Timeline, day: int, items: list[Item]) -> int | None:
-    """The cost change if *day* held *items*: :meth:`Timeline.trial`, made exact.
-
-    The trial re-routes a neighbouring day only when this day's first or last
-    venue changes. Whether a night away is allowed next to the day also reads
-    the times of its first and last items (an early start, a late finish), so
-    when those move at the same venue and the nights allowed change, the trial
-    can be wrong; then the change is measured by committing it and undoing.
-    """
-    change = timeline.trial(day, items)
-    if not _nights_move(timeline, day, items):
-        return change
-    saved = timeline.snapshot()
-    before = timeline.cost
-    try:
-        timeline.commit(day, items)
-        exact: int | None = timeline.cost - before
-    except KeyError:  # commit finds no way home: the day is impossible
-        exact = None
-    timeline.restore(saved)
-    return exact
-
-
-def _nights_move(timeline: Timeline, day: int, items: list[Item]) -> bool:
-    """Tell whether a night next to *day* allows other places with *items* there.
-
-    Only where the first (last) item changes but its venue stays: a new venue
-    is re-routed by the trial itself.
-    """
-    old = timeline.day_items(day)
-    if not old or not items:
-        return False
-    ctx, person_id = timeline.ctx, timeline.person_id
-    if day > 0 and old[0] != items[0] and old[0].venue == items[0].venue:
-        before = timeline.day_items(day - 1)
-        if night_options(ctx, person_id, before, old, day - 1) != night_options(
-            ctx, person_id, before, items, day - 1
-        ):
-            return True
-    if (
-        day < len(ctx.days) - 1
-        and old[-1] != items[-1]
-        and old[-1].venue == items[-1].venue
-    ):
-        after = timeline.day_items(day + 1)
-        if night_options(ctx, person_id, old, after, day) != night_options(
-            ctx, person_id, items, after, day
-        ):
-            return True
-    return False
