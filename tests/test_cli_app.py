@@ -28,7 +28,7 @@ ENGINES = (
     "sqlite3",
     "holidays",
     "recurring_ical_events",
-    "weasyprint",
+    "reportlab",
     "geopy",
     "roadshow.planner",
     "roadshow.model",

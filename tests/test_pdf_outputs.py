@@ -1,22 +1,28 @@
-"""PDF itineraries in `plan --out` (issue 17): opt-in, reused when unchanged,
-printed in parallel with the same bytes."""
+"""PDF itineraries in `plan --out` (issue 17): opt-in, reused when unchanged."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pendulum
 import pytest
 from click.testing import CliRunner
 
 from roadshow import itinerary_files
 from roadshow.cli import cli
-from roadshow.exporters.itinerary import is_pdf_available
+from roadshow.exporters.itinerary import (
+    build_itinerary,
+    is_pdf_available,
+    render_itinerary_pdf,
+)
 from roadshow.importers.scenario import load_scenario
 from roadshow.planner import solve
 from safety_kit import EPOCH, SMALL_SCENARIO, snapshot
 
+ISSUED = pendulum.datetime(2008, 9, 1, 9, tz="Europe/London")
+
 needs_pdf = pytest.mark.skipif(
-    not is_pdf_available(), reason="WeasyPrint or its system libraries are missing"
+    not is_pdf_available(), reason="ReportLab (the pdf extra) is missing"
 )
 
 
@@ -56,7 +62,7 @@ def test_pdfs_are_written_only_when_asked(tmp_path, small_toml, runner: CliRunne
     } == without
 
 
-def test_pdf_without_weasyprint_fails_before_planning(
+def test_pdf_without_reportlab_fails_before_planning(
     tmp_path, small_toml, monkeypatch, runner: CliRunner
 ):
     """--pdf where PDFs cannot be made: one line naming the extra, nothing written."""
@@ -66,8 +72,8 @@ def test_pdf_without_weasyprint_fails_before_planning(
     assert result.exit_code != 0
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: --pdf needs WeasyPrint and its system libraries (Pango), which are"
-        " not installed; install the extra with: pip install 'roadshow[pdf]'\n"
+        "Error: --pdf needs ReportLab, which is not installed;"
+        " install the extra with: pip install 'roadshow[pdf]'\n"
     )
     assert not out.exists()
 
@@ -102,11 +108,13 @@ def test_a_changed_itinerary_is_printed_again(tmp_path, small_toml):
 
 
 @needs_pdf
-def test_parallel_printing_gives_the_same_bytes(monkeypatch):
-    """A worker process and this one, sharing the list, print what this one does."""
-    pages = [f"<h1>Page {n}</h1><p>{'x' * n}</p>" for n in range(1, 7)]
-    monkeypatch.setattr(itinerary_files, "_cpus", lambda: 2)
-    parallel = itinerary_files.print_pdfs(pages)
-    monkeypatch.setattr(itinerary_files, "_cpus", lambda: 1)
-    assert parallel == itinerary_files.print_pdfs(pages)
-    assert all(p.startswith(b"%PDF-") for p in parallel)
+def test_each_itinerary_gets_a_pdf_of_its_own(small_toml):
+    """print_pdfs prints each itinerary alone, the same bytes as printing it alone."""
+    scenario = load_scenario(small_toml)
+    plan = solve(scenario).plan
+    itineraries = [
+        build_itinerary(scenario, plan, "ann", version=n, issued=ISSUED) for n in (1, 2)
+    ]
+    printed = itinerary_files.print_pdfs(itineraries)
+    assert printed == [render_itinerary_pdf([it]) for it in itineraries]
+    assert printed[0] != printed[1]  # each page says its own version

@@ -8,7 +8,6 @@ copies already printed or sent stay current and its PDF is not printed again.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from roadshow.exporters.itinerary import (
     Itinerary,
     build_itinerary,
     itinerary_people,
-    pdf_from_html,
     render_itinerary,
+    render_itinerary_pdf,
 )
 from roadshow.exporters.programme import render_programme_tables
 from roadshow.model import Plan, Scenario
@@ -61,15 +60,15 @@ def itinerary_outputs(
     it, or for an itinerary that reads the same as in *earlier*, the version
     there (:func:`as_published`). With *pdf*, a PDF each too (this needs the
     ``pdf`` extra): a PDF in the version folder *earlier* is reused while the
-    HTML it was printed from is unchanged, and the others are printed in
-    parallel (:func:`print_pdfs`).
+    person's HTML page is unchanged, and the others are printed
+    (:func:`print_pdfs`).
 
     Raises:
-        MissingDependencyError: *pdf* without WeasyPrint or its libraries.
+        MissingDependencyError: *pdf* without ReportLab (the ``pdf`` extra).
     """
     number, issued = page_stamp(version)
     files: dict[str, bytes] = {}
-    html: dict[str, str] = {}
+    html: dict[str, tuple[Itinerary, str]] = {}
     for person_id in itinerary_people(scenario):
         itinerary = build_itinerary(
             scenario, plan, person_id, version=number, issued=issued
@@ -88,7 +87,7 @@ def itinerary_outputs(
             text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
             files[f"{ITINERARIES}/{person_id}.{EXTENSIONS[fmt]}"] = text.encode("utf-8")
             if fmt == "html":
-                html[person_id] = text
+                html[person_id] = itinerary, text
     if pdf:
         for person_id, data in sorted(_pdfs(html, earlier).items()):
             files[f"{ITINERARIES}/{person_id}.{EXTENSIONS['pdf']}"] = data
@@ -149,14 +148,19 @@ def _as_published(itinerary: Itinerary, folder: Path) -> tuple[Itinerary, str | 
     return kept, before
 
 
-def _pdfs(html: dict[str, str], earlier: Path | None) -> dict[str, bytes]:
-    """Each person's PDF: kept from *earlier* if its HTML is unchanged, else printed."""
+def _pdfs(
+    html: dict[str, tuple[Itinerary, str]], earlier: Path | None
+) -> dict[str, bytes]:
+    """Each person's PDF: kept from *earlier* if its HTML is unchanged, else printed.
+
+    The HTML says everything the PDF does, so the same HTML means the same PDF.
+    """
     found: dict[str, bytes] = {}
-    todo: dict[str, str] = {}
-    for person_id, text in html.items():
+    todo: dict[str, Itinerary] = {}
+    for person_id, (itinerary, text) in html.items():
         kept = _earlier_pdf(earlier, person_id, text) if earlier else None
         if kept is None:
-            todo[person_id] = text
+            todo[person_id] = itinerary
         else:
             found[person_id] = kept
     found.update(zip(todo, print_pdfs(list(todo.values())), strict=True))
@@ -172,44 +176,13 @@ def _earlier_pdf(earlier: Path, person_id: str, text: str) -> bytes | None:
         return None
 
 
-def print_pdfs(pages: list[str]) -> list[bytes]:
-    """Print each HTML document in *pages* as PDF, in parallel where it pays.
+def print_pdfs(itineraries: list[Itinerary]) -> list[bytes]:
+    """Print each itinerary as a PDF of its own.
 
-    With more than one document and more than one usable CPU, fresh worker
-    processes (sharing nothing with this one; one fewer than the CPUs) print
-    documents from the back of the list while this process prints from the
-    front, so no CPU waits and no more worker processes start (each costs about
-    a second of imports) than can run at once. The bytes are the same as
-    printing them here one after another.
+    Here, one after another: ReportLab lays out a page in a few milliseconds,
+    less than a worker process would take to start and import it.
 
     Raises:
-        MissingDependencyError: WeasyPrint or its system libraries are missing.
+        MissingDependencyError: ReportLab (the ``pdf`` extra) is missing.
     """
-    workers = min(len(pages), _cpus()) - 1
-    if workers < 1:
-        return [pdf_from_html(page) for page in pages]
-    printed = {0: pdf_from_html(pages[0])}  # here: a missing WeasyPrint fails plainly
-    # Loaded only for PDFs: a plan --out without them starts no worker.
-    import multiprocessing  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Submitted last first, so the workers start from the back; a document
-        # still waiting in the pool's queue is taken back and printed here.
-        waiting = {
-            n: pool.submit(pdf_from_html, pages[n])
-            for n in reversed(range(1, len(pages)))
-        }
-        for n in range(1, len(pages)):
-            if waiting[n].cancel():
-                printed[n] = pdf_from_html(pages[n])
-        for n, future in waiting.items():
-            if not future.cancelled():
-                printed[n] = future.result()
-    return [printed[n] for n in range(len(pages))]
-
-
-def _cpus() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    return [render_itinerary_pdf([itinerary]) for itinerary in itineraries]

@@ -239,7 +239,7 @@ class OutputFolder:
         it is missing. *reasons* (why each event changed) go into the history.
         With *pdf*, PDF itineraries are written too: a person's PDF is copied
         from the latest version when their itinerary's HTML is unchanged, and
-        the others are printed in parallel worker processes. *problems* are the
+        the others are printed. *problems* are the
         checker's findings if the caller has them (else the plan is checked).
 
         Raises:

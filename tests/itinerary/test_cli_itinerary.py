@@ -118,8 +118,8 @@ def test_pdf_to_stdout_is_binary(runner: CliRunner, plan_file: Path) -> None:
 def test_pdf_without_the_extra_exits_3_with_the_install_command(
     runner: CliRunner, plan_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without WeasyPrint the command stops with how to install the extra."""
-    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    """Without ReportLab the command stops with how to install the extra."""
+    monkeypatch.setitem(sys.modules, "reportlab", None)
     result = runner.invoke(
         cli,
         ["itinerary", "--plan", str(plan_file), "--person", "darzi", "--format", "pdf"],

@@ -220,7 +220,7 @@ def test_rendering_is_deterministic(scenario: Scenario, plan: Plan) -> None:
 
 @pytest.mark.skipif(not is_pdf_available(), reason="the pdf extra is not installed")
 def test_pdf_has_a_cover_and_a_page_per_day(scenario: Scenario, plan: Plan) -> None:
-    """WeasyPrint prints the cover, then each day on its own page."""
+    """The PDF has the cover, then each day on its own page."""
     itinerary = build_itinerary(scenario, plan, "minister")
     reader = PdfReader(io.BytesIO(render_itinerary_pdf([itinerary])))
     pages = [page.extract_text() for page in reader.pages]
@@ -242,8 +242,8 @@ def test_pdf_has_a_cover_and_a_page_per_day(scenario: Scenario, plan: Plan) -> N
 def test_pdf_without_the_extra_says_how_to_install(
     scenario: Scenario, plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without WeasyPrint, asking for PDF names the extra to install."""
-    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    """Without ReportLab, asking for PDF names the extra to install."""
+    monkeypatch.setitem(sys.modules, "reportlab", None)
     with pytest.raises(MissingDependencyError, match=r"roadshow\[pdf\]"):
         render_itinerary_pdf([build_itinerary(scenario, plan, "minister")])
 

@@ -33,8 +33,8 @@ def test_an_itinerary_per_principal_and_chair_in_every_format(
 def test_without_the_pdf_extra_the_other_formats_are_written(
     scenario: Scenario, plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No WeasyPrint means no PDF files, and no error."""
-    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    """No ReportLab means no PDF files, and no error."""
+    monkeypatch.setitem(sys.modules, "reportlab", None)
     monkeypatch.setattr("roadshow.exporters.itinerary.is_pdf_available", lambda: False)
     files = itinerary_outputs(scenario, plan)
     assert not [name for name in files if name.endswith(".pdf")]

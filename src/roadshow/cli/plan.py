@@ -212,8 +212,8 @@ def _need_pdf() -> None:
 
     if not is_pdf_available():
         msg = (
-            "--pdf needs WeasyPrint and its system libraries (Pango), which are"
-            f" not installed; install the extra with: {PDF_INSTALL_HINT}"
+            "--pdf needs ReportLab, which is not installed;"
+            f" install the extra with: {PDF_INSTALL_HINT}"
         )
         raise MissingDependencyError(msg)
 

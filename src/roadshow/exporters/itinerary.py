@@ -3,7 +3,8 @@
 :func:`build_itinerary` turns a scenario and a plan into a view model (pure);
 the ``render_itinerary_*`` functions lay it out as plain text, Markdown, HTML
 (self-contained, with an inline SVG route map and a page break per day) or PDF
-(the HTML through WeasyPrint, the optional ``pdf`` extra). Layouts are Jinja2
+(the same pages laid out by ReportLab, the optional ``pdf`` extra, in
+:mod:`roadshow.exporters.itinerary_pdf`). The other layouts are Jinja2
 templates in ``exporters/templates``; each template language escapes every
 value it prints (see :mod:`roadshow.exporters._templates`).
 
@@ -14,10 +15,8 @@ and ``GMT`` after.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import ModuleType
-from typing import Final, NoReturn
+from typing import Final
 
 from attrs import field, frozen
 from pendulum import Date, DateTime
@@ -560,27 +559,13 @@ def render_itinerary_html(itineraries: Sequence[Itinerary]) -> str:
     return template.render(itineraries=itineraries, maps=maps)
 
 
-def _import_weasyprint() -> ModuleType | None:
-    """Import WeasyPrint, or return None when it or its system libraries are missing."""
-    # On a stock Debian 12 WeasyPrint warns on import that the HarfBuzz subset
-    # library is missing; PDFs still render (fonts are embedded whole), so that
-    # warning must not stop a run whose warnings are errors (pytest's settings).
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="HarfBuzz-Subset", category=DeprecationWarning
-        )
-        try:
-            import weasyprint  # noqa: PLC0415 - an optional extra, loaded on demand
-        except (ImportError, OSError):
-            # OSError: the package is there but Pango (a system library) is not.
-            return None
-    module: ModuleType = weasyprint
-    return module
-
-
 def is_pdf_available() -> bool:
-    """Tell whether PDFs can be written: WeasyPrint and its system libraries load."""
-    return _import_weasyprint() is not None
+    """Tell whether PDFs can be written: ReportLab (the ``pdf`` extra) loads."""
+    try:
+        import reportlab  # noqa: F401, PLC0415 - an optional extra, loaded on demand
+    except ImportError:
+        return False
+    return True
 
 
 def available_formats() -> tuple[str, ...]:
@@ -589,53 +574,30 @@ def available_formats() -> tuple[str, ...]:
 
 
 def render_itinerary_pdf(itineraries: Sequence[Itinerary]) -> bytes:
-    """Return itineraries as PDF: the HTML rendering, printed by WeasyPrint.
+    """Return itineraries as PDF: the cover, then each day on a page of its own.
+
+    Laid out by :mod:`roadshow.exporters.itinerary_pdf` (ReportLab); the same
+    itineraries give the same bytes.
 
     Raises:
-        MissingDependencyError: WeasyPrint (the ``pdf`` extra) or Pango is missing.
+        MissingDependencyError: ReportLab (the ``pdf`` extra) is missing.
     """
-    return pdf_from_html(render_itinerary_html(itineraries))
-
-
-def pdf_from_html(html: str) -> bytes:
-    """Print an itinerary's HTML rendering (:func:`render_itinerary_html`) as PDF.
-
-    The same HTML gives the same bytes, so a PDF can be kept while its HTML is
-    unchanged; a top-level function, so worker processes can run it.
-
-    Raises:
-        MissingDependencyError: WeasyPrint (the ``pdf`` extra) or Pango is missing.
-    """
-    weasyprint = _import_weasyprint()
-    if weasyprint is None:
+    if not is_pdf_available():
         msg = (
-            "PDF itineraries need WeasyPrint and its system libraries (Pango), "
-            f"which are not installed; install the extra with: {PDF_INSTALL_HINT}"
+            "PDF itineraries need ReportLab, which is not installed;"
+            f" install the extra with: {PDF_INSTALL_HINT}"
         )
         raise MissingDependencyError(msg)
-    document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch)
-    return bytes(document.write_pdf(full_fonts=not _can_subset_fonts(weasyprint)))
+    from roadshow.exporters.itinerary_pdf import render_pdf  # noqa: PLC0415
 
-
-def _can_subset_fonts(weasyprint: ModuleType) -> bool:
-    # Without the HarfBuzz subset library WeasyPrint falls back to fontTools,
-    # whose subsets differ from run to run; whole fonts keep the bytes the same
-    # (a PDF of ~1 MB instead of ~25 kB). Install libharfbuzz-subset0 for small PDFs.
-    ffi = getattr(getattr(weasyprint, "text", None), "ffi", None)
-    return getattr(ffi, "harfbuzz_subset", None) is not None
-
-
-def _refuse_fetch(url: str, *_args: object, **_kwargs: object) -> NoReturn:
-    # The HTML is self-contained; a fetch would mean a bug or hostile input.
-    msg = f"itineraries fetch nothing, not even {url}"
-    raise ValueError(msg)
+    return render_pdf(itineraries)
 
 
 def render_itinerary(itineraries: Sequence[Itinerary], fmt: str) -> str | bytes:
     """Render itineraries in *fmt*: one of :data:`FORMATS`.
 
     Raises:
-        MissingDependencyError: *fmt* is ``pdf`` and WeasyPrint is missing.
+        MissingDependencyError: *fmt* is ``pdf`` and ReportLab is missing.
         InputError: *fmt* is not a known format.
     """
     renderers: dict[str, Callable[[Sequence[Itinerary]], str | bytes]] = {

@@ -159,16 +159,24 @@ class RouteMap:
 
 
 @cache
-def _outline_paths() -> tuple[str, ...]:
+def outline_rings() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The outline of England, projected: one closed ring of ``(x, y)`` per polygon."""
     data = json.loads(
         files("roadshow.data").joinpath("england.json").read_text(encoding="utf-8")
     )
-    paths = []
-    for polygon in data["geometry"]["coordinates"]:
-        for ring in polygon:
-            points = [project(lat, lon) for lon, lat in ring]
-            paths.append("M" + " L".join(f"{x:g},{y:g}" for x, y in points) + " Z")
-    return tuple(paths)
+    return tuple(
+        tuple(project(lat, lon) for lon, lat in ring)
+        for polygon in data["geometry"]["coordinates"]
+        for ring in polygon
+    )
+
+
+@cache
+def _outline_paths() -> tuple[str, ...]:
+    return tuple(
+        "M" + " L".join(f"{x:g},{y:g}" for x, y in ring) + " Z"
+        for ring in outline_rings()
+    )
 
 
 def build_route_map(
