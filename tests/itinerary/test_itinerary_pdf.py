@@ -103,3 +103,11 @@ def test_two_people_in_one_pdf_each_start_a_new_page(
     chair_cover = 1 + len(itineraries[0].days)
     assert "Chair, Yorkshire" in pages[chair_cover]
     assert pages[-1].endswith(f"Page {expected} of {expected}")
+
+
+def test_a_time_span_keeps_to_one_line(scenario: Scenario, plan: Plan) -> None:
+    """The widest span (GMT both ends) is not wrapped in the time column."""
+    data = render_itinerary_pdf([build_itinerary(scenario, plan, "minister")])
+    last_day = PdfReader(io.BytesIO(data)).pages[-1].extract_text()
+    span = "10:00 GMT\u201311:00 GMT"  # with an en dash, as spans print
+    assert any(span in line for line in last_day.splitlines())

@@ -433,7 +433,9 @@ class _Legend(Flowable):
 
 # --- the days ---------------------------------------------------------------------
 
-_ITEM_COLUMNS: Final = (0.24 * _WIDTH, 0.27 * _WIDTH, 0.49 * _WIDTH)
+# The time column holds the widest span, 10:00 GMT to 11:00 GMT (40 mm), on one
+# line, as on screen.
+_ITEM_COLUMNS: Final = (0.25 * _WIDTH, 0.26 * _WIDTH, 0.49 * _WIDTH)
 _DETAIL_LABEL: Final = 20 * mm
 
 
