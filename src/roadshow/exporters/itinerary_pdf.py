@@ -45,6 +45,7 @@ from roadshow.exporters.itinerary import (
     Day,
     DiaryItem,
     EventItem,
+    GapItem,
     Item,
     Itinerary,
     TravelItem,
@@ -57,11 +58,19 @@ _MARGIN: Final = 14 * mm
 _WIDTH: Final = A4[0] - 2 * _MARGIN
 _MAP_HEIGHT: Final = 130 * mm  # so the cover fits one page, as in print CSS
 
-_INK, _GREY, _MUTED, _BLUE = "#111111", "#444444", "#555555", "#1f4e8c"
-_LEG_COLOURS: Final = {"rail": _BLUE, "car": "#b3541e", "walk": "#666666"}
+# Colours as objects, made once: ReportLab parses a colour string at every use.
+_hex = colors.HexColor
+_INK, _GREY, _MUTED, _BLUE = (
+    _hex(c) for c in ("#111111", "#444444", "#555555", "#1f4e8c")
+)
+_FAINT = _hex("#666666")  # free time, the dates of stops
+_LEG_COLOURS: Final = {"rail": _BLUE, "car": _hex("#b3541e"), "walk": _FAINT}
 _LEG_DASHES: Final = {"car": (5.0, 3.0), "walk": (1.5, 2.5)}  # times the map scale
-_DOT_COLOURS: Final = {"home": _INK, "night": "#6c3483"}
-_EVENT_RED = "#c0392b"
+_DOT_COLOURS: Final = {"home": _INK, "night": _hex("#6c3483")}
+_EVENT_RED = _hex("#c0392b")
+_SEA, _LAND, _COAST = _hex("#f2f6f9"), _hex("#eef2ec"), _hex("#7d8f78")
+_LABEL_INK = _hex("#222222")
+_RULE, _HEAD_RULE, _DIARY = _hex("#d6d6d6"), _hex("#999999"), _hex("#fbf6e9")
 
 
 @cache
@@ -106,7 +115,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": _style("h2", fontName=_BOLD, fontSize=15, leading=19),
         "who": _style("who", textColor=_MUTED, alignment=TA_RIGHT, leading=19),
         "cell": _style("cell", leading=13),
-        "free": _style("free", fontName=_ITALIC, textColor="#666666", leading=13),
+        "free": _style("free", fontName=_ITALIC, textColor=_FAINT, leading=13),
     }
 
 
@@ -168,7 +177,7 @@ class _Pages(Canvas):
         for number, page in enumerate(self._pages, start=1):
             self.__dict__.update(page)
             self.setFont(_FONT, 8)
-            self.setFillColor(colors.HexColor(_MUTED))
+            self.setFillColor(_MUTED)
             self.drawString(_MARGIN, 9 * mm, one_line(self._footer))
             self.drawRightString(
                 A4[0] - _MARGIN, 9 * mm, f"Page {number} of {len(self._pages)}"
@@ -289,12 +298,12 @@ class _Map(Flowable):
         frame = canvas.beginPath()
         frame.rect(left, top, width, height)
         canvas.clipPath(frame, stroke=0, fill=0)
-        canvas.setFillColor(colors.HexColor("#f2f6f9"))
+        canvas.setFillColor(_SEA)
         canvas.rect(left, top, width, height, stroke=0, fill=1)
         canvas.setLineJoin(1)
         canvas.setLineWidth(s)
-        canvas.setStrokeColor(colors.HexColor("#7d8f78"))
-        canvas.setFillColor(colors.HexColor("#eef2ec"))
+        canvas.setStrokeColor(_COAST)
+        canvas.setFillColor(_LAND)
         for ring in outline_rings():
             path = canvas.beginPath()
             path.moveTo(*ring[0])
@@ -305,7 +314,7 @@ class _Map(Flowable):
         canvas.setLineCap(1)
         canvas.setLineWidth(1.8 * s)
         for leg in m.legs:
-            canvas.setStrokeColor(colors.HexColor(_LEG_COLOURS.get(leg.mode, _BLUE)))
+            canvas.setStrokeColor(_LEG_COLOURS.get(leg.mode, _BLUE))
             dash = _LEG_DASHES.get(leg.mode)
             canvas.setDash([d * s for d in dash] if dash else [])
             canvas.line(leg.x1, leg.y1, leg.x2, leg.y2)
@@ -316,12 +325,10 @@ class _Map(Flowable):
         points = sorted(m.points, key=lambda p: p.role == "home")
         for point in points:
             radius = (5.0 if point.role == "home" else 3.5) * s
-            canvas.setFillColor(
-                colors.HexColor(_DOT_COLOURS.get(point.role, _EVENT_RED))
-            )
+            canvas.setFillColor(_DOT_COLOURS.get(point.role, _EVENT_RED))
             canvas.circle(point.x, point.y, radius, stroke=1, fill=1)
         for point in m.stops:
-            canvas.setFillColor(colors.HexColor(_EVENT_RED))
+            canvas.setFillColor(_EVENT_RED)
             canvas.circle(point.x, point.y, 6.5 * s, stroke=1, fill=1)
             number = str(point.number)
             self._label(
@@ -375,7 +382,7 @@ class _Map(Flowable):
             outline.textOut(text)
             canvas.drawText(outline)
             canvas.restoreState()
-        canvas.setFillColor(colors.HexColor("#222222" if halo else "#ffffff"))
+        canvas.setFillColor(_LABEL_INK if halo else colors.white)
         canvas.setFont(font, size)
         canvas.drawString(0, 0, text)
         canvas.restoreState()
@@ -415,7 +422,7 @@ class _Legend(Flowable):
         for width, swatch, words in self._widths():
             if swatch.startswith("mode-"):
                 mode = swatch.removeprefix("mode-")
-                canvas.setStrokeColor(colors.HexColor(_LEG_COLOURS.get(mode, _BLUE)))
+                canvas.setStrokeColor(_LEG_COLOURS.get(mode, _BLUE))
                 canvas.setLineWidth(1.8)
                 dash = _LEG_DASHES.get(mode)
                 canvas.setDash(list(dash) if dash else [])
@@ -423,10 +430,10 @@ class _Legend(Flowable):
                 canvas.setDash([])
             else:
                 colour = _DOT_COLOURS.get(swatch, _EVENT_RED)
-                canvas.setFillColor(colors.HexColor(colour))
+                canvas.setFillColor(colour)
                 canvas.circle(x + width / 2, y + 3, width / 2, stroke=0, fill=1)
             x += width + gap
-            canvas.setFillColor(colors.HexColor(_GREY))
+            canvas.setFillColor(_GREY)
             canvas.drawString(x, y, words)
             x += pdfmetrics.stringWidth(words, _FONT, self._SIZE) + 3 * gap
 
@@ -449,26 +456,35 @@ def _day(it: Itinerary, day: Day, styles: dict[str, ParagraphStyle]) -> list[Flo
             ]
         ],
         [0.62 * _WIDTH, 0.38 * _WIDTH],
-        ("LINEBELOW", (0, 0), (-1, -1), 2, colors.HexColor(_BLUE)),
+        ("LINEBELOW", (0, 0), (-1, -1), 2, _BLUE),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
     )
-    header = [Paragraph(h, styles["label"]) for h in ("TIME", "WHAT", "DETAILS")]
-    rows: list[list[Any]] = [header]
+    # Short one-line cells are plain strings, styled by the table: ReportLab
+    # draws them without the parsing and line breaking a Paragraph costs.
+    rows: list[list[Any]] = [["TIME", "WHAT", "DETAILS"]]
     table_style: list[tuple[Any, ...]] = [
-        ("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.HexColor("#999999")),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.5, colors.HexColor("#d6d6d6")),
+        ("FONTSIZE", (0, 0), (-1, 0), 8),
+        ("TEXTCOLOR", (0, 0), (-1, 0), _MUTED),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.75, _HEAD_RULE),
+        ("FONTSIZE", (0, 1), (-1, -1), 10),
+        ("LEADING", (0, 1), (-1, -1), 13),
+        ("TEXTCOLOR", (0, 1), (-1, -1), _INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.5, _RULE),
         ("TOPPADDING", (0, 1), (-1, -1), 5),
         ("BOTTOMPADDING", (0, 1), (-1, -1), 5),
     ]
     for n, item in enumerate(day.items, start=1):
         rows.append(_row(item, styles))
         if isinstance(item, DiaryItem):
-            table_style.append(
-                ("BACKGROUND", (0, n), (-1, n), colors.HexColor("#fbf6e9"))
-            )
+            table_style.append(("BACKGROUND", (0, n), (-1, n), _DIARY))
+        elif isinstance(item, GapItem):
+            table_style += [
+                ("FONTNAME", (0, n), (-1, n), _ITALIC),
+                ("TEXTCOLOR", (0, n), (-1, n), _FAINT),
+            ]
     night = f"<b>Night</b> {_text(macros.night(day))}"
     if day.night_reason:
         night += f"<br/>Why: {_text(day.night_reason)}"
@@ -488,33 +504,25 @@ def _day(it: Itinerary, day: Day, styles: dict[str, ParagraphStyle]) -> list[Flo
 def _row(item: Item, styles: dict[str, ParagraphStyle]) -> list[Any]:
     macros = _macros()
     cell = styles["cell"]
-    when = Paragraph(_text(macros.span(item)), cell)
+    when = str(macros.span(item))
     if isinstance(item, TravelItem):
         details = (
             f"From {_text(macros.place(item.origin))}<br/>"
             f"to {_text(macros.place(item.destination))}<br/>"
-            f'<font color="{_GREY}">{_text(f"{item.distance_km:.1f} km")}, '
+            f'<font color="#444444">{_text(f"{item.distance_km:.1f} km")}, '
             f"{_text(format_duration(item.minutes))} door to door</font>"
         )
-        return [
-            when,
-            Paragraph(f"Travel by {_text(item.mode)}", cell),
-            Paragraph(details, cell),
-        ]
+        return [when, one_line(f"Travel by {item.mode}"), Paragraph(details, cell)]
     if isinstance(item, EventItem):
         what = f"<b>{_text(item.title)}</b>"
         if item.optional:
             what += "<br/><i>optional for you</i>"
         return [when, Paragraph(what, cell), _event_details(item, styles)]
     if isinstance(item, DiaryItem):
-        return [when, Paragraph("Diary", cell), Paragraph(_text(item.label), cell)]
-    free = styles["free"]
+        return [when, "Diary", Paragraph(_text(item.label), cell)]
     where = f" at {_text(item.place.name)}" if item.place else ""
-    return [
-        Paragraph(_text(macros.span(item)), free),
-        Paragraph("Free", free),
-        Paragraph(f"{_text(format_duration(item.minutes))}{where}", free),
-    ]
+    free = f"{_text(format_duration(item.minutes))}{where}"
+    return [when, "Free", Paragraph(free, styles["free"])]
 
 
 def _event_details(item: EventItem, styles: dict[str, ParagraphStyle]) -> Table:
