@@ -14,7 +14,7 @@ Runs the real CLI as a fresh process, one at a time, on the default scenario:
   chair's itinerary changes, so only its PDF is printed again.
 
 Each ``--out`` run but the last gets a fresh folder. Prints the median wall time
-and the median CPU time of the process (user + system, worker processes
+and the median CPU time of the process (user + system, any child processes
 included) of each, and each one's ratio to ``--no-out``, then how many PDF
 itineraries and pages a run printed and the load average before and after. On a
 shared machine wall times move with the load; the CPU ratios move less.
