@@ -5,8 +5,10 @@ one by reordering a day, cutting a block anew, or an ejection chain; when the
 moves are stuck, ruin-and-recreate under threshold accepting takes out a
 cluster of nearby visits (or two days) and puts them back cheapest first,
 ending on the best plan seen; last, whole weeks are toured and cut again
-(:mod:`roadshow.planner._weeks`). :func:`propose` runs it all from a tour order. A
-seeded generator and round counts (never the clock) make it repeatable.
+(:mod:`roadshow.planner._weeks`). :func:`propose` runs it all from a tour order
+or, over more than one week, from days cut from petals
+(:mod:`roadshow.planner._petals`). A seeded generator and round counts (never
+the clock) make it repeatable.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from itertools import permutations
 
 from roadshow.objective import W_TRAVEL, W_UNPLACED
 from roadshow.planner._context import Context, Group
+from roadshow.planner._petals import petal_days
 from roadshow.planner._split import split
 from roadshow.planner._trips import EXCHANGE, MAX_REORDER, NEAR, WIDE, DayPlan, Days
 from roadshow.planner._weeks import recut_weeks
@@ -32,6 +35,8 @@ DAY_RUINS = 0.25
 """The share of rounds that take out a whole day and the next, not a cluster."""
 SEED = 17
 """The generator's seed: the same proposal on every run."""
+PETAL_STARTS = 3
+"""With more than one week, the search starts from this many sets of petals."""
 
 
 def descend(plan: DayPlan, todo: set[int] | None = None, width: int = NEAR) -> None:
@@ -215,24 +220,41 @@ def propose(
 ) -> dict[int, list[tuple[Group, int]]]:
     """Days for *tour_order*'s visits: split the tour, then search (see the module).
 
-    Returns each day's visits with their starts (epoch minutes), in order.
+    With more than one week, which visits share a week decides most of the
+    travel, so the weeks are chosen first instead: the days are cut from
+    petals, one short closed tour from home per week
+    (:mod:`roadshow.planner._petals`), from :data:`PETAL_STARTS` seeds; each
+    is searched, and the cheapest goes on. Returns each day's visits with
+    their starts (epoch minutes), in order.
     """
-    best: DayPlan | None = None
-    for order in (list(tour_order), list(tour_order)[::-1]):
-        runs = split(ctx, person_id, order, days)
-        at = {g.index: k for k, g in enumerate(order)}
-        plan = DayPlan(
-            ctx,
-            person_id,
-            order,
-            days,
-            {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
-        )
-        if best is None or plan.cost < best.cost:
-            best = plan
-    if best is None:
-        return {}
-    _search_all(best, rounds)
+    empty = DayPlan(ctx, person_id, tour_order, days, {})
+    best = empty
+    if len(empty.blocks) > 1:
+        kept: tuple[int, Days] | None = None
+        for k in range(PETAL_STARTS):
+            plan = DayPlan(
+                ctx, person_id, tour_order, days, petal_days(empty, seed=SEED + k)
+            )
+            _search_first(plan, rounds)
+            if kept is None or plan.cost < kept[0]:
+                # Only the days are kept: a searched plan's caches are large.
+                kept = (plan.cost, dict(plan.plan))
+        best = DayPlan(ctx, person_id, tour_order, days, kept[1] if kept else {})
+    else:
+        for order in (list(tour_order), list(tour_order)[::-1]):
+            runs = split(ctx, person_id, order, days)
+            at = {g.index: k for k, g in enumerate(order)}
+            plan = DayPlan(
+                ctx,
+                person_id,
+                order,
+                days,
+                {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
+            )
+            if plan.cost < best.cost:
+                best = plan
+        _search_first(best, rounds)
+    _search_then(best, rounds)
     groups = best.timer.groups
     return {
         day: [(groups[v], start) for v, start in visits]
@@ -240,15 +262,19 @@ def propose(
     }
 
 
-def _search_all(plan: DayPlan, rounds: int) -> None:
-    """Place what is left, descend, ruin and recreate, recut weeks, descend again.
-
-    With every visit placed, a shorter search and the weeks again follow.
-    """
+def _search_first(plan: DayPlan, rounds: int) -> None:
+    """Place what is left, descend, ruin and recreate *rounds* times, descend."""
     place_left(plan, depth=2)
     descend(plan, width=WIDE)
     search(plan, rounds)
     descend(plan, width=WIDE)
+
+
+def _search_then(plan: DayPlan, rounds: int) -> None:
+    """After :func:`_search_first`: make room for what is left, recut weeks, search.
+
+    With every visit placed, a shorter search and the weeks again follow.
+    """
     if None in plan.where:
         # Room for the last visits: let days warp time, search that away, and
         # leave out whatever still warps.
