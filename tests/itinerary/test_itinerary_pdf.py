@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import attrs
 import pytest
 from pypdf import PdfReader
 
@@ -111,3 +112,24 @@ def test_a_time_span_keeps_to_one_line(scenario: Scenario, plan: Plan) -> None:
     last_day = PdfReader(io.BytesIO(data)).pages[-1].extract_text()
     span = "10:00 GMT\u201311:00 GMT"  # with an en dash, as spans print
     assert any(span in line for line in last_day.splitlines())
+
+
+def test_an_event_longer_than_a_page_goes_on_over_the_next(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """Purpose, contact and notes at their longest (2,000 characters each) all print."""
+    longest = ("Parking at the rear, ask at the desk. " * 60)[:2000].strip()
+    requests = tuple(
+        attrs.evolve(r, purpose=longest, contact=longest, notes=longest)
+        if r.request_id == "visit-Y"
+        else r
+        for r in scenario.requests
+    )
+    wordy = attrs.evolve(scenario, requests=requests)
+    itinerary = build_itinerary(wordy, plan, "minister")
+    pages = pdf_pages(render_itinerary_pdf([itinerary]))
+    assert len(pages) > 1 + len(itinerary.days)  # the day took more than a page
+    # The text read on, page after page, without each page's foot.
+    text = " ".join(page.rsplit(" Draft: ", 1)[0] for page in pages)
+    sentence = "Parking at the rear, ask at the desk."
+    assert text.count(sentence) == 3 * longest.count(sentence)

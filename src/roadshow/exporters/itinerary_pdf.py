@@ -495,7 +495,7 @@ def _day(it: Itinerary, day: Day, styles: dict[str, ParagraphStyle]) -> list[Flo
             f"<b>Day starts at</b> {_text(macros.place(day.starts_at))}", styles["body"]
         ),
         Spacer(1, 4),
-        _table(rows, list(_ITEM_COLUMNS), *table_style, repeat=1),
+        _table(rows, list(_ITEM_COLUMNS), *table_style),
         Spacer(1, 6),
         Paragraph(night, styles["body"]),
     ]
@@ -562,13 +562,18 @@ def _event_details(item: EventItem, styles: dict[str, ParagraphStyle]) -> Table:
     )
 
 
-def _table(
-    rows: list[list[Any]], widths: list[float], *commands: Any, repeat: int = 0
-) -> Table:
+def _table(rows: list[list[Any]], widths: list[float], *commands: Any) -> Table:
     """A table in the itinerary's font, cells' contents at their tops."""
     style = [
         ("FONTNAME", (0, 0), (-1, -1), _FONT),  # even an empty cell names a font
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         *commands,
     ]
-    return Table(rows, colWidths=widths, repeatRows=repeat, style=TableStyle(style))
+    return Table(
+        rows,
+        colWidths=widths,
+        # A row taller than a page (an event's long notes) goes on over the
+        # next; a header repeated there would come back at every cut.
+        splitInRow=1,
+        style=TableStyle(style),
+    )
