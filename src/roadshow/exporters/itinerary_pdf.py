@@ -55,8 +55,12 @@ from roadshow.timeutil import format_duration
 
 _FONT, _BOLD, _ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 _MARGIN: Final = 14 * mm
-_WIDTH: Final = A4[0] - 2 * _MARGIN
-_MAP_HEIGHT: Final = 130 * mm  # so the cover fits one page, as in print CSS
+_FRAME_PADDING: Final = 6  # ReportLab's frame keeps this inside the margins
+_WIDTH: Final = A4[0] - 2 * _MARGIN - 2 * _FRAME_PADDING
+_BOTTOM: Final = 16 * mm  # room for the page's foot
+_FRAME_HEIGHT: Final = A4[1] - _MARGIN - _BOTTOM - 2 * _FRAME_PADDING
+_MAP_HEIGHT: Final = 130 * mm  # as in the print CSS
+_MIN_MAP_HEIGHT: Final = 70 * mm
 
 # Colours as objects, made once: ReportLab parses a colour string at every use.
 _hex = colors.HexColor
@@ -149,7 +153,7 @@ def render_pdf(itineraries: Sequence[Itinerary]) -> bytes:
         leftMargin=_MARGIN,
         rightMargin=_MARGIN,
         topMargin=_MARGIN,
-        bottomMargin=16 * mm,
+        bottomMargin=_BOTTOM,
         title=f"Itinerary: {names}",
         author="roadshow",
         creator="roadshow",
@@ -219,28 +223,39 @@ def _cover(it: Itinerary, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     )
-    flowables: list[Flowable] = [
+    above: list[Flowable] = [
         Paragraph("ITINERARY", styles["kicker"]),
         Paragraph(_text(it.name), styles["h1"]),
         Paragraph(f"{_text(it.scenario_name)} · {_text(it.role)}", styles["subtitle"]),
         Paragraph(_text(macros.stamp(it)), styles["stamp"]),
         grid,
         Spacer(1, 4),
-        _Map(it.route_map),
+    ]
+    below: list[Flowable] = [
         Spacer(1, 4),
         _Legend(it.route_map, nights=it.nights_away > 0),
     ]
     if it.route_map.stops:
-        flowables.append(_stops(it.route_map, styles))
+        below.append(_stops(it.route_map, styles))
     route = " → ".join(it.route)
-    flowables.append(
+    below.append(
         Paragraph(
             f"Route: {_text(route)}."
             " Outline of England: Natural Earth (public domain).",
             styles["centred"],
         )
     )
-    return flowables
+    # The map takes what the rest leaves of the page (down to a readable
+    # size), so a long route or many stops keep the cover on one page.
+    rest = sum(_height(f) for f in (*above, *below))
+    room = max(_MIN_MAP_HEIGHT, min(_MAP_HEIGHT, _FRAME_HEIGHT - rest - 2))
+    return [*above, _Map(it.route_map, height=room), *below]
+
+
+def _height(flowable: Flowable) -> float:
+    """The height *flowable* takes on a page, spacing included."""
+    _, height = flowable.wrap(_WIDTH, _FRAME_HEIGHT)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
 
 
 def _figure(
@@ -276,12 +291,12 @@ def _stops(route_map: RouteMap, styles: dict[str, ParagraphStyle]) -> Table:
 class _Map(Flowable):
     """The route map, drawn from the same projected map as the HTML's SVG."""
 
-    def __init__(self, route_map: RouteMap) -> None:
+    def __init__(self, route_map: RouteMap, *, height: float) -> None:
         super().__init__()
         self.route_map = route_map
-        _, _, width, height = route_map.view_box
-        self.zoom = min(_WIDTH / width, _MAP_HEIGHT / height)
-        self.width, self.height = width * self.zoom, height * self.zoom
+        _, _, view_width, view_height = route_map.view_box
+        self.zoom = min(_WIDTH / view_width, height / view_height)
+        self.width, self.height = view_width * self.zoom, view_height * self.zoom
 
     def wrap(self, _width: float, _height: float) -> tuple[float, float]:
         return _WIDTH, self.height
