@@ -133,3 +133,14 @@ def test_an_event_longer_than_a_page_goes_on_over_the_next(
     text = " ".join(page.rsplit(" Draft: ", 1)[0] for page in pages)
     sentence = "Parking at the rear, ask at the desk."
     assert text.count(sentence) == 3 * longest.count(sentence)
+
+
+def test_a_long_route_keeps_the_cover_on_one_page(
+    scenario: Scenario, plan: Plan
+) -> None:
+    """The map gives up room to a long route line rather than push it over."""
+    itinerary = build_itinerary(scenario, plan, "minister")
+    wandering = attrs.evolve(itinerary, route=("Ashton-under-Lyne", "Manchester") * 40)
+    pages = pdf_pages(render_itinerary_pdf([wandering]))
+    assert len(pages) == 1 + len(itinerary.days)
+    assert pages[0].rsplit(" Draft: ", 1)[0].endswith("Natural Earth (public domain).")
