@@ -24,6 +24,11 @@ _UNKNOWN = -1
 State = tuple[str, int]
 """(place slept, nights away in a row)."""
 Table = dict[State, int]
+Routes = dict[tuple[str, str], int | None]
+"""A day's route costs by (place slept before, place slept after); None: impossible."""
+
+_MEMO_SIZE = 4096
+"""Days' route caches a timeline keeps (by day and items) before starting afresh."""
 
 
 class Item(NamedTuple):
@@ -246,7 +251,7 @@ class Saved(NamedTuple):
     backward: list[Table]
     anchor_cost: list[int]
     cost: int
-    routes: dict[int, dict[tuple[str, str], int | None]]
+    routes: dict[int, Routes]
 
 
 class Timeline:
@@ -273,7 +278,9 @@ class Timeline:
         """Per anchor night: the cost of the segment that ends there."""
         self.cost = 0
         """The person's routing cost over the whole window."""
-        self._routes: dict[int, dict[tuple[str, str], int | None]] = {}
+        self._routes: dict[int, Routes] = {}
+        self._memo: dict[tuple[int, tuple[Item, ...]], Routes] = {}
+        """Route costs by day and items: pure, so kept across changes (bounded)."""
         self._night_options: dict[int, tuple[str, ...]] = {}
         self._options_by_ends: dict[
             tuple[int, Item | None, Item | None], tuple[str, ...]
@@ -335,18 +342,30 @@ class Timeline:
 
     def _day_routes(
         self, day: int, items_of: dict[int, Sequence[Item]]
-    ) -> tuple[Sequence[Item], dict[tuple[str, str], int | None]]:
+    ) -> tuple[Sequence[Item], Routes]:
         """The day's items and its cache of route costs by (start, end) place.
 
-        A trial's items get a fresh cache, kept only for the one step.
+        A trial's items get the cache of the same items on that day: the
+        search tries them again and again (and places them), so their routes
+        are worked out once.
         """
         items = items_of.get(day)
         if items is not None:
-            return items, {}
+            return items, self._memo_for(day, items)
         cache = self._routes.get(day)
         if cache is None:
-            cache = self._routes[day] = {}
+            cache = self._routes[day] = self._memo_for(day, self.items.get(day, ()))
         return self.items.get(day, ()), cache
+
+    def _memo_for(self, day: int, items: Sequence[Item]) -> Routes:
+        """The cache of route costs of *items* on *day* (a route cost is pure)."""
+        key = (day, tuple(items))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()  # bounds memory; the costs are worked out again
+            found = self._memo[key] = {}
+        return found
 
     def _cost(
         self, day: int, start_at: str, items: Sequence[Item], end_at: str
