@@ -57,6 +57,8 @@ class Schedule:
         self.region_kind_week: dict[tuple[str, int, str], int] = defaultdict(int)
         self.region_kind_day: dict[tuple[str, int, str], int] = defaultdict(int)
         self.kind_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self._near_counts: dict[tuple[str, int], dict[str, int]] = {}
+        """Per kind and day: venue -> the kind's groups near it (see soft_cost_of)."""
         self.person_day: dict[tuple[str, int], int] = defaultdict(int)
         self.person_week: dict[tuple[str, int], int] = defaultdict(int)
         self.soft_cost = 0
@@ -293,18 +295,36 @@ class Schedule:
             )
         limit = group.kind_rules.neighbour_km
         if limit is not None:
-            placements, venue = self.placements, placement.venue
-            near = self.ctx.near_to(venue, limit)
-            for other in self.kind_day[(group.kind, placement.day)]:
-                if other == group.index:
-                    continue
-                there = placements[other].venue
-                found = near.get(there)
-                if found is None:
-                    found = self.ctx.is_near(venue, there, limit)
-                if found:
-                    cost += W_NEIGHBOUR
+            if group.index in self.placements:
+                return cost + W_NEIGHBOUR * self._near_count(group, placement, limit)
+            # Not placed, so not counted that day: the count of the kind's
+            # groups near the venue is shared until one of them moves.
+            key = (group.kind, placement.day)
+            counts = self._near_counts.get(key)
+            if counts is None:
+                counts = self._near_counts[key] = {}
+            found = counts.get(placement.venue)
+            if found is None:
+                found = counts[placement.venue] = self._near_count(
+                    group, placement, limit
+                )
+            cost += W_NEIGHBOUR * found
         return cost
+
+    def _near_count(self, group: Group, placement: Placement, limit: float) -> int:
+        """How many other groups of *group*'s kind that day are near its venue."""
+        placements, venue = self.placements, placement.venue
+        near = self.ctx.near_to(venue, limit)
+        count = 0
+        for other in self.kind_day[(group.kind, placement.day)]:
+            if other == group.index:
+                continue
+            there = placements[other].venue
+            found = near.get(there)
+            if found is None:
+                found = self.ctx.is_near(venue, there, limit)
+            count += found
+        return count
 
     def _count(self, group: Group, day: int, step: int) -> None:
         week = self.ctx.days[day].week
@@ -318,6 +338,7 @@ class Schedule:
             ] += step
             self.region_kind_day[(group.region_id, day, group.kind)] += step
         members = self.kind_day[(group.kind, day)]
+        self._near_counts.pop((group.kind, day), None)
         if step > 0:
             members.append(group.index)
         else:
