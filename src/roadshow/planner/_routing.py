@@ -280,6 +280,9 @@ class Timeline:
         """The person's routing cost over the whole window."""
         self._routes: dict[int, Routes] = {}
         self._memo: dict[tuple[int, tuple[Item, ...]], Routes] = {}
+        self._tried: dict[tuple[int, tuple[Item, ...]], tuple[int, list[Table]]] = {}
+        """Trials since the last change, by day and items: their first day and
+        forward tables, which a commit of the same items takes over."""
         """Route costs by day and items: pure, so kept across changes (bounded)."""
         self._night_options: dict[int, tuple[str, ...]] = {}
         self._options_by_ends: dict[
@@ -451,10 +454,13 @@ class Timeline:
         ):
             hi = day + 1
         states = self.forward[lo]
+        tables = []
         for d in range(lo, hi + 1):
             states = self._step(d, states, changed)
             if not states:
                 return None
+            tables.append(states)
+        self._tried[(day, tuple(items))] = (lo, tables)
         if self.is_anchor(hi):
             new = states.get((self.home, 0))
         else:
@@ -510,9 +516,18 @@ class Timeline:
         self._night_options.pop(day, None)
         lo = day if same_first else max(day - 1, 0)
         hi = day if same_last else min(day + 1, self.days - 1)
+        # A trial of these items since the last change stepped the same days
+        # from the same tables: its tables are the first ones here, up to the
+        # first anchor (where the commit starts afresh and the trial did not).
+        tried_lo, tried = self._tried.get((day, tuple(items)), (0, []))
+        self._tried.clear()
         for d in range(lo, self.days):
-            out = self._step(d, self.forward[d], {})
+            if tried_lo <= d < tried_lo + len(tried):
+                out = tried[d - tried_lo]
+            else:
+                out = self._step(d, self.forward[d], {})
             if self.is_anchor(d):
+                tried = []
                 self._set_anchor_cost(d, out[(self.home, 0)])
                 self.forward[d + 1] = self._reset
                 if d >= hi:
@@ -579,6 +594,7 @@ class Timeline:
         self.anchor_cost = list(saved.anchor_cost)
         self.cost = saved.cost
         self._routes = dict(saved.routes)
+        self._tried.clear()
         self._night_options.clear()
 
     def _set_anchor_cost(self, night: int, cost: int) -> None:
