@@ -35,8 +35,6 @@ STRINGS = 3
 """A ruin takes a string out of at most this many petals."""
 MAX_STRING = 8
 """A string taken out is at most this many visits long."""
-ROOM = 0
-"""Visits a petal may hold beyond its share."""
 SEED = 17
 """The generator's seed: the same petals on every run."""
 
@@ -213,7 +211,7 @@ def petal_days(plan: DayPlan, rounds: int = ROUNDS, seed: int = SEED) -> Days:
     home = [leg(timer.home, v) for v in venues]
     legs = [[leg(a, b) for b in venues] for a in venues]
     days = sum(map(len, plan.blocks))
-    caps = [-(-n * len(block) // days) + ROOM for block in plan.blocks]
+    caps = [-(-n * len(block) // days) for block in plan.blocks]
     petals = Petals(home, legs, plan.near, caps)
     centre = ctx.places[timer.home]
     scale = math.cos(math.radians(centre.lat))

@@ -220,39 +220,31 @@ def propose(
 ) -> dict[int, list[tuple[Group, int]]]:
     """Days for *tour_order*'s visits: split the tour, then search (see the module).
 
-    With more than one week, which visits share a week decides most of the
-    travel, so the weeks are chosen first instead: the days are cut from
-    petals, one short closed tour from home per week
-    (:mod:`roadshow.planner._petals`), from :data:`PETAL_STARTS` seeds; each
-    is searched, and the cheapest goes on. Returns each day's visits with
-    their starts (epoch minutes), in order.
+    Over more than one week whose days hold about all the visits (the split
+    leaves at most one a week out), which visits share a week decides most
+    of the travel, so the search starts from petals instead
+    (:func:`_from_petals`). Returns each day's visits with their starts
+    (epoch minutes), in order.
     """
-    empty = DayPlan(ctx, person_id, tour_order, days, {})
-    best = empty
-    if len(empty.blocks) > 1:
-        kept: tuple[int, Days] | None = None
-        for k in range(PETAL_STARTS):
-            plan = DayPlan(
-                ctx, person_id, tour_order, days, petal_days(empty, seed=SEED + k)
-            )
-            _search_first(plan, rounds)
-            if kept is None or plan.cost < kept[0]:
-                # Only the days are kept: a searched plan's caches are large.
-                kept = (plan.cost, dict(plan.plan))
-        best = DayPlan(ctx, person_id, tour_order, days, kept[1] if kept else {})
+    best: DayPlan | None = None
+    for order in (list(tour_order), list(tour_order)[::-1]):
+        runs = split(ctx, person_id, order, days)
+        at = {g.index: k for k, g in enumerate(order)}
+        plan = DayPlan(
+            ctx,
+            person_id,
+            order,
+            days,
+            {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
+        )
+        if best is None or plan.cost < best.cost:
+            best = plan
+    if best is None:
+        return {}
+    left = best.where.count(None)
+    if len(best.blocks) > 1 and left <= len(best.blocks):
+        best = _from_petals(ctx, person_id, tour_order, days, rounds)
     else:
-        for order in (list(tour_order), list(tour_order)[::-1]):
-            runs = split(ctx, person_id, order, days)
-            at = {g.index: k for k, g in enumerate(order)}
-            plan = DayPlan(
-                ctx,
-                person_id,
-                order,
-                days,
-                {d: tuple(at[g.index] for g in run) for d, run in runs.items()},
-            )
-            if plan.cost < best.cost:
-                best = plan
         _search_first(best, rounds)
     _search_then(best, rounds)
     groups = best.timer.groups
@@ -260,6 +252,31 @@ def propose(
         day: [(groups[v], start) for v, start in visits]
         for day, visits in best.starts().items()
     }
+
+
+def _from_petals(
+    ctx: Context,
+    person_id: str,
+    tour_order: Sequence[Group],
+    days: Sequence[int],
+    rounds: int,
+) -> DayPlan:
+    """The cheapest of :data:`PETAL_STARTS` plans cut from petals, once searched.
+
+    Each start's days are cut from petals, one short closed tour from home per
+    week (:mod:`roadshow.planner._petals`), from a seed of its own, and
+    searched by :func:`_search_first`.
+    """
+    empty = DayPlan(ctx, person_id, tour_order, days, {})
+    kept: tuple[int, Days] | None = None
+    for k in range(PETAL_STARTS):
+        cut = petal_days(empty, seed=SEED + k)
+        plan = DayPlan(ctx, person_id, tour_order, days, cut)
+        _search_first(plan, rounds)
+        if kept is None or plan.cost < kept[0]:
+            # Only the days are kept: a searched plan's caches are large.
+            kept = (plan.cost, dict(plan.plan))
+    return DayPlan(ctx, person_id, tour_order, days, kept[1] if kept else {})
 
 
 def _search_first(plan: DayPlan, rounds: int) -> None:
