@@ -67,6 +67,10 @@ class Schedule:
         self.clock = 0
         self.changed_at = {p: [0] * len(ctx.days) for p in ctx.people}
         self.estimates: dict[int, tuple[int, list[int]]] = {}
+        # The per-person limits, read once (rules_allow runs for every day tried).
+        self._per_week = ctx.scenario.rules.max_events_per_week
+        self._in_row = {p: ctx.scenario.max_event_days_in_row(p) for p in ctx.people}
+        self._per_row = ctx.scenario.rules.max_event_days_in_row
         self._avoiding = defaultdict(list)
         for rules in ctx.scenario.rules.kinds:
             if rules.avoid_region_days_of:
@@ -129,21 +133,21 @@ class Schedule:
 
     def _person_rules(self, group: Group, day: int) -> str | None:
         """Events per person and week, and event days in a row."""
-        rules = self.ctx.scenario.rules
         week = self.ctx.days[day].week
-        per_week = rules.max_events_per_week
+        per_week = self._per_week
+        person_day = self.person_day
         for person_id in group.people:
-            in_row = self.ctx.scenario.max_event_days_in_row(person_id)
             if (
                 per_week is not None
                 and self.person_week.get((person_id, week), 0) >= per_week
             ):
                 return "per-person-week"
-            if in_row is not None and not self.person_day.get((person_id, day), 0):
+            in_row = self._in_row.get(person_id, self._per_row)
+            if in_row is not None and not person_day.get((person_id, day), 0):
                 run = 1
                 for step in (-1, 1):
                     d = day + step
-                    while self.person_day.get((person_id, d), 0):
+                    while person_day.get((person_id, d), 0):
                         run += 1
                         d += step
                 if run > in_row:
@@ -182,6 +186,32 @@ class Schedule:
         return True
 
     # --- trying and applying ----------------------------------------------------------
+
+    def fit_trial(self, group: Group, placement: Placement) -> int | None:
+        """:meth:`trial` where :meth:`fits` allows the placement, else None.
+
+        The attendees' items are made once for both (a search tries many starts).
+        """
+        ctx, day = self.ctx, placement.day
+        if ctx.closed and ctx.is_closed(group, placement.venue, placement.start):
+            return None
+        items = self.person_items(group, placement)
+        for person_id, item in items.items():
+            if not ctx.people[person_id].is_free(item.start, item.end):
+                return None
+            for other in self.timelines[person_id].day_items(day):
+                if item.start < other.end and other.start < item.end:
+                    return None
+        delta = self.soft_cost_of(group, placement)
+        for person_id, item in items.items():
+            timeline = self.timelines[person_id]
+            held = list(timeline.day_items(day))
+            bisect.insort(held, item)
+            change = timeline.trial(day, held)
+            if change is None:
+                return None
+            delta += change
+        return delta
 
     def trial(self, group: Group, placement: Placement) -> int | None:
         """The cost change of placing *group* at *placement*, None if impossible."""

@@ -34,12 +34,10 @@ def best_placement(
     keeps large programmes fast.
     """
     best: Trial | None = None
-    days = [
-        d
-        for d in ctx.candidate_days[group.index]
-        if (only_day is None or d == only_day)
-        and schedule.rules_allow(group, d) is None
-    ]
+    candidates = ctx.candidate_days[group.index]
+    if only_day is not None:
+        candidates = (only_day,) if only_day in candidates else ()
+    days = [d for d in candidates if schedule.rules_allow(group, d) is None]
     if days_to_try is not None and len(days) > days_to_try:
         estimates = _estimates(ctx, schedule, group)
         days.sort(key=lambda d: (estimates[d], d))
@@ -174,8 +172,7 @@ def _day_trials(
             for start in order:
                 if start not in tried:
                     placement = Placement(day=day, start=start, venue=venue)
-                    fits = schedule.fits(group, placement)
-                    tried[start] = schedule.trial(group, placement) if fits else None
+                    tried[start] = schedule.fit_trial(group, placement)
                     if tried[start] is not None:
                         out.append(Trial(delta=tried[start] or 0, placement=placement))
                 if tried[start] is not None:
