@@ -10,7 +10,10 @@ from roadshow.model import Scenario
 from roadshow.planner._context import Context
 from roadshow.planner._petals import Petals, petal_days
 from roadshow.planner._trips import DayPlan
-from roadshow.planner._tripsearch import propose
+from roadshow.planner._tripsearch import (
+    petal_starts,
+    propose,
+)
 
 
 def _line() -> Petals:
@@ -84,7 +87,15 @@ def test_propose_from_petals_places_every_visit_the_same_way_twice(
     """Over two weeks the search starts from petals too; all placed, repeatably."""
     ctx, empty = _fewer(two_weeks, 30)
     order = list(empty.timer.groups)
-    found = [propose(ctx, "principal", order, empty.days, rounds=20) for _ in range(2)]
+    found = [
+        propose(ctx, "principal", order, empty.days, rounds=20, starts=2)
+        for _ in range(2)
+    ]
     assert found[0] == found[1]
     placed = sorted(g.index for visits in found[0].values() for g, _ in visits)
     assert placed == sorted(g.index for g in order)
+
+
+def test_few_visits_start_from_the_split_alone() -> None:
+    """Petal starts grow with the visits: none for a few weeks of few visits."""
+    assert [petal_starts(n) for n in (28, 47, 75, 120, 152, 1000)] == [0, 0, 1, 2, 3, 3]

@@ -36,7 +36,9 @@ DAY_RUINS = 0.25
 SEED = 17
 """The generator's seed: the same proposal on every run."""
 PETAL_STARTS = 3
-"""With more than one week, the search starts from this many sets of petals."""
+"""With more than one week, the search starts from at most this many sets of petals."""
+PETAL_VISITS = 50
+"""One set of petals per this many visits (see :func:`petal_starts`)."""
 
 
 def descend(plan: DayPlan, todo: set[int] | None = None, width: int = NEAR) -> None:
@@ -217,15 +219,38 @@ def propose(
     tour_order: Sequence[Group],
     days: Sequence[int],
     rounds: int = RUINS,
+    *,
+    starts: int | None = None,
 ) -> dict[int, list[tuple[Group, int]]]:
     """Days for *tour_order*'s visits: split the tour, then search (see the module).
 
     Over more than one week whose days hold about all the visits (the split
     leaves at most one a week out), which visits share a week decides most
     of the travel, so the search starts from petals instead
-    (:func:`_from_petals`). Returns each day's visits with their starts
+    (:func:`_from_petals`: *starts* sets of them; None scales them with the
+    visits, :func:`petal_starts`). Returns each day's visits with their starts
     (epoch minutes), in order.
     """
+    best = split_plan(ctx, person_id, tour_order, days)
+    left = best.where.count(None)
+    if starts is None:
+        starts = petal_starts(len(best.where))
+    if len(best.blocks) > 1 and left <= len(best.blocks) and starts > 0:
+        best = _from_petals(best, tour_order, rounds, starts)
+    else:
+        _search_first(best, rounds)
+    _search_then(best, rounds)
+    groups = best.timer.groups
+    return {
+        day: [(groups[v], start) for v, start in visits]
+        for day, visits in best.starts().items()
+    }
+
+
+def split_plan(
+    ctx: Context, person_id: str, tour_order: Sequence[Group], days: Sequence[int]
+) -> DayPlan:
+    """Days cut from *tour_order* (or it reversed: the cheaper) by the exact split."""
     best: DayPlan | None = None
     for order in (list(tour_order), list(tour_order)[::-1]):
         runs = split(ctx, person_id, order, days)
@@ -239,37 +264,37 @@ def propose(
         )
         if best is None or plan.cost < best.cost:
             best = plan
-    if best is None:
-        return {}
-    left = best.where.count(None)
-    if len(best.blocks) > 1 and left <= len(best.blocks):
-        best = _from_petals(ctx, person_id, tour_order, days, rounds)
-    else:
-        _search_first(best, rounds)
-    _search_then(best, rounds)
-    groups = best.timer.groups
-    return {
-        day: [(groups[v], start) for v, start in visits]
-        for day, visits in best.starts().items()
-    }
+    if best is None:  # pragma: no cover - two orders are always tried
+        msg = "no split"
+        raise AssertionError(msg)
+    return best
+
+
+def petal_starts(visits: int) -> int:
+    """How many sets of petals a person with *visits* visits starts from.
+
+    One per :data:`PETAL_VISITS` visits, at most :data:`PETAL_STARTS`: on a
+    few weeks of few visits the split of the tour, searched, already finds
+    what petals find (28 visits in 2 weeks, 47 in 3), and each start costs a
+    whole first search.
+    """
+    return min(PETAL_STARTS, visits // PETAL_VISITS)
 
 
 def _from_petals(
-    ctx: Context,
-    person_id: str,
-    tour_order: Sequence[Group],
-    days: Sequence[int],
-    rounds: int,
+    tour_split: DayPlan, tour_order: Sequence[Group], rounds: int, starts: int
 ) -> DayPlan:
-    """The cheapest of :data:`PETAL_STARTS` plans cut from petals, once searched.
+    """The cheapest of *starts* plans cut from petals, once searched.
 
     Each start's days are cut from petals, one short closed tour from home per
     week (:mod:`roadshow.planner._petals`), from a seed of its own, and
-    searched by :func:`_search_first`.
+    searched by :func:`_search_first`. *tour_split* (the split of the tour)
+    gives the person and days.
     """
+    ctx, person_id, days = tour_split.ctx, tour_split.person_id, tour_split.days
     empty = DayPlan(ctx, person_id, tour_order, days, {})
     kept: tuple[int, Days] | None = None
-    for k in range(PETAL_STARTS):
+    for k in range(starts):
         cut = petal_days(empty, seed=SEED + k)
         plan = DayPlan(ctx, person_id, tour_order, days, cut)
         _search_first(plan, rounds)
