@@ -7,12 +7,17 @@ import random
 import attrs
 
 from roadshow.model import Scenario
+from roadshow.objective import W_UNPLACED
 from roadshow.planner._context import Context
 from roadshow.planner._petals import Petals, petal_days
 from roadshow.planner._trips import DayPlan
 from roadshow.planner._tripsearch import (
+    _from_petals,
+    _search_first,
     petal_starts,
     propose,
+    search,
+    split_plan,
 )
 
 
@@ -94,6 +99,32 @@ def test_propose_from_petals_places_every_visit_the_same_way_twice(
     assert found[0] == found[1]
     placed = sorted(g.index for visits in found[0].values() for g, _ in visits)
     assert placed == sorted(g.index for g in order)
+
+
+def test_the_split_of_the_tour_stays_a_candidate(two_weeks: Scenario) -> None:
+    """Starts from petals are taken only where they search to less than the split."""
+    ctx, empty = _fewer(two_weeks, 30)
+    order = list(empty.timer.groups)
+    alone = split_plan(ctx, "principal", order, empty.days)
+    _search_first(alone, 20)  # the path without petals
+    chosen = _from_petals(
+        split_plan(ctx, "principal", order, empty.days), order, 20, starts=2
+    )
+    assert chosen.cost <= alone.cost
+
+
+def test_a_search_gives_up_only_behind_its_rival(two_weeks: Scenario) -> None:
+    """A search gives up early where it still leaves out more visits than a rival."""
+    ctx, empty = _fewer(two_weeks, len(two_weeks.requests))
+    order = list(empty.timer.groups)
+    plan = split_plan(ctx, "principal", order, empty.days)
+    start = plan.cost
+    assert start >= W_UNPLACED  # these days cannot hold every visit
+    assert not search(plan, 8, rival=0)  # a rival that places every visit
+    assert plan.cost <= start
+    again = split_plan(ctx, "principal", order, empty.days)
+    # A rival that leaves out as many: the search goes on to the end.
+    assert search(again, 8, rival=start)
 
 
 def test_few_visits_start_from_the_split_alone() -> None:

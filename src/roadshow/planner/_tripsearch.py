@@ -39,6 +39,8 @@ PETAL_STARTS = 3
 """With more than one week, the search starts from at most this many sets of petals."""
 PETAL_VISITS = 50
 """One set of petals per this many visits (see :func:`petal_starts`)."""
+GIVE_UP = 0.25
+"""The share of its rounds after which a search may give up (see :func:`search`)."""
 
 
 def descend(plan: DayPlan, todo: set[int] | None = None, width: int = NEAR) -> None:
@@ -163,7 +165,7 @@ def _eject(plan: DayPlan, v: int, depth: int) -> tuple[int, list[Days]] | None:
     return best
 
 
-def search(plan: DayPlan, rounds: int = RUINS) -> None:
+def search(plan: DayPlan, rounds: int = RUINS, rival: int | None = None) -> bool:
     """Ruin and recreate *rounds* times; end on the best plan seen.
 
     Start from a plan that :func:`place_left` and :func:`descend` have been over.
@@ -171,11 +173,22 @@ def search(plan: DayPlan, rounds: int = RUINS) -> None:
     them back cheapest first; a worse plan is kept while it is within a
     threshold of travel that falls to nothing over the rounds (threshold
     accepting), which lets the search leave a local optimum.
+
+    Given the cost of a *rival* plan, the search gives up after
+    :data:`GIVE_UP` of its rounds if its best plan still leaves out more
+    visits than the rival does. Returns False if it gave up.
     """
     rng = random.Random(SEED)  # noqa: S311 - a search, not a secret
     n = len(plan.where)
     best = (plan.cost, plan.snapshot())
     for r in range(rounds):
+        if (
+            rival is not None
+            and r == int(rounds * GIVE_UP)
+            and best[0] // W_UNPLACED > rival // W_UNPLACED
+        ):
+            plan.restore(best[1])
+            return False
         threshold = THRESHOLD * (rounds - r) // rounds * W_TRAVEL
         saved = plan.snapshot()
         before = plan.cost
@@ -193,6 +206,7 @@ def search(plan: DayPlan, rounds: int = RUINS) -> None:
         if plan.cost < best[0]:
             best = (plan.cost, plan.snapshot())
     plan.restore(best[1])
+    return True
 
 
 def _ruin(plan: DayPlan, rng: random.Random, n: int) -> list[int]:
@@ -226,7 +240,7 @@ def propose(
 
     Over more than one week whose days hold about all the visits (the split
     leaves at most one a week out), which visits share a week decides most
-    of the travel, so the search starts from petals instead
+    of the travel, so the search may start from petals instead
     (:func:`_from_petals`: *starts* sets of them; None scales them with the
     visits, :func:`petal_starts`). Returns each day's visits with their starts
     (epoch minutes), in order.
@@ -284,13 +298,26 @@ def petal_starts(visits: int) -> int:
 def _from_petals(
     tour_split: DayPlan, tour_order: Sequence[Group], rounds: int, starts: int
 ) -> DayPlan:
-    """The cheapest of *starts* plans cut from petals, once searched.
+    """The cheapest of *starts* plans cut from petals and *tour_split*, searched.
 
     Each start's days are cut from petals, one short closed tour from home per
     week (:mod:`roadshow.planner._petals`), from a seed of its own, and
-    searched by :func:`_search_first`. *tour_split* (the split of the tour)
-    gives the person and days.
+    searched by :func:`_search_first`. *tour_split* (the split of the tour,
+    the path without petals) is searched last, the same way, and kept unless
+    a start from petals searched to less; it gives up early only where it
+    still leaves out more visits than the best of those (see :func:`search`).
     """
+    cost, days = _best_petals(tour_split, tour_order, rounds, starts)
+    if _search_first(tour_split, rounds, rival=cost) and tour_split.cost <= cost:
+        return tour_split
+    ctx, person_id = tour_split.ctx, tour_split.person_id
+    return DayPlan(ctx, person_id, tour_order, tour_split.days, days)
+
+
+def _best_petals(
+    tour_split: DayPlan, tour_order: Sequence[Group], rounds: int, starts: int
+) -> tuple[int, Days]:
+    """The cost and days of the cheapest of *starts* searched starts from petals."""
     ctx, person_id, days = tour_split.ctx, tour_split.person_id, tour_split.days
     empty = DayPlan(ctx, person_id, tour_order, days, {})
     kept: tuple[int, Days] | None = None
@@ -301,15 +328,23 @@ def _from_petals(
         if kept is None or plan.cost < kept[0]:
             # Only the days are kept: a searched plan's caches are large.
             kept = (plan.cost, dict(plan.plan))
-    return DayPlan(ctx, person_id, tour_order, days, kept[1] if kept else {})
+    if kept is None:  # pragma: no cover - propose asks for at least one start
+        msg = "no start"
+        raise AssertionError(msg)
+    return kept
 
 
-def _search_first(plan: DayPlan, rounds: int) -> None:
-    """Place what is left, descend, ruin and recreate *rounds* times, descend."""
+def _search_first(plan: DayPlan, rounds: int, rival: int | None = None) -> bool:
+    """Place what is left, descend, ruin and recreate *rounds* times, descend.
+
+    Returns False if the search gave up against *rival* (see :func:`search`).
+    """
     place_left(plan, depth=2)
     descend(plan, width=WIDE)
-    search(plan, rounds)
+    if not search(plan, rounds, rival):
+        return False
     descend(plan, width=WIDE)
+    return True
 
 
 def _search_then(plan: DayPlan, rounds: int) -> None:
