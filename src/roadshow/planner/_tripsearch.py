@@ -6,9 +6,10 @@ moves are stuck, ruin-and-recreate under threshold accepting takes out a
 cluster of nearby visits (or two days) and puts them back cheapest first,
 ending on the best plan seen; last, whole weeks are toured and cut again
 (:mod:`roadshow.planner._weeks`). :func:`propose` runs it all from a tour order
-or, over more than one week, from days cut from petals
-(:mod:`roadshow.planner._petals`). A seeded generator and round counts (never
-the clock) make it repeatable.
+cut into days; over more than one week it also starts from days cut from
+petals (:mod:`roadshow.planner._petals`) and goes on from the cheapest start
+after the first search. A seeded generator and round counts (never the clock)
+make it repeatable.
 """
 
 from __future__ import annotations
