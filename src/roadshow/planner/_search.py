@@ -480,6 +480,9 @@ def swap(
         ):
             by_person.setdefault(group.people[0], []).append(group)
     kept = 0
+    # Each group's estimate on its own day is read for every partner: kept
+    # until a swap changes the schedule (a failed one leaves it as it was).
+    own: dict[int, int] = {}
     for person_groups in by_person.values():
         person_groups.sort(key=lambda g: (schedule.placements[g.index].day, g.index))
         for i, first in enumerate(person_groups):
@@ -491,14 +494,23 @@ def swap(
                 # keeps the pass linear in the size of the programme.
                 if schedule.placements[second.index].day > day + _SWAP_DAYS:
                     break
-                kept += _try_swap(ctx, schedule, first, second)
+                if _try_swap(ctx, schedule, first, second, own):
+                    kept += 1
+                    own.clear()
     return kept
 
 
 _SWAP_DAYS = 14
 
 
-def _try_swap(ctx: Context, schedule: Schedule, first: Group, second: Group) -> bool:
+def _try_swap(
+    ctx: Context, schedule: Schedule, first: Group, second: Group, own: dict[int, int]
+) -> bool:
+    """Swap the days of *first* and *second* if that lowers the cost.
+
+    *own* holds the groups' estimates on their own days (by group index) while
+    the schedule stays as it is.
+    """
     day_a, day_b = (
         schedule.placements[first.index].day,
         schedule.placements[second.index].day,
@@ -510,9 +522,10 @@ def _try_swap(ctx: Context, schedule: Schedule, first: Group, second: Group) -> 
     ):
         return False
     # Only swaps the estimate says bring each group nearer its people pay a trial.
-    here = _nearness(ctx, schedule, first, day_a, ignore=first.index) + _nearness(
-        ctx, schedule, second, day_b, ignore=second.index
-    )
+    for group, day in ((first, day_a), (second, day_b)):
+        if group.index not in own:
+            own[group.index] = _nearness(ctx, schedule, group, day, ignore=group.index)
+    here = own[first.index] + own[second.index]
     there = _nearness(ctx, schedule, first, day_b, ignore=second.index) + _nearness(
         ctx, schedule, second, day_a, ignore=first.index
     )
