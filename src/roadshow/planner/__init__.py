@@ -17,9 +17,9 @@ Two kinds of programme get more. Where one person visits many places (as many
 visits as days, such as a tour of all 152 PCT areas), their visits are cut from
 a tour into days and nights (:mod:`~roadshow.planner._split`) or, over many
 weeks, also from one short round trip per week (:mod:`~roadshow.planner._petals`;
-the cheaper start goes on), searched day against day (:mod:`~roadshow.planner._tripsearch`), then week
-against week (:mod:`~roadshow.planner._weeks`,
-:mod:`~roadshow.planner._weekswap`). Last,
+the cheaper start goes on), searched day against day
+(:mod:`~roadshow.planner._tripsearch`), then week against week
+(:mod:`~roadshow.planner._weeks`, :mod:`~roadshow.planner._weekswap`). Last,
 each person's weeks are emptied and refilled in other orders
 (:mod:`~roadshow.planner._ruin`) and searched two days at a time
 (:mod:`~roadshow.planner._weeksearch`), kept only where they place more or cost
