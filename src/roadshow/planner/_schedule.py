@@ -173,14 +173,22 @@ class Schedule:
 
         And whether the venue is open: a closed venue fits no group.
         """
-        if self.ctx.closed and self.ctx.is_closed(
+        return not self._closed(group, placement) and self._free(
+            placement.day, self.person_items(group, placement)
+        )
+
+    def _closed(self, group: Group, placement: Placement) -> bool:
+        ctx = self.ctx
+        return bool(ctx.closed) and ctx.is_closed(
             group, placement.venue, placement.start
-        ):
-            return False
-        for person_id, item in self.person_items(group, placement).items():
+        )
+
+    def _free(self, day: int, items: dict[str, Item]) -> bool:
+        """Tell whether each attendee is free for their item on *day*."""
+        for person_id, item in items.items():
             if not self.ctx.people[person_id].is_free(item.start, item.end):
                 return False
-            for other in self.timelines[person_id].day_items(placement.day):
+            for other in self.timelines[person_id].day_items(day):
                 if item.start < other.end and other.start < item.end:
                     return False
         return True
@@ -192,35 +200,26 @@ class Schedule:
 
         The attendees' items are made once for both (a search tries many starts).
         """
-        ctx, day = self.ctx, placement.day
-        if ctx.closed and ctx.is_closed(group, placement.venue, placement.start):
+        if self._closed(group, placement):
             return None
         items = self.person_items(group, placement)
-        for person_id, item in items.items():
-            if not ctx.people[person_id].is_free(item.start, item.end):
-                return None
-            for other in self.timelines[person_id].day_items(day):
-                if item.start < other.end and other.start < item.end:
-                    return None
-        delta = self.soft_cost_of(group, placement)
-        for person_id, item in items.items():
-            timeline = self.timelines[person_id]
-            held = list(timeline.day_items(day))
-            bisect.insort(held, item)
-            change = timeline.trial(day, held)
-            if change is None:
-                return None
-            delta += change
-        return delta
+        if not self._free(placement.day, items):
+            return None
+        return self._trial(group, placement, items)
 
     def trial(self, group: Group, placement: Placement) -> int | None:
         """The cost change of placing *group* at *placement*, None if impossible."""
+        return self._trial(group, placement, self.person_items(group, placement))
+
+    def _trial(
+        self, group: Group, placement: Placement, items: dict[str, Item]
+    ) -> int | None:
         delta = self.soft_cost_of(group, placement)
-        for person_id, item in self.person_items(group, placement).items():
+        for person_id, item in items.items():
             timeline = self.timelines[person_id]
-            items = list(timeline.day_items(placement.day))
-            bisect.insort(items, item)
-            change = timeline.trial(placement.day, items)
+            held = list(timeline.day_items(placement.day))
+            bisect.insort(held, item)
+            change = timeline.trial(placement.day, held)
             if change is None:
                 return None
             delta += change
