@@ -239,8 +239,8 @@ class OutputFolder:
         it is missing. *reasons* (why each event changed) go into the history.
         With *pdf*, PDF itineraries are written too: a person's PDF is copied
         from the latest version when their itinerary's HTML is unchanged, and
-        the others are printed. *problems* are the
-        checker's findings if the caller has them (else the plan is checked).
+        the others are printed. *problems* are the checker's findings if the
+        caller has them (else the plan is checked).
 
         Raises:
             InputError: the folder's history holds another scenario's plans.

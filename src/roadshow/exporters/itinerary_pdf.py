@@ -50,7 +50,13 @@ from roadshow.exporters.itinerary import (
     Itinerary,
     TravelItem,
 )
-from roadshow.exporters.routemap import RouteMap, outline_rings
+from roadshow.exporters.routemap import (
+    DOT_RADIUS,
+    HOME_RADIUS,
+    STOP_RADIUS,
+    RouteMap,
+    outline_rings,
+)
 from roadshow.timeutil import format_duration
 
 _FONT, _BOLD, _ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
@@ -182,7 +188,7 @@ class _Pages(Canvas):
             self.__dict__.update(page)
             self.setFont(_FONT, 8)
             self.setFillColor(_MUTED)
-            self.drawString(_MARGIN, 9 * mm, one_line(self._footer))
+            self.drawString(_MARGIN, 9 * mm, self._footer)
             self.drawRightString(
                 A4[0] - _MARGIN, 9 * mm, f"Page {number} of {len(self._pages)}"
             )
@@ -339,12 +345,12 @@ class _Map(Flowable):
         # Home last, so it stays visible next to a venue a few streets away.
         points = sorted(m.points, key=lambda p: p.role == "home")
         for point in points:
-            radius = (5.0 if point.role == "home" else 3.5) * s
+            radius = (HOME_RADIUS if point.role == "home" else DOT_RADIUS) * s
             canvas.setFillColor(_DOT_COLOURS.get(point.role, _EVENT_RED))
             canvas.circle(point.x, point.y, radius, stroke=1, fill=1)
         for point in m.stops:
             canvas.setFillColor(_EVENT_RED)
-            canvas.circle(point.x, point.y, 6.5 * s, stroke=1, fill=1)
+            canvas.circle(point.x, point.y, STOP_RADIUS * s, stroke=1, fill=1)
             number = str(point.number)
             self._label(
                 number,

@@ -50,8 +50,9 @@ _ASCENT, _DESCENT = (
     0.92,
     0.24,
 )  # a label's height above and below its baseline, in fonts
-# Dot radii, as routemap.svg.j2 draws them: home, a numbered stop, any other venue.
-_HOME_RADIUS, _STOP_RADIUS, _DOT_RADIUS = 5.0, 6.5, 3.5
+# Dot radii on the whole-England view, as routemap.svg.j2 and the PDF itinerary
+# draw them: home, a numbered stop, any other venue.
+HOME_RADIUS, STOP_RADIUS, DOT_RADIUS = 5.0, 6.5, 3.5
 
 Box = tuple[float, float, float, float]
 """``(left, top, right, bottom)`` in view units."""
@@ -220,11 +221,11 @@ def build_route_map(
     radii = {
         venue_id: scale
         * (
-            _HOME_RADIUS
+            HOME_RADIUS
             if role == "home"
-            else _STOP_RADIUS
+            else STOP_RADIUS
             if venue_id in numbers
-            else _DOT_RADIUS
+            else DOT_RADIUS
         )
         for venue_id, (_, role, _, _) in unique.items()
     }
